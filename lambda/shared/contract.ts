@@ -1,0 +1,239 @@
+/**
+ * The contract between the constructs in `lib/` (which synthesize the workflow and set the
+ * Lambda environment), the handlers in `lambda/` (which run the steps) and the local cloud
+ * (which runs both). Everything that crosses those boundaries is named here, once.
+ *
+ * Nothing in this file may import from `aws-cdk-lib`: it is bundled into the handlers.
+ */
+
+/** Environment variables the constructs set on the worker (step) function. */
+export const WorkerEnv = {
+  USER_POOL_ID: 'USER_POOL_ID',
+  BUCKET_NAME: 'BUCKET_NAME',
+  LOGS_ROLE_ARN: 'LOGS_ROLE_ARN',
+  /** `SKIP` | `REJECT_FILE` (InvalidRowPolicy). */
+  INVALID_ROWS: 'INVALID_ROWS',
+  /** Optional: BCRYPT | SCRYPT | ARGON2ID | PBKDF2_SHA256. Unset = no password hashes. */
+  PASSWORD_HASHING_ALGORITHM: 'PASSWORD_HASHING_ALGORITHM',
+  INCOMING_PREFIX: 'INCOMING_PREFIX',
+  REPORT_PREFIX: 'REPORT_PREFIX',
+  WORK_PREFIX: 'WORK_PREFIX',
+  /** Upper bounds of one part; the real limits unless a test lowers them. */
+  MAX_ROWS_PER_PART: 'MAX_ROWS_PER_PART',
+  MAX_BYTES_PER_PART: 'MAX_BYTES_PER_PART',
+  /** Seconds: the longest `Describe` asks the workflow to wait between two polls. */
+  MAX_POLL_INTERVAL_SECONDS: 'MAX_POLL_INTERVAL_SECONDS',
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+  /** Stable id of the importer construct; put in every event so `onImportCompleted` can match it. */
+  IMPORTER_ID: 'IMPORTER_ID',
+  POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** Environment variables the constructs set on the trigger (S3 event) function. */
+export const TriggerEnv = {
+  STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
+  INCOMING_PREFIX: 'INCOMING_PREFIX',
+  POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+/** EventBridge event emitted once per dropped file, whatever its outcome. */
+export const EVENT_SOURCE = 'cdk-cognito-user-import';
+export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
+
+export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
+export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
+
+export type InvalidRowPolicyValue = 'SKIP' | 'REJECT_FILE';
+export type PasswordHashingAlgorithmValue = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256';
+
+/** The object a workflow execution is about. Execution input is `{ source, requestedBy }`. */
+export interface SourceObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+  readonly size?: number;
+}
+
+export interface ExecutionInput {
+  readonly source: SourceObject;
+  /** `s3` (object-created trigger) or `deployment` (UserImportDeployment). */
+  readonly requestedBy: 's3' | 'deployment';
+}
+
+/**
+ * Every workflow step invokes the worker function with `{ action, ... }` and the workflow keeps
+ * each result under its own path (`$.validation`, `$.part`, `$.job`, `$.report`...).
+ * Payloads stay small (Step Functions caps state at 256 KB): anything large goes to S3 under
+ * the work prefix and only its key travels.
+ */
+export type StepAction = 'validate' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
+
+/** `validate` → */
+export interface ValidateInput {
+  readonly action: 'validate';
+  readonly source: SourceObject;
+  /** `$$.Execution.Name`: used to name the work prefix so retries overwrite, never duplicate. */
+  readonly executionName: string;
+}
+export interface PartDescriptor {
+  /** 1-based. */
+  readonly partNumber: number;
+  readonly partCount: number;
+  /** Normalized CSV of this part, under the work prefix. */
+  readonly key: string;
+  readonly rows: number;
+  readonly bytes: number;
+  /** Key of the JSON array mapping the part's data line i (1-based, header = 1) to the source line. */
+  readonly lineMapKey: string;
+  /** Name every job for this part uses (sanitized key + part number), ≤ 128 chars. */
+  readonly jobName: string;
+}
+export interface ValidateOutput {
+  /** `Valid` = at least one row to import; `Rejected` = file-level error or REJECT_FILE; `Empty` = nothing valid to import. */
+  readonly outcome: 'Valid' | 'Rejected' | 'Empty';
+  readonly workPrefix: string;
+  readonly parts: PartDescriptor[];
+  /** Validation result (rejected rows, fixes, totals) written to S3 for the report step. */
+  readonly validationKey: string;
+  readonly rows: number;
+  readonly rejectedRows: number;
+}
+
+/** `createAndUpload` → */
+export interface CreateAndUploadInput {
+  readonly action: 'createAndUpload';
+  readonly part: PartDescriptor;
+  /** Job ids this part already tried and must not reuse (e.g. `Expired`). */
+  readonly abandonedJobIds?: string[];
+}
+export interface JobRef {
+  readonly jobId: string;
+  readonly jobName: string;
+}
+
+/** `start` → throws one of StepErrors; returns the first DescribeOutput (status Pending, polls 0). */
+export interface StartInput {
+  readonly action: 'start';
+  readonly job: JobRef;
+}
+
+/** `describe` → */
+export interface DescribeInput {
+  readonly action: 'describe';
+  /** The previous DescribeOutput (from start or describe); `job.polls` counts the describes so far. */
+  readonly job: DescribeOutput;
+}
+export interface DescribeOutput {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly status: string;
+  readonly terminal: boolean;
+  readonly polls: number;
+  /** Seconds the workflow's Wait state waits before the next describe. */
+  readonly waitSeconds: number;
+  readonly importedUsers: number;
+  readonly skippedUsers: number;
+  readonly failedUsers: number;
+  readonly completionMessage?: string;
+}
+
+/** `harvest` → */
+export interface HarvestInput {
+  readonly action: 'harvest';
+  readonly part: PartDescriptor;
+  readonly job: DescribeOutput;
+}
+export interface HarvestOutput {
+  readonly partNumber: number;
+  readonly job: DescribeOutput;
+  /** Per-user outcomes (SKIPPED/FAILED, source line, username) written to S3. */
+  readonly resultsKey: string;
+}
+
+/** The workflow's state as the report step sees it: whatever steps ran before it. */
+export interface WorkflowState {
+  readonly source: SourceObject;
+  readonly requestedBy?: string;
+  readonly validation?: ValidateOutput;
+  readonly parts?: HarvestOutput[];
+  /** Set when the workflow caught an unexpected error: `{ Error, Cause }` of Step Functions. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** `report` → */
+export interface ReportInput {
+  readonly action: 'report';
+  /** `$$.Execution.Name` and `$$.Execution.StartTime`. */
+  readonly executionName: string;
+  readonly startedAt: string;
+  /** `$`: the whole state, so the error path (where some fields are missing) uses the same step. */
+  readonly state: WorkflowState;
+}
+export interface ReportOutput {
+  readonly status: 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Rejected';
+  readonly reportUri: string;
+  readonly reportKey: string;
+  readonly failedCsvKey?: string;
+  readonly jobIds: string[];
+  readonly totals: ReportTotals;
+  /** First few reasons, for deploy-time failure messages. */
+  readonly firstReasons: string[];
+}
+
+/** `notify` → */
+export interface NotifyInput {
+  readonly action: 'notify';
+  readonly source: SourceObject;
+  readonly report: ReportOutput;
+}
+
+export interface ReportTotals {
+  readonly rows: number;
+  readonly imported: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly rejected: number;
+}
+
+/**
+ * Error names (Lambda `errorType`) the worker throws on purpose, matched by the workflow's
+ * Retry/Catch. Anything else is unexpected and ends in a failure report.
+ */
+export const StepErrors = {
+  /** Start: the upload is not visible yet (Cognito PreconditionNotMetException). Short retry. */
+  UploadNotVisible: 'UploadNotVisibleError',
+  /** Start: another import job is active in the account. Long retry with backoff + jitter. */
+  AnotherJobActive: 'AnotherJobActiveError',
+  /** Any step: Cognito/S3 throttled us. Long retry with backoff + jitter. */
+  Throttled: 'ThrottledError',
+  /** Start/Describe: the job expired or its URL did: make a new job for the part. */
+  JobExpired: 'JobExpiredError',
+  /** CreateAndUpload: the PUT to the pre-signed URL failed after its own retries. */
+  UploadFailed: 'UploadFailedError',
+} as const;
+
+/** The report document, `reports/<key>.json`. */
+export interface ImportReport {
+  readonly reportVersion: 1;
+  readonly source: SourceObject;
+  readonly status: ReportOutput['status'];
+  readonly startedAt: string;
+  readonly completedAt: string;
+  readonly jobs: Array<{
+    jobId: string;
+    jobName: string;
+    status: string;
+    importedUsers: number;
+    skippedUsers: number;
+    failedUsers: number;
+    completionMessage?: string;
+  }>;
+  readonly totals: ReportTotals;
+  readonly fixes: Record<string, number>;
+  readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string }>;
+  /** Present when the file ended in an unexpected error. Never contains user data. */
+  readonly error?: string;
+}

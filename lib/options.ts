@@ -1,0 +1,18 @@
+/** What happens to rows that break a rule (bad username, no verified contact, bad phone...). */
+export enum InvalidRowPolicy {
+  /** Leave the bad rows out, report them with their line numbers, and import the rest. */
+  SKIP = 'SKIP',
+  /** Reject the whole file when any row is bad: nothing is imported, every bad row is reported. */
+  REJECT_FILE = 'REJECT_FILE',
+}
+
+/**
+ * How the `password_hash` column is hashed (one algorithm per import job). Only pools that allow
+ * password hash imports accept it; others fail with `OperationNotEnabledException`.
+ */
+export enum PasswordHashingAlgorithm {
+  BCRYPT = 'BCRYPT',
+  SCRYPT = 'SCRYPT',
+  ARGON2ID = 'ARGON2ID',
+  PBKDF2_SHA256 = 'PBKDF2_SHA256',
+}
