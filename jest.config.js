@@ -1,9 +1,11 @@
 /** Tests mirror the source layout: test/lib, test/lambda, test/local-cloud, test/e2e, test/conformance. */
 module.exports = {
   testEnvironment: 'node',
+  // Sources are tested as TypeScript, not the .js tsc leaves beside them.
+  moduleFileExtensions: ['ts', 'js', 'json'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
   setupFiles: ['<rootDir>/test/setup-polyfills.js'],
   testTimeout: 120000,
   maxWorkers: 2,

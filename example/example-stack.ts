@@ -1,13 +1,21 @@
-import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { CognitoUserImport } from '../lib';
 
-/** A pool, and users imported into it from CSV files dropped into a bucket. */
+/**
+ * A pool, and users imported into it from CSV files dropped into a bucket; failed or rejected
+ * imports are published to an SNS topic for the operators.
+ */
 export class ExampleStack extends Stack {
   public readonly importer: CognitoUserImport;
   public readonly userPool: cognito.UserPool;
+  public readonly alerts: sns.Topic;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -28,6 +36,7 @@ export class ExampleStack extends Stack {
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -35,9 +44,21 @@ export class ExampleStack extends Stack {
       userPool: this.userPool,
       serverAccessLogsBucket: accessLogs,
     });
+
+    // Operators hear about every file that was rejected or failed.
+    this.alerts = new sns.Topic(this, 'ImportAlerts', {
+      enforceSSL: true,
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
+    const undelivered = new sqs.Queue(this, 'UndeliveredAlerts', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.importer.onImportCompleted('ImportFailed', {
       description: 'A dropped CSV was rejected or its import failed',
       eventPattern: { detail: { status: ['Failed', 'Rejected'] } },
+      target: new targets.SnsTopic(this.alerts, { deadLetterQueue: undelivered }),
     });
   }
 }

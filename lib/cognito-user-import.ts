@@ -220,10 +220,12 @@ export class CognitoUserImport extends Construct {
     this.importerId = this.node.addr;
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
 
-    this.bucket = props.bucket ?? this.createBucket(props, removalPolicy);
+    this.bucket = props.bucket ? this.localReference(props.bucket) : this.createBucket(props, removalPolicy);
     this.logsRole = props.logsRole ?? new CognitoImportLogsRole(this, 'LogsRole', { userPool: props.userPool }).role;
 
+    const workerLogs = new logs.LogGroup(this, 'WorkerLogs', { retention: logRetention, removalPolicy });
     this.workerFunction = new lambda.Function(this, 'WorkerFunction', {
+      role: functionRole(this, 'WorkerRole', workerLogs),
       description: 'Cognito user import: runs the workflow steps (validate, upload, start, watch, harvest, report, notify)',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -233,7 +235,7 @@ export class CognitoUserImport extends Construct {
       // Validation and upload of a 100 MB part stream through this function.
       timeout: Duration.minutes(15),
       tracing: lambda.Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, 'WorkerLogs', { retention: logRetention, removalPolicy }),
+      logGroup: workerLogs,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -266,7 +268,9 @@ export class CognitoUserImport extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const importLogs = new logs.LogGroup(this, 'ImportLogs', { retention: logRetention, removalPolicy });
     this.importFunction = new lambda.Function(this, 'ImportFunction', {
+      role: functionRole(this, 'ImportRole', importLogs),
       description: 'Cognito user import: starts one import workflow execution per dropped CSV object version',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -276,7 +280,7 @@ export class CognitoUserImport extends Construct {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       deadLetterQueue: this.deadLetterQueue,
-      logGroup: new logs.LogGroup(this, 'ImportLogs', { retention: logRetention, removalPolicy }),
+      logGroup: importLogs,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
         [TriggerEnv.INCOMING_PREFIX]: this.incomingPrefix,
@@ -337,6 +341,19 @@ export class CognitoUserImport extends Construct {
     if (options.eventPattern) rule.addEventPattern(options.eventPattern);
     if (options.target) rule.addTarget(options.target);
     return rule;
+  }
+
+  /**
+   * A bucket from another stack is referenced through its ARN here, so that its trigger
+   * configuration lives in this stack (the bucket's stack would otherwise depend on this one,
+   * a cycle, since the trigger names this stack's function).
+   */
+  private localReference(bucket: s3.IBucket): s3.IBucket {
+    if (Stack.of(bucket) === Stack.of(this)) return bucket;
+    return s3.Bucket.fromBucketAttributes(this, 'DropBucket', {
+      bucketArn: bucket.bucketArn,
+      encryptionKey: bucket.encryptionKey,
+    });
   }
 
   private createBucket(props: CognitoUserImportProps, removalPolicy: RemovalPolicy): s3.Bucket {
@@ -400,6 +417,17 @@ export class CognitoUserImport extends Construct {
     allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
     allow('PublishCompletionEvents', ['events:PutEvents'], [this.eventBus.eventBusArn]);
   }
+}
+
+/** A function role of our own: writes only to its own log group (no AWS managed policy). */
+function functionRole(scope: Construct, id: string, logGroup: logs.LogGroup): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+  return role;
 }
 
 function validateProps(props: CognitoUserImportProps): void {

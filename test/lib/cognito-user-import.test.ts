@@ -1,0 +1,352 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  CognitoImportLogsRole,
+  CognitoUserImport,
+  CognitoUserImportProps,
+  EVENT_DETAIL_TYPE,
+  EVENT_SOURCE,
+  InvalidRowPolicy,
+  PasswordHashingAlgorithm,
+} from '../../lib';
+import { longRetryAttempts } from '../../lib/import-workflow';
+
+const env = { account: '111122223333', region: 'eu-west-1' };
+
+function build(props: Partial<CognitoUserImportProps> = {}) {
+  const stack = new Stack(new App(), 'S', { env });
+  const userPool = new cognito.UserPool(stack, 'Pool');
+  const importer = new CognitoUserImport(stack, 'Import', { userPool, ...props });
+  return {
+    stack, importer, userPool,
+    get t(): Template { return Template.fromStack(stack); },
+  };
+}
+
+function policyStatements(t: Template): any[] {
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('drop bucket', () => {
+  const { t } = build();
+
+  test('blocks all public access, is encrypted (SSE-S3 by default) and versioned', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  test('denies every request that is not TLS', () => {
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('dropped files and work files expire after 30 days, old versions after 1 day', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ],
+      },
+    });
+  });
+
+  test('is retained when the stack is deleted', () => {
+    t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('object-created trigger on incoming/*.csv invokes the import function', () => {
+    t.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [{
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.csv' }, { Name: 'prefix', Value: 'incoming/' }]) } },
+          LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportImportFunction'), 'Arn'] },
+        }],
+      },
+    });
+  });
+});
+
+describe('overridable defaults', () => {
+  test('a KMS key encrypts the bucket and every grant includes it', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const key = new kms.Key(stack, 'Key');
+    const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), encryptionKey: key });
+    importer.grantDrop(new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }));
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+    });
+    const kmsStatements = policyStatements(t).filter((st) => JSON.stringify(st.Action).includes('kms:'));
+    // The worker (read/write) and the operator (drop) both get the key.
+    expect(kmsStatements.length).toBeGreaterThanOrEqual(2);
+    for (const st of kmsStatements) expect(JSON.stringify(st.Resource)).toContain('Key');
+  });
+
+  test('prefixes, suffix, retention, removal policy and log retention are configurable', () => {
+    const { t } = build({
+      incomingPrefix: 'drop/', suffix: '.txt', reportPrefix: 'out/', workPrefix: 'tmp/',
+      dataRetention: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY,
+    });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'drop/', ExpirationInDays: 7 })]) },
+    });
+    t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    t.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({
+        Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.txt' }, { Name: 'prefix', Value: 'drop/' }]) } },
+      })] },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ INCOMING_PREFIX: 'drop/', REPORT_PREFIX: 'out/', WORK_PREFIX: 'tmp/' }) },
+    });
+  });
+
+  test('server access logs go to the bucket given', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const logsBucket = new s3.Bucket(stack, 'AccessLogs');
+    new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), serverAccessLogsBucket: logsBucket });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogs') }, LogFilePrefix: 'cognito-user-import/' },
+    });
+  });
+
+  test('invalidRows, password hashing, maxUsersPerJob and maxPollInterval reach the worker', () => {
+    const { t } = build({
+      invalidRows: InvalidRowPolicy.REJECT_FILE, passwordHashingAlgorithm: PasswordHashingAlgorithm.BCRYPT,
+      maxUsersPerJob: 1000, maxPollInterval: Duration.minutes(2),
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({
+        INVALID_ROWS: 'REJECT_FILE', PASSWORD_HASHING_ALGORITHM: 'BCRYPT', MAX_ROWS_PER_PART: '1000', MAX_POLL_INTERVAL_SECONDS: '120',
+      }) },
+    });
+  });
+});
+
+describe('functions', () => {
+  const { t } = build();
+
+  test('both run nodejs24.x on arm64 with tracing, from bundled assets', () => {
+    const fns = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
+    expect(fns).toHaveLength(2);
+    for (const fn of fns as any[]) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Code.S3Key).toMatch(/\.zip$/);
+    }
+  });
+
+  test('the import function has a dead-letter queue (encrypted, TLS only)', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  test('log groups have a retention (one year by default)', () => {
+    const groups = Object.values(t.findResources('AWS::Logs::LogGroup')) as any[];
+    expect(groups.length).toBe(3);
+    for (const g of groups) expect(g.Properties.RetentionInDays).toBe(365);
+  });
+
+  test('function roles are our own: no AWS managed policy', () => {
+    const roles = Object.entries(t.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('Import'));
+    expect(roles.length).toBe(4);
+    for (const [, r] of roles as Array<[string, any]>) expect(r.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('least privilege', () => {
+  const { t } = build();
+  const statements = policyStatements(t);
+  const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));
+
+  test('no wildcard action anywhere', () => {
+    for (const a of actions) expect(a).not.toMatch(/\*/);
+  });
+
+  test('Cognito actions only on the pool ARN', () => {
+    const cognitoStatements = statements.filter((s) => JSON.stringify(s.Action).includes('cognito-idp:'));
+    expect(cognitoStatements).toHaveLength(1);
+    expect(JSON.stringify(cognitoStatements[0].Resource)).toMatch(/"Fn::GetAtt":\["Pool[0-9A-F]+","Arn"\]/);
+    expect(cognitoStatements[0].Action).toEqual(expect.arrayContaining([
+      'cognito-idp:GetCSVHeader', 'cognito-idp:DescribeUserPool', 'cognito-idp:CreateUserImportJob',
+      'cognito-idp:StartUserImportJob', 'cognito-idp:DescribeUserImportJob',
+    ]));
+  });
+
+  test('iam:PassRole only on the logs role and only to cognito-idp.amazonaws.com', () => {
+    const pass = statements.filter((s) => ([] as string[]).concat(s.Action).includes('iam:PassRole'));
+    expect(pass).toHaveLength(1);
+    expect(JSON.stringify(pass[0].Resource)).toMatch(/"Fn::GetAtt":\["ImportLogsRole[0-9A-F]+","Arn"\]/);
+    expect(pass[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' } });
+  });
+
+  test('S3 object actions only on the prefix each needs', () => {
+    // (aws-cdk-lib's notification handler sets the trigger with s3:PutBucketNotification on the bucket.)
+    const s3Statements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:') && s.Action !== 's3:PutBucketNotification');
+    const byPrefix = (prefix: string) => s3Statements.filter((s) => JSON.stringify(s.Resource).includes(`/${prefix}*`));
+    expect(byPrefix('incoming/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject']);
+    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    for (const s of s3Statements) expect(JSON.stringify(s.Resource)).toMatch(/\/(incoming|reports|work)\/\*/);
+  });
+
+  test('the import function may only start executions of this workflow', () => {
+    const start = statements.filter((s) => ([] as string[]).concat(s.Action).includes('states:StartExecution'));
+    expect(start).toHaveLength(1);
+    expect(start[0].Resource).toEqual({ Ref: expect.stringMatching(/^ImportWorkflowStateMachine/) });
+  });
+
+  test('events only to the event bus, log reads only from the pool log group', () => {
+    const put = statements.find((s) => ([] as string[]).concat(s.Action).includes('events:PutEvents'));
+    expect(JSON.stringify(put.Resource)).toContain('event-bus/default');
+    const read = statements.find((s) => ([] as string[]).concat(s.Action).includes('logs:GetLogEvents'));
+    expect(JSON.stringify(read.Resource)).toContain('log-group:/aws/cognito/userpools/');
+  });
+});
+
+describe('workflow', () => {
+  const { t } = build();
+  const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+  const definition = JSON.parse(
+    (sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''),
+  );
+
+  test('is a Standard state machine logging at level ALL with tracing, to a log group with retention', () => {
+    expect(sm.Properties.StateMachineType).toBe('STANDARD');
+    expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  test('has the states of the flow, parts one at a time', () => {
+    expect(definition.StartAt).toBe('Validate');
+    expect(Object.keys(definition.States)).toEqual(expect.arrayContaining(['Validate', 'IsImportable', 'ImportParts', 'Report', 'Notify', 'ReportError', 'NotifyError', 'ImportFailed']));
+    const map = definition.States.ImportParts;
+    expect(map.MaxConcurrency).toBe(1);
+    expect(Object.keys(map.ItemProcessor.States)).toEqual(expect.arrayContaining(['CreateAndUpload', 'Start', 'WaitForJob', 'Describe', 'IsJobDone', 'Harvest']));
+    expect(map.ItemProcessor.States.WaitForJob.SecondsPath).toBe('$.job.waitSeconds');
+  });
+
+  test('Start retries a not-yet-visible upload briefly and another active job with backoff and jitter', () => {
+    const retry = definition.States.ImportParts.ItemProcessor.States.Start.Retry;
+    expect(retry).toEqual(expect.arrayContaining([
+      expect.objectContaining({ ErrorEquals: ['UploadNotVisibleError'], IntervalSeconds: 2, MaxAttempts: 5 }),
+      expect.objectContaining({ ErrorEquals: ['AnotherJobActiveError', 'ThrottledError'], JitterStrategy: 'FULL', MaxDelaySeconds: 600, MaxAttempts: longRetryAttempts(12 * 3600) }),
+    ]));
+    expect(definition.States.ImportParts.ItemProcessor.States.Start.Catch[0]).toEqual(
+      expect.objectContaining({ ErrorEquals: ['JobExpiredError'], Next: 'CreateAndUpload' }),
+    );
+  });
+
+  test('any unexpected error still ends in a report and an event, then fails', () => {
+    for (const state of ['Validate', 'ImportParts']) {
+      expect(definition.States[state].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportError' })]);
+    }
+    expect(definition.States.ReportError.Next).toBe('NotifyError');
+    expect(definition.States.NotifyError.Next).toBe('ImportFailed');
+    expect(definition.States.ImportFailed.Type).toBe('Fail');
+  });
+
+  test('the long retry covers the configured maximum wait', () => {
+    const attempts = longRetryAttempts(3600);
+    let expected = 0;
+    for (let i = 0; i < attempts; i++) expected += Math.min(30 * 2 ** i, 600) / 2;
+    expect(expected).toBeGreaterThanOrEqual(3600);
+    expect(longRetryAttempts(12 * 3600)).toBeGreaterThan(longRetryAttempts(3600));
+  });
+});
+
+describe('events', () => {
+  test('onImportCompleted matches this importer\'s completion events', () => {
+    const { stack, importer } = build();
+    importer.onImportCompleted('Done', { eventPattern: { detail: { status: ['Failed'] } } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': [EVENT_SOURCE],
+        'detail-type': [EVENT_DETAIL_TYPE],
+        'detail': { importerId: [importer.importerId], status: ['Failed'] },
+      },
+    });
+  });
+});
+
+describe('reuse across stacks', () => {
+  test('a pool from fromUserPoolId and a bucket from another stack', () => {
+    const app = new App();
+    const shared = new Stack(app, 'Shared', { env });
+    const bucket = new s3.Bucket(shared, 'Drop', { encryptionKey: new kms.Key(shared, 'Key'), encryption: s3.BucketEncryption.KMS });
+    const stack = new Stack(app, 'Importer', { env });
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_Abc123');
+    new CognitoUserImport(stack, 'Import', { userPool, bucket });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    const statements = policyStatements(t);
+    const cognitoStatement = statements.find((s) => JSON.stringify(s.Action).includes('cognito-idp:'));
+    expect(JSON.stringify(cognitoStatement.Resource)).toContain('userpool/eu-west-1_Abc123');
+    // The other stack's key is in the worker's grants.
+    expect(JSON.stringify(statements)).toContain('kms:Decrypt');
+    expect(JSON.stringify(statements)).toMatch(/Fn::ImportValue/);
+    app.synth();
+  });
+
+  test('one logs role shared by two importers for two pools in one stack, no collisions', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const role = new CognitoImportLogsRole(stack, 'SharedLogs');
+    const a = new CognitoUserImport(stack, 'A', { userPool: new cognito.UserPool(stack, 'PoolA'), logsRole: role.role });
+    const b = new CognitoUserImport(stack, 'B', { userPool: new cognito.UserPool(stack, 'PoolB'), logsRole: role.role });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::S3::Bucket', 2);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    t.resourceCountIs('AWS::IAM::Role', 1 + 2 * 3 + 1); // shared role, (worker, trigger, workflow) x2, notifications handler
+    expect(a.importerId).not.toEqual(b.importerId);
+    expect(a.logsRole).toBe(b.logsRole);
+  });
+});
+
+describe('prop validation says what to do', () => {
+  const cases: Array<[string, Partial<CognitoUserImportProps>, string]> = [
+    ['prefix without slash', { incomingPrefix: 'incoming' }, "incomingPrefix 'incoming' must be a key prefix like 'incoming/'"],
+    ['prefix with leading slash', { reportPrefix: '/reports/' }, "reportPrefix '/reports/' must be a key prefix"],
+    ['bad work prefix', { workPrefix: 'a b/' }, "workPrefix 'a b/' must be a key prefix"],
+    ['overlapping prefixes', { incomingPrefix: 'data/', reportPrefix: 'data/reports/' }, "incomingPrefix 'data/' and 'data/reports/' overlap"],
+    ['empty suffix', { suffix: '' }, 'suffix must not be empty'],
+    ['maxUsersPerJob too big', { maxUsersPerJob: 500001 }, 'maxUsersPerJob must be a whole number from 1 to 500000'],
+    ['maxUsersPerJob zero', { maxUsersPerJob: 0 }, 'maxUsersPerJob must be a whole number from 1 to 500000'],
+    ['maxWaitForActiveJob too long', { maxWaitForActiveJob: Duration.hours(30) }, 'maxWaitForActiveJob must be between 1 minute and 23 hours'],
+    ['maxPollInterval too short', { maxPollInterval: Duration.seconds(1) }, 'maxPollInterval must be between 5 seconds and 1 hour'],
+    ['dataRetention in hours', { dataRetention: Duration.hours(5) }, 'dataRetention must be a whole number of days, at least 1'],
+    ['memorySize too small', { memorySize: 128 }, 'memorySize must be between 256 and 10240 MB'],
+  ];
+  test.each(cases)('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
+    const stack = new Stack(new App(), 'S', { env });
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
+    const extra: Record<string, unknown> = {
+      encryptionKey: new kms.Key(stack, 'K'),
+      serverAccessLogsBucket: new s3.Bucket(stack, 'L'),
+      dataRetention: Duration.days(3),
+    };
+    expect(() => new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), bucket, [name]: extra[name] }))
+      .toThrow(`${name} applies to the bucket this construct creates`);
+  });
+});
