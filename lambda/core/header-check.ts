@@ -1,0 +1,58 @@
+import { PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+
+/** How the dropped file's columns map onto the part's columns. */
+export interface HeaderPlan {
+  /** For each part column (PoolRules.columns order), the index in the source row, or -1 (filled empty). */
+  readonly sourceIndex: readonly number[];
+  readonly sourceColumnCount: number;
+  /** Part columns the file lacks (added empty: a counted fix). */
+  readonly missing: readonly string[];
+  /** File-level problems: the file is rejected when any. */
+  readonly errors: readonly { column?: string; message: string }[];
+}
+
+/**
+ * The header must only hold columns GetCSVHeader knows (order free), each once; missing columns
+ * are added empty unless no row could then be valid (username, required attributes).
+ */
+export function planHeader(rules: PoolRules, header: readonly string[]): HeaderPlan {
+  const errors: { column?: string; message: string }[] = [];
+  const names = header.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') {
+      errors.push({ message: `header column ${i + 1} is empty` });
+      return;
+    }
+    if (seen.has(name)) {
+      errors.push({ column: name, message: `header column ${name} appears more than once` });
+      return;
+    }
+    seen.set(name, i);
+    if (!rules.columns.includes(name)) {
+      errors.push({
+        column: name,
+        message: name === PASSWORD_HASH_COLUMN
+          ? 'header has a password_hash column but no password hashing algorithm is configured'
+          : `header column ${name} is not an attribute of the user pool (GetCSVHeader)`,
+      });
+    }
+  });
+  if (rules.autoVerified.length === 0) {
+    errors.push({ message: 'the user pool has no auto-verified attribute (email or phone_number): Cognito cannot import into it' });
+  }
+  const missing = rules.columns.filter((c) => !seen.has(c));
+  for (const column of missing) {
+    if (column === USERNAME_COLUMN) {
+      errors.push({ column, message: 'header has no cognito:username column' });
+    } else if (rules.attributes.get(column)?.required) {
+      errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
+    }
+  }
+  return {
+    sourceIndex: rules.columns.map((c) => (seen.has(c) ? seen.get(c)! : -1)),
+    sourceColumnCount: names.length,
+    missing,
+    errors,
+  };
+}

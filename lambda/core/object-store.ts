@@ -1,0 +1,120 @@
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
+  GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
+
+/** A streaming writer for one object: bounded memory whatever the object's size. */
+export interface ObjectWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Finishes the object; returns its size in bytes. */
+  end(): Promise<number>;
+  abort(): Promise<void>;
+}
+
+export interface OpenedObject {
+  readonly body: Readable;
+  readonly length?: number;
+  readonly etag?: string;
+}
+
+/**
+ * The object storage the engine needs, narrowed so core modules can be tested against memory.
+ * `S3ObjectStore` is the only production implementation.
+ */
+export interface ObjectStore {
+  open(bucket: string, key: string, versionId?: string): Promise<OpenedObject>;
+  /** `undefined` when the object does not exist. */
+  getText(bucket: string, key: string): Promise<string | undefined>;
+  putText(bucket: string, key: string, text: string, contentType?: string): Promise<void>;
+  writer(bucket: string, key: string, contentType?: string): ObjectWriter;
+}
+
+/** S3 requires every multipart part but the last to be ≥ 5 MiB; 8 MiB keeps memory flat and calls few. */
+export const MULTIPART_CHUNK_BYTES = 8 * 1024 * 1024;
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly s3: S3Client, private readonly chunkBytes = MULTIPART_CHUNK_BYTES) {}
+
+  async open(bucket: string, key: string, versionId?: string): Promise<OpenedObject> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId || undefined }));
+    return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
+  }
+
+  async getText(bucket: string, key: string): Promise<string | undefined> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await readAll(out.Body as Readable);
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async putText(bucket: string, key: string, text: string, contentType = 'application/json'): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType }));
+  }
+
+  writer(bucket: string, key: string, contentType = 'text/csv'): ObjectWriter {
+    const s3 = this.s3;
+    const chunkBytes = this.chunkBytes;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let total = 0;
+    let uploadId: string | undefined;
+    const etags: { ETag?: string; PartNumber: number }[] = [];
+
+    // Sends what is buffered as the next multipart part (starting the upload on first use).
+    const flushPart = async () => {
+      if (!uploadId) {
+        const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
+        uploadId = created.UploadId;
+      }
+      const body = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      const PartNumber = etags.length + 1;
+      const out = await s3.send(new UploadPartCommand({
+        Bucket: bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length,
+      }));
+      etags.push({ ETag: out.ETag, PartNumber });
+    };
+
+    return {
+      async write(chunk: Buffer) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        total += chunk.length;
+        if (pendingBytes >= chunkBytes) await flushPart();
+      },
+      async end() {
+        if (!uploadId) {
+          // Small object: one PutObject of what is buffered (≤ one chunk).
+          const body = Buffer.concat(pending, pendingBytes);
+          pending = [];
+          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType }));
+          return total;
+        }
+        if (pendingBytes > 0) await flushPart();
+        await s3.send(new CompleteMultipartUploadCommand({
+          Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: etags },
+        }));
+        return total;
+      },
+      async abort() {
+        pending = [];
+        if (uploadId) {
+          await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+        }
+      },
+    };
+  }
+}
+
+export async function readAll(body: Readable | undefined): Promise<string> {
+  if (!body) return '';
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

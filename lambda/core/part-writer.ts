@@ -1,0 +1,99 @@
+import type { PartDescriptor } from '../shared/contract';
+import { jobNameFor } from './job-name';
+import type { ObjectStore, ObjectWriter } from './object-store';
+import { lineMapKey, partKey } from './work-files';
+
+export interface PartWriterOptions {
+  readonly store: ObjectStore;
+  readonly bucket: string;
+  readonly workPrefix: string;
+  readonly sourceKey: string;
+  readonly executionToken: string;
+  readonly headerLine: string;
+  readonly maxRows: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * Writes normalized rows into parts of ≤ maxRows rows and ≤ maxBytes bytes (header included),
+ * streaming each to S3 (bounded memory), and records for each part which source line each of
+ * its lines came from, so results can be mapped back whatever was split or dropped.
+ */
+export class PartWriter {
+  private readonly parts: Omit<PartDescriptor, 'partCount'>[] = [];
+  private current?: { writer: ObjectWriter; rows: number; bytes: number; lines: Uint32Array; n: number };
+  private readonly header: Buffer;
+
+  constructor(private readonly o: PartWriterOptions) {
+    this.header = Buffer.from(o.headerLine + '\n', 'utf8');
+    if (this.header.length >= o.maxBytes) throw new Error('part byte limit is smaller than the header');
+  }
+
+  /** Appends one normalized row (no newline) that came from `sourceLine`. */
+  async add(row: string, sourceLine: number): Promise<void> {
+    const bytes = Buffer.from(row + '\n', 'utf8');
+    if (this.current && (this.current.rows >= this.o.maxRows || this.current.bytes + bytes.length > this.o.maxBytes)) {
+      await this.close();
+    }
+    if (!this.current) await this.open();
+    const c = this.current!;
+    await c.writer.write(bytes);
+    c.rows += 1;
+    c.bytes += bytes.length;
+    if (c.rows + 1 > c.lines.length) {
+      const grown = new Uint32Array(Math.min(c.lines.length * 2, this.o.maxRows + 1));
+      grown.set(c.lines);
+      c.lines = grown;
+    }
+    c.lines[c.rows] = sourceLine; // index = part line - 1; index 0 is the header
+  }
+
+  async finish(): Promise<PartDescriptor[]> {
+    if (this.current) await this.close();
+    const partCount = this.parts.length;
+    return this.parts.map((p) => ({ ...p, partCount }));
+  }
+
+  async abort(): Promise<void> {
+    await this.current?.writer.abort();
+    this.current = undefined;
+  }
+
+  private async open() {
+    const n = this.parts.length + 1;
+    const writer = this.o.store.writer(this.o.bucket, partKey(this.o.workPrefix, n), 'text/csv');
+    await writer.write(this.header);
+    const lines = new Uint32Array(Math.min(1024, this.o.maxRows + 1));
+    lines[0] = 1;
+    this.current = { writer, rows: 0, bytes: this.header.length, lines, n };
+  }
+
+  private async close() {
+    const c = this.current!;
+    this.current = undefined;
+    const bytes = await c.writer.end();
+    const mapKey = lineMapKey(this.o.workPrefix, c.n);
+    await writeLineMap(this.o.store, this.o.bucket, mapKey, c.lines.subarray(0, c.rows + 1));
+    this.parts.push({
+      partNumber: c.n,
+      key: partKey(this.o.workPrefix, c.n),
+      rows: c.rows,
+      bytes,
+      lineMapKey: mapKey,
+      jobName: jobNameFor(this.o.sourceKey, c.n, this.o.executionToken),
+    });
+  }
+}
+
+/** The map as a JSON array, written in slices so a 500,000-entry map never becomes one big string. */
+async function writeLineMap(store: ObjectStore, bucket: string, key: string, lines: Uint32Array) {
+  const w = store.writer(bucket, key, 'application/json');
+  const SLICE = 50_000;
+  await w.write(Buffer.from('['));
+  for (let i = 0; i < lines.length; i += SLICE) {
+    const slice = Array.from(lines.subarray(i, i + SLICE)).join(',');
+    await w.write(Buffer.from((i > 0 ? ',' : '') + slice));
+  }
+  await w.write(Buffer.from(']'));
+  await w.end();
+}

@@ -1,0 +1,194 @@
+import type {
+  HarvestOutput, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
+} from '../shared/contract';
+import type { EngineConfig, EngineDeps } from './deps';
+import { errorMessage } from './errors';
+import { copySelectedLines } from './failed-csv';
+import { readLines } from './line-reader';
+import { LineSet } from './line-set';
+import type { ObjectWriter } from './object-store';
+import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
+
+export const reportKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.json`;
+export const failedCsvKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.failed.csv`;
+const FIRST_REASONS = 5;
+
+type Status = ReportOutput['status'];
+type JobEntry = ImportReport['jobs'][number];
+
+/**
+ * DESIGN §5 status: Rejected when the file was not importable; Failed on an unexpected error or
+ * when jobs failed and nothing was imported; Succeeded only when every row imported.
+ */
+export function decideStatus(args: {
+  error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;
+}): Status {
+  const { error, validation, jobs, harvestedParts, totals } = args;
+  if (error || !validation) return 'Failed';
+  if (validation.outcome !== 'Valid') return 'Rejected';
+  const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
+  if (incomplete && totals.imported === 0) return 'Failed';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected === 0) return 'Succeeded';
+  return 'PartiallySucceeded';
+}
+
+/** Step Functions' `{Error, Cause}` as one line with no user data (the Cause may quote SDK messages). */
+export function describeError(error: WorkflowState['error']): string | undefined {
+  if (!error) return undefined;
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed && typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch { /* not JSON: keep the text */ }
+  cause = scrub(cause).split('\n')[0].slice(0, 500);
+  return cause ? `${error.Error ?? 'Error'}: ${cause}` : (error.Error ?? 'Error');
+}
+
+/** Removes anything that looks like an email, phone number or URL (pre-signed URLs carry credentials). */
+export function scrub(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/g, '<url>')
+    .replace(/[^\s@,;"'<>]+@[^\s@,;"'<>]+/g, '<email>')
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, '<number>');
+}
+
+/** The report step: always writes exactly one report, whatever state the workflow reached. */
+export async function report(deps: EngineDeps, config: EngineConfig, input: ReportInput): Promise<ReportOutput> {
+  const { state } = input;
+  const source = state.source;
+  const validation = state.validation?.validationKey
+    ? await readJson<ValidationSummary>(deps, config, state.validation.validationKey)
+    : undefined;
+  const harvested: { out: HarvestOutput; summary?: HarvestSummary }[] = [];
+  for (const out of state.parts ?? []) {
+    harvested.push({ out, summary: out.resultsKey ? await readJson<HarvestSummary>(deps, config, out.resultsKey) : undefined });
+  }
+
+  const jobs: JobEntry[] = harvested.map(({ out }) => {
+    const j: JobEntry = {
+      jobId: out.job.jobId, jobName: out.job.jobName, status: out.job.status,
+      importedUsers: out.job.importedUsers ?? 0, skippedUsers: out.job.skippedUsers ?? 0, failedUsers: out.job.failedUsers ?? 0,
+    };
+    if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
+    return j;
+  });
+  const rows = validation?.rows ?? state.validation?.rows ?? 0;
+  const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
+  const totals: ReportTotals = {
+    rows,
+    imported: sum(jobs, 'importedUsers'),
+    skipped: sum(jobs, 'skippedUsers'),
+    failed: sum(jobs, 'failedUsers'),
+    rejected,
+  };
+  const errorText = describeError(state.error);
+  const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
+
+  // Lines to put in failed.csv: rejected rows, FAILED users, and rows no job got to.
+  const toRedrop = new LineSet(validation?.physicalLines ?? 1024);
+  if (!validation || validation.outcome === 'Rejected') toRedrop.addAll();
+  const firstReasons: string[] = errorText ? [errorText] : [];
+  const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
+
+  const reportKey = reportKeyFor(config.reportPrefix, source.key);
+  const out = deps.store.writer(config.bucket, reportKey, 'application/json');
+  const completedAt = deps.now().toISOString();
+  const head = {
+    reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(errorText ? { error: errorText } : {}),
+  };
+  const headJson = JSON.stringify(head);
+  await out.write(Buffer.from(headJson.slice(0, -1) + ',"rejected":['));
+  let first = true;
+  const entry = async (obj: unknown) => {
+    await out.write(Buffer.from((first ? '' : ',') + JSON.stringify(obj)));
+    first = false;
+  };
+  if (validation) {
+    await eachJsonLine<RejectedEntry>(deps, config, validation.rejectedKey, async (e) => {
+      toRedrop.add(e.line);
+      reason(e.line, e.message);
+      await entry(e);
+    });
+  }
+  await out.write(Buffer.from('],"users":['));
+  first = true;
+  for (const { summary } of harvested) {
+    if (!summary) continue;
+    await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
+      if (u.outcome === 'FAILED') toRedrop.add(u.line);
+      reason(u.line, u.message);
+      await entry(u);
+    });
+    for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
+  }
+  await out.write(Buffer.from(']}'));
+  await out.end();
+
+  // Parts no job finished (the workflow stopped early): their rows were not imported.
+  if (validation && validation.outcome === 'Valid') {
+    const done = new Set(harvested.map((h) => h.out.partNumber));
+    for (const part of validation.parts) {
+      if (done.has(part.partNumber)) continue;
+      const map = await readJson<number[]>(deps, config, part.lineMapKey);
+      for (const line of (map ?? []).slice(1)) toRedrop.add(line);
+    }
+  }
+
+  const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const result: ReportOutput = {
+    status,
+    reportUri: `s3://${config.bucket}/${reportKey}`,
+    reportKey,
+    ...(failedCsvKey ? { failedCsvKey } : {}),
+    jobIds: jobs.map((j) => j.jobId),
+    totals,
+    firstReasons,
+  };
+  deps.log.info('report written', { key: source.key, reportKey, status, totals, jobIds: result.jobIds });
+  return result;
+}
+
+async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
+  const key = failedCsvKeyFor(config.reportPrefix, source.key);
+  let writer: ObjectWriter | undefined;
+  try {
+    const object = await deps.store.open(source.bucket, source.key, source.versionId);
+    writer = deps.store.writer(config.bucket, key, 'text/csv');
+    await copySelectedLines(object.body, (n) => lines.has(n), writer);
+    await writer.end();
+    return key;
+  } catch (err) {
+    // The report matters more than the convenience file: never fail the report for it.
+    await writer?.abort();
+    deps.log.warn('could not write the failed rows file', { key: source.key, error: scrub(errorMessage(err)).slice(0, 200) });
+    return undefined;
+  }
+}
+
+async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
+  try {
+    const text = await deps.store.getText(config.bucket, key);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch (err) {
+    deps.log.warn('could not read a work file', { workKey: key, error: scrub(errorMessage(err)).slice(0, 200) });
+    return undefined;
+  }
+}
+
+async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: string, fn: (v: T) => Promise<void>) {
+  let object;
+  try {
+    object = await deps.store.open(config.bucket, key);
+  } catch {
+    return;
+  }
+  for await (const line of readLines(object.body)) {
+    if (line.bytes.length === 0) continue;
+    await fn(JSON.parse(line.bytes.toString('utf8')) as T);
+  }
+}
+
+function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {
+  return jobs.reduce((n, j) => n + (j[field] ?? 0), 0);
+}

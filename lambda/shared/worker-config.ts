@@ -1,0 +1,37 @@
+import type { EngineConfig } from '../core/deps';
+import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../core/job-control';
+import {
+  DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
+} from './contract';
+
+const ALGORITHMS: readonly string[] = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
+
+/** The worker's settings from its environment (WorkerEnv), with the real Cognito limits as defaults. */
+export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
+  const required = (name: string) => {
+    const v = env[name];
+    if (!v) throw new Error(`environment variable ${name} is not set`);
+    return v;
+  };
+  const positive = (name: string, fallback: number) => {
+    const v = Number(env[name]);
+    return env[name] && Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+  };
+  const algorithm = (env[WorkerEnv.PASSWORD_HASHING_ALGORITHM] ?? '').trim().toUpperCase();
+  if (algorithm && !ALGORITHMS.includes(algorithm)) throw new Error(`${WorkerEnv.PASSWORD_HASHING_ALGORITHM} must be one of ${ALGORITHMS.join(', ')}`);
+  const invalidRows = (env[WorkerEnv.INVALID_ROWS] ?? 'SKIP').trim().toUpperCase();
+  return {
+    userPoolId: required(WorkerEnv.USER_POOL_ID),
+    bucket: required(WorkerEnv.BUCKET_NAME),
+    logsRoleArn: env[WorkerEnv.LOGS_ROLE_ARN] ?? '',
+    invalidRows: (invalidRows === 'REJECT_FILE' ? 'REJECT_FILE' : 'SKIP') as InvalidRowPolicyValue,
+    ...(algorithm ? { passwordHashingAlgorithm: algorithm as PasswordHashingAlgorithmValue } : {}),
+    reportPrefix: env[WorkerEnv.REPORT_PREFIX] ?? 'reports/',
+    workPrefix: env[WorkerEnv.WORK_PREFIX] ?? 'work/',
+    maxRowsPerPart: Math.min(positive(WorkerEnv.MAX_ROWS_PER_PART, DEFAULT_MAX_ROWS_PER_PART), DEFAULT_MAX_ROWS_PER_PART),
+    maxBytesPerPart: Math.min(positive(WorkerEnv.MAX_BYTES_PER_PART, DEFAULT_MAX_BYTES_PER_PART), DEFAULT_MAX_BYTES_PER_PART),
+    maxPollIntervalSeconds: positive(WorkerEnv.MAX_POLL_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS),
+    eventBusName: env[WorkerEnv.EVENT_BUS_NAME] ?? 'default',
+    importerId: env[WorkerEnv.IMPORTER_ID] ?? '',
+  };
+}
