@@ -14,7 +14,12 @@ const deps = {
   s3: new S3Client({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL }),
   cognito: new CognitoIdentityProviderClient({}),
   now: () => new Date(),
-  log: logger,
+  log: {
+    debug: (m: string, e?: Record<string, unknown>) => logger.debug(m, e ?? {}),
+    info: (m: string, e?: Record<string, unknown>) => logger.info(m, e ?? {}),
+    warn: (m: string, e?: Record<string, unknown>) => logger.warn(m, e ?? {}),
+    error: (m: string, e?: Record<string, unknown>) => logger.error(m, e ?? {}),
+  },
 };
 
 export const handler = async (event: IsCompleteEvent): Promise<IsCompleteResult> => {
