@@ -1,0 +1,152 @@
+import { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { planHeader } from '../../lambda/core/header-check';
+import { checkPasswordHash } from '../../lambda/core/password-hash';
+import { buildPoolRules } from '../../lambda/core/pool-rules';
+import { checkRow } from '../../lambda/core/row-validator';
+import type { PasswordHashingAlgorithmValue } from '../../lambda/shared/contract';
+import { CSV_HEADER, pool } from './helpers';
+
+function check(row: Record<string, string>, poolOverrides: Partial<UserPoolType> = {}, algorithm?: PasswordHashingAlgorithmValue) {
+  const rules = buildPoolRules(pool(poolOverrides), CSV_HEADER, algorithm);
+  const header = [...rules.columns];
+  const plan = planHeader(rules, header);
+  const fields = header.map((h) => row[h] ?? '');
+  return checkRow(rules, plan, fields);
+}
+const ok = { 'cognito:username': 'alice', email: 'alice@example.com', email_verified: 'true' };
+
+describe('row rules (DESIGN §4/§5)', () => {
+  test.each<[string, Record<string, string>, Partial<UserPoolType>, string | undefined]>([
+    ['valid row', ok, {}, undefined],
+    ['empty username', { ...ok, 'cognito:username': '' }, {}, 'cognito:username is empty'],
+    ['username with whitespace', { ...ok, 'cognito:username': 'al ice' }, {}, 'whitespace'],
+    ['username with tab', { ...ok, 'cognito:username': 'al\tice' }, {}, 'whitespace'],
+    ['username > 128', { ...ok, 'cognito:username': 'a'.repeat(129) }, {}, 'longer than 128'],
+    ['bad email', { ...ok, email: 'not-an-email' }, {}, 'email is not a valid email'],
+    ['no verified attribute (flag false)', { ...ok, email_verified: 'false' }, {}, 'no verified attribute'],
+    ['no verified attribute (flag blank)', { ...ok, email_verified: '' }, {}, 'no verified attribute'],
+    ['verified flag without value', { 'cognito:username': 'a', email_verified: 'true' }, {}, 'email_verified is true but email is empty'],
+    ['phone verified but pool auto-verifies email only', { 'cognito:username': 'a', phone_number: '+15551234567', phone_number_verified: 'true' }, {}, 'no verified attribute'],
+    ['phone verified in a phone pool', { 'cognito:username': 'a', phone_number: '+15551234567', phone_number_verified: 'true' }, { AutoVerifiedAttributes: ['phone_number'] }, undefined],
+    ['bad phone (not E.164)', { ...ok, phone_number: '555-1234' }, {}, 'E.164'],
+    ['bad phone (spaces)', { ...ok, phone_number: '+1 555 1234' }, {}, 'E.164'],
+    ['bad boolean', { ...ok, email_verified: 'yes' }, {}, 'email_verified must be true or false'],
+    ['birthdate wrong format', { ...ok, birthdate: '1990-01-31' }, {}, 'mm/dd/yyyy'],
+    ['birthdate impossible date', { ...ok, birthdate: '02/30/1990' }, {}, 'mm/dd/yyyy'],
+    ['birthdate valid', { ...ok, birthdate: '02/28/1990' }, {}, undefined],
+    ['updated_at not epoch seconds', { ...ok, updated_at: '2020-01-01' }, {}, 'epoch seconds'],
+    ['updated_at in milliseconds', { ...ok, updated_at: '1700000000000' }, {}, 'epoch seconds'],
+    ['updated_at valid', { ...ok, updated_at: '1700000000' }, {}, undefined],
+    ['MFA true in an MFA-off pool', { ...ok, 'cognito:mfa_enabled': 'true' }, { MfaConfiguration: 'OFF' }, 'MFA off'],
+    ['MFA false in an MFA-on pool', { ...ok, 'cognito:mfa_enabled': 'false' }, { MfaConfiguration: 'ON' }, 'requires MFA'],
+    ['MFA blank in an MFA-on pool', ok, { MfaConfiguration: 'ON' }, undefined],
+    ['MFA either in an optional pool', { ...ok, 'cognito:mfa_enabled': 'true' }, { MfaConfiguration: 'OPTIONAL' }, undefined],
+    ['custom string too long', { ...ok, 'custom:tier': 'platinum' }, {}, 'custom:tier is longer than 5'],
+    ['custom number not a number', { ...ok, 'custom:level': 'high' }, {}, 'custom:level must be an integer'],
+    ['custom number above max', { ...ok, 'custom:level': '11' }, {}, 'above its maximum 10'],
+    ['custom number below min', { ...ok, 'custom:level': '0' }, {}, 'below its minimum 1'],
+    ['custom number in range', { ...ok, 'custom:level': '10', 'custom:tier': 'gold' }, {}, undefined],
+    ['email as username: email required', { 'cognito:username': 'a', phone_number: '+15551234567', phone_number_verified: 'true' }, { UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email', 'phone_number'] }, 'signs users in with email'],
+  ])('%s', (_name, row, poolOverrides, expected) => {
+    const r = checkRow(buildPoolRules(pool(poolOverrides), CSV_HEADER), planHeader(buildPoolRules(pool(poolOverrides), CSV_HEADER), CSV_HEADER), CSV_HEADER.map((h) => row[h] ?? ''));
+    const messages = r.problems.map((p) => p.message).join(' | ');
+    if (expected === undefined) expect(messages).toBe('');
+    else expect(messages).toContain(expected);
+  });
+
+  test('required attribute empty', () => {
+    const r = check(ok, { SchemaAttributes: [...(pool().SchemaAttributes ?? []), { Name: 'family_name', AttributeDataType: 'String', Required: true }] });
+    expect(r.problems.map((p) => p.message)).toContain('family_name is required by the user pool');
+  });
+
+  test('wrong field count is explained and stops further checks', () => {
+    const rules = buildPoolRules(pool(), CSV_HEADER);
+    const r = checkRow(rules, planHeader(rules, CSV_HEADER), ['a', 'b']);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0].message).toMatch(/2 fields but the header has 23/);
+  });
+
+  test('booleans are case-normalized and counted (a safe fix)', () => {
+    const r = check({ ...ok, email_verified: 'TRUE', 'cognito:mfa_enabled': 'False' });
+    expect(r.problems).toEqual([]);
+    expect(r.booleansNormalized).toBe(2);
+    expect(r.values[CSV_HEADER.indexOf('email_verified')]).toBe('true');
+  });
+
+  test('values are trimmed', () => {
+    const r = check({ ...ok, 'cognito:username': '  alice  ', email: ' alice@example.com ' });
+    expect(r.problems).toEqual([]);
+    expect(r.username).toBe('alice');
+  });
+
+  test('messages never contain the values', () => {
+    const r = check({ 'cognito:username': 'bob', email: 'secret@@example', phone_number: '12345', email_verified: 'true' });
+    const all = JSON.stringify(r.problems);
+    expect(all).not.toContain('secret');
+    expect(all).not.toContain('12345');
+  });
+});
+
+describe('header rules (file-level)', () => {
+  const rules = buildPoolRules(pool(), CSV_HEADER);
+  test.each<[string, string[], string | undefined, number]>([
+    ['full header in another order', [...CSV_HEADER].reverse(), undefined, 0],
+    ['missing optional columns are filled', ['cognito:username', 'email', 'email_verified'], undefined, CSV_HEADER.length - 3],
+    ['unknown column', [...CSV_HEADER, 'favourite_color'], 'favourite_color is not an attribute', 0],
+    ['duplicate column', [...CSV_HEADER, 'email'], 'appears more than once', 0],
+    ['no username column', CSV_HEADER.filter((c) => c !== 'cognito:username'), 'no cognito:username column', 1],
+    ['password_hash without an algorithm', [...CSV_HEADER, 'password_hash'], 'no password hashing algorithm', 0],
+  ])('%s', (_n, header, error, missing) => {
+    const plan = planHeader(rules, header);
+    if (error) expect(plan.errors.map((e) => e.message).join('|')).toContain(error);
+    else expect(plan.errors).toEqual([]);
+    expect(plan.missing.length).toBe(missing);
+  });
+
+  test('a required attribute column missing cannot be filled', () => {
+    const r = buildPoolRules(pool({ SchemaAttributes: [{ Name: 'family_name', AttributeDataType: 'String', Required: true }] }), CSV_HEADER);
+    expect(planHeader(r, ['cognito:username', 'email', 'email_verified']).errors[0].message).toContain('family_name');
+  });
+
+  test('a pool without auto-verified attributes cannot import', () => {
+    const r = buildPoolRules(pool({ AutoVerifiedAttributes: [] }), CSV_HEADER);
+    expect(planHeader(r, CSV_HEADER).errors[0].message).toContain('no auto-verified attribute');
+  });
+});
+
+describe('password hashes per algorithm', () => {
+  const bcrypt = (cost: string, v = '2b') => `$${v}$${cost}$${'a'.repeat(22)}${'b'.repeat(31)}`;
+  test.each<[PasswordHashingAlgorithmValue, string, boolean]>([
+    ['BCRYPT', '', true],
+    ['BCRYPT', bcrypt('10'), true],
+    ['BCRYPT', bcrypt('12', '2a'), true],
+    ['BCRYPT', bcrypt('12', '2y'), true],
+    ['BCRYPT', bcrypt('13'), false],
+    ['BCRYPT', bcrypt('10', '2c'), false],
+    ['BCRYPT', '$2b$10$short', false],
+    ['SCRYPT', '$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA', true],
+    ['SCRYPT', '$scrypt$ln=17,r=8,p=1$c2FsdA$aGFzaA', false],
+    ['SCRYPT', '$scrypt$ln=14,r=16,p=1$c2FsdA$aGFzaA', false],
+    ['SCRYPT', '$scrypt$ln=14,r=8,p=2$c2FsdA$aGFzaA', false],
+    ['SCRYPT', '$scrypt$n=65536,r=8,p=1$c2FsdA$aGFzaA', true],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', true],
+    ['ARGON2ID', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', false],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=3,p=1$c2FsdA$aGFzaA', false],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=4$c2FsdA$aGFzaA', false],
+    ['ARGON2ID', '$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', false],
+    ['PBKDF2_SHA256', '$pbkdf2-sha256$600000$c2FsdA$aGFzaA', true],
+    ['PBKDF2_SHA256', 'pbkdf2_sha256$310000$c2FsdA$aGFzaA', true],
+    ['PBKDF2_SHA256', '$pbkdf2-sha256$600001$c2FsdA$aGFzaA', false],
+    ['PBKDF2_SHA256', bcrypt('10'), false],
+  ])('%s %s → %s', (algorithm, hash, valid) => {
+    const problem = checkPasswordHash(algorithm, hash);
+    expect(problem === undefined).toBe(valid);
+    if (problem) expect(problem).not.toContain(hash.slice(8, 20) || '\u0000');
+  });
+
+  test('the column is checked in rows when an algorithm is set', () => {
+    const r = check({ ...ok, password_hash: 'plaintext' }, {}, 'BCRYPT');
+    expect(r.problems.map((p) => p.column)).toContain('password_hash');
+    expect(check({ ...ok, password_hash: '' }, {}, 'BCRYPT').problems).toEqual([]);
+  });
+});
