@@ -65,7 +65,7 @@ describe('validate step', () => {
     expect(rejected.find((e) => e.line === 8)!.message).toContain('first on line 2');
     expect(rejected.find((e) => e.line === 9)!.message).toContain('first on line 5');
     expect(out).toMatchObject({ rows: 8, rejectedRows: 6 });
-    expect(summary.fixes).toMatchObject({ bomStripped: 1, crlfToLf: 11, blankLinesRemoved: 1, quotedFieldsRewritten: 2, booleansNormalized: 1 });
+    expect(summary.fixes).toMatchObject({ bomStripped: 1, crlfToLf: 10, blankLinesRemoved: 1, quotedFieldsRewritten: 2, booleansNormalized: 1 });
     expect(JSON.parse(env.store.text(BUCKET, out.parts[0].lineMapKey)!)).toEqual([1, 2, 5]);
   });
 
