@@ -1,0 +1,371 @@
+/**
+ * The local cloud: S3 (s3rver), the Cognito subset, CloudWatch Logs, EventBridge and Step Functions on
+ * ONE loopback port, running the real bundled handlers and the real synthesized workflow.
+ *
+ *   const cloud = await startLocalCloud({ port: 0 });
+ *   await cloud.dropFile('users.csv');
+ *   const report = await cloud.waitForReport('incoming/users.csv');
+ *   await cloud.stop();
+ */
+import { ListObjectsV2Command, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { basename, join, resolve as resolvePath } from 'path';
+import { CognitoService, CognitoTimings, ImportJob } from './cognito';
+import { EventsService } from './events';
+import { Faults } from './faults';
+import { LambdaError, LambdaFunction } from './lambda';
+import { LogsService } from './logs';
+import { defaultPool, parsePoolJson, PoolDescription } from './pool';
+import { createLocalServer } from './server';
+import { StepFunctionsService } from './stepfunctions';
+import { resolveTemplate, synthesizeTemplate, LocalFunction, LocalNotification } from './template';
+import { Clock, sleep } from './util';
+
+export { Faults } from './faults';
+export { Clock } from './util';
+export type { ImportJob } from './cognito';
+
+export const DEFAULT_PORT = 4566;
+export const ACCOUNT_ID = '000000000000';
+
+export interface LocalCloudOptions {
+  /** Loopback port; 0 = any free port. @default 4566 */
+  readonly port?: number;
+  /** The pool: a path to the JSON `aws cognito-idp describe-user-pool` prints, that JSON, or a description. @default a pool with email auto-verified, MFA off */
+  readonly pool?: string | PoolDescription | Record<string, unknown>;
+  /** Name of the drop bucket. @default 'cognito-user-import' */
+  readonly bucketName?: string;
+  /** Run the synthesized workflow and the bundled handlers (S3 events → trigger → workflow). @default true */
+  readonly workflow?: boolean;
+  /** Extra JSON-able props for `CognitoUserImport` (e.g. `{ invalidRows: 'REJECT_FILE' }`). */
+  readonly constructProps?: Record<string, unknown>;
+  /** Environment overrides for the worker function (e.g. `{ MAX_ROWS_PER_PART: '3' }`). */
+  readonly workerEnv?: Record<string, string>;
+  /** Workflow time compression: Retry intervals and Wait durations are multiplied by this. @default 0.01 */
+  readonly timeScale?: number;
+  /** Cognito job timings (ms). */
+  readonly cognitoTimings?: Partial<CognitoTimings>;
+  /** Fail a job when (failed + skipped) / rows exceeds this (Cognito's undocumented threshold). @default off */
+  readonly tooManyFailuresRatio?: number;
+  /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
+  readonly lambdaOutput?: (chunk: string) => void;
+  /** Directory for S3 objects. @default a temporary directory, removed on stop */
+  readonly dataDirectory?: string;
+}
+
+export interface DroppedObject { bucket: string; key: string; etag: string }
+
+export interface LocalCloud {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  readonly poolId: string;
+  readonly poolName: string;
+  readonly bucket: string;
+  readonly incomingPrefix: string;
+  readonly reportPrefix: string;
+  readonly stateMachineArn?: string;
+  readonly faults: Faults;
+  readonly clock: Clock;
+  readonly cognito: CognitoService;
+  readonly logs: LogsService;
+  readonly events: EventsService;
+  readonly stepFunctions: StepFunctionsService;
+  readonly s3: S3Client;
+  /** Environment a client needs (endpoint, region, dummy credentials). */
+  readonly clientEnv: Record<string, string>;
+  /** Every worker invocation's action, in order (tests). */
+  readonly workerActions: string[];
+  /** Puts a file (path or content) under the incoming prefix; the bucket's event starts the import. */
+  dropFile(file: string | Buffer, key?: string): Promise<DroppedObject>;
+  /** The report written for a dropped key (the newest when several), waiting for it. */
+  waitForReport(key: string, options?: { timeoutMs?: number; etag?: string }): Promise<any>;
+  /** Every report document whose `source.key` is `key` (or all), with its object key. */
+  reports(key?: string): Promise<Array<{ objectKey: string; report: any }>>;
+  /** Waits until no event delivery, execution or import job is in flight. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** The import jobs of the pool, oldest first. */
+  jobs(): ImportJob[];
+  stop(): Promise<void>;
+}
+
+function loadPool(pool: LocalCloudOptions['pool'], fallbackId: string): PoolDescription {
+  if (pool === undefined) return defaultPool(fallbackId);
+  if (typeof pool === 'string') return parsePoolJson(JSON.parse(readFileSync(pool, 'utf8')), fallbackId);
+  return parsePoolJson(pool, fallbackId);
+}
+
+/** AWS URL-encodes keys in S3 event notifications (spaces as '+'). */
+export function encodeEventKey(key: string): string {
+  return key.split('/').map((s) => encodeURIComponent(s).replace(/%20/g, '+')).join('/');
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const region = 'us-east-1';
+  const accountId = ACCOUNT_ID;
+  const clock = new Clock();
+  const faults = new Faults();
+  const logs = new LogsService(() => clock.now(), accountId, region);
+  const events = new EventsService();
+  let endpoint = '';
+  const cognito = new CognitoService({
+    clock, faults, logs, region, accountId,
+    endpoint: () => endpoint,
+    urlSecret: randomBytes(16).toString('hex'),
+    timings: options.cognitoTimings,
+    tooManyFailuresRatio: options.tooManyFailuresRatio,
+  });
+  const poolDesc = cognito.addPool(loadPool(options.pool, cognito.newPoolId()));
+  const poolRegion = /^([a-z]{2}(-[a-z]+)+-\d)_/.exec(poolDesc.Id)?.[1] ?? region;
+  const bucketName = options.bucketName ?? 'cognito-user-import';
+
+  // Lambda functions (real bundles) and the workflow, from the synthesized template.
+  const functions = new Map<string, LambdaFunction>();
+  const workerActions: string[] = [];
+  let notifications: LocalNotification[] = [];
+  let incomingPrefix = 'incoming/';
+  let reportPrefix = 'reports/';
+  let stateMachineArn: string | undefined;
+
+  const invokeLambda = async (fnRef: string, payload: unknown): Promise<unknown> => {
+    const fn = functions.get(fnRef) ?? [...functions.values()].find((f) => f.name === fnRef || f.arn === fnRef);
+    if (!fn) throw new LambdaError('ResourceNotFoundException', `Function not found: ${fnRef}`);
+    const action = payload && typeof payload === 'object' ? (payload as any).action : undefined;
+    if (typeof action === 'string' && fnRef === workerArn) workerActions.push(action);
+    const result = await fn.invoke(payload);
+    if (typeof action === 'string' && fnRef === workerArn && faults.takeCrash(action)) {
+      throw new LambdaError('Runtime.ExitError', `RequestId: local Error: Runtime exited with error: signal: killed (injected after ${action})`);
+    }
+    return result;
+  };
+  let workerArn = '';
+
+  const stepFunctions = new StepFunctionsService({
+    region, accountId, invokeLambda,
+    putEvents: (entries) => events.handle('PutEvents', { Entries: entries }),
+    timeScale: options.timeScale ?? 0.01,
+  });
+
+  const dataDir = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'cui-s3-'));
+  // s3rver accepts only its own access key; the local cloud accepts any credentials.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const AWSAccount = require('s3rver/lib/models/account');
+  if (!AWSAccount.registry.__anyKey) {
+    const get = AWSAccount.registry.get.bind(AWSAccount.registry);
+    AWSAccount.registry.get = (k: string) => get(k) ?? AWSAccount.DUMMY_ACCOUNT;
+    AWSAccount.registry.__anyKey = true;
+  }
+  const S3rver = require('s3rver');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  let workflowBuckets: string[] = [];
+  if (options.workflow !== false) {
+    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps };
+    const app = resolveTemplate(synthesizeTemplate(synthOpts), synthOpts);
+    notifications = app.notifications;
+    workflowBuckets = app.buckets;
+    const sm = app.stateMachines[0];
+    if (!sm) throw new Error('local cloud: the synthesized template has no state machine');
+    for (const m of app.stateMachines) stepFunctions.addStateMachine(m.name, m.definition, m.roleArn);
+    stateMachineArn = sm.arn;
+    const ours = app.functions.filter((f): f is LocalFunction & { bundleDir: string } => f.bundleDir !== undefined);
+    for (const f of ours) {
+      if (!existsSync(join(f.bundleDir, 'index.js'))) throw new Error(`local cloud: bundle ${f.bundleDir}/index.js is missing; run npm run build`);
+    }
+    const worker = ours.find((f) => f.asset === 'worker');
+    if (worker) {
+      workerArn = worker.arn;
+      incomingPrefix = worker.env.INCOMING_PREFIX ?? incomingPrefix;
+      reportPrefix = worker.env.REPORT_PREFIX ?? reportPrefix;
+    }
+    for (const f of ours) {
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
+        TZ: 'UTC',
+        LANG: 'en_US.UTF-8',
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_REGION: poolRegion,
+        AWS_DEFAULT_REGION: poolRegion,
+        AWS_ACCESS_KEY_ID: 'LOCALCLOUD',
+        AWS_SECRET_ACCESS_KEY: 'LOCALCLOUD',
+        AWS_SESSION_TOKEN: 'LOCALCLOUD',
+        AWS_LAMBDA_FUNCTION_NAME: f.name,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${f.name}`,
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        POWERTOOLS_DEV: 'false',
+        POWERTOOLS_LOG_LEVEL: process.env.LOCAL_CLOUD_LAMBDA_LOG_LEVEL ?? 'WARN',
+        ...f.env,
+        ...(f.asset === 'worker' ? options.workerEnv ?? {} : {}),
+        // Set once the port is known (below).
+        AWS_ENDPOINT_URL: '',
+      };
+      const [file, handlerName] = f.handler.split('.');
+      functions.set(f.arn, new LambdaFunction({
+        name: f.name, arn: f.arn, bundle: join(f.bundleDir, `${file}.js`), handlerName, env,
+        timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb, output: options.lambdaOutput,
+      }));
+      (functions.get(f.arn) as any).envRef = env;
+    }
+  }
+
+  const s3rver = new S3rver({
+    silent: true,
+    directory: dataDir,
+    allowMismatchedSignatures: true,
+    configureBuckets: [...new Set([bucketName, ...workflowBuckets])].map((name) => ({ name, configs: [] })),
+  });
+  await s3rver.configureBuckets();
+
+  // S3 object-created events → the trigger function (async invocation: 2 retries on error).
+  let deliveriesInFlight = 0;
+  const deliver = async (fnArn: string, event: unknown) => {
+    deliveriesInFlight += 1;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try { await invokeLambda(fnArn, event); return; } catch { await sleep(50 * (attempt + 1)); }
+      }
+    } finally { deliveriesInFlight -= 1; }
+  };
+  s3rver.on('event', (ev: any) => {
+    for (const record of ev?.Records ?? []) {
+      const eventName: string = record.eventName ?? '';
+      const bucket: string = record.s3?.bucket?.name;
+      const key: string = record.s3?.object?.key ?? '';
+      for (const n of notifications) {
+        if (n.bucket !== bucket || !key.startsWith(n.prefix) || !key.endsWith(n.suffix)) continue;
+        const matches = n.events.some((e) => e === `s3:${eventName}` || (e.endsWith(':*') && `s3:${eventName}`.startsWith(e.slice(0, -1))));
+        if (!matches) continue;
+        const out = {
+          Records: [{
+            ...record,
+            awsRegion: poolRegion,
+            eventSource: 'aws:s3',
+            eventVersion: '2.1',
+            s3: { ...record.s3, configurationId: 'local', bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeEventKey(key) } },
+          }],
+        };
+        for (let i = 0; i < faults.s3EventDeliveries; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
+      }
+    }
+  });
+
+  const server = createLocalServer({
+    json: {
+      AWSCognitoIdentityProviderService: (op, body) => cognito.handle(op, body),
+      Logs_20140328: (op, body) => logs.handle(op, body),
+      AWSEvents: (op, body) => events.handle(op, body),
+      AWSStepFunctions: (op, body) => stepFunctions.handle(op, body),
+    },
+    cognito,
+    faults,
+    s3: s3rver.callback(),
+    admin: async (method, path, body) => {
+      if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
+      if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
+      if (path === '/_local/clock' && method === 'POST') { clock.advance(Number(body.advanceMs) || 0); return { now: clock.now() }; }
+      if (path === '/_local/cognito/timings' && method === 'POST') { Object.assign(cognito.timings, body); return cognito.timings; }
+      if (path === '/_local/events') return events.recorded;
+      throw new Error(`unknown admin route ${method} ${path}`);
+    },
+  });
+  const requestedPort = options.port ?? DEFAULT_PORT;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(requestedPort, '127.0.0.1', () => { server.off('error', reject); resolveListen(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `http://127.0.0.1:${port}`;
+  for (const f of functions.values()) (f as any).envRef.AWS_ENDPOINT_URL = endpoint;
+
+  const clientEnv = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: poolRegion,
+    AWS_DEFAULT_REGION: poolRegion,
+    AWS_ACCESS_KEY_ID: 'LOCALCLOUD',
+    AWS_SECRET_ACCESS_KEY: 'LOCALCLOUD',
+  };
+  const s3 = new S3Client({
+    endpoint, region: poolRegion, forcePathStyle: true,
+    credentials: { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+
+  const allReports = async (): Promise<Array<{ objectKey: string; report: any }>> => {
+    const out: Array<{ objectKey: string; report: any }> = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: reportPrefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key?.endsWith('.json')) continue;
+        const obj = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: o.Key }));
+        try { out.push({ objectKey: o.Key, report: JSON.parse(await obj.Body!.transformToString('utf8')) }); } catch { /* partial */ }
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return out;
+  };
+
+  let stopped = false;
+  const cloud: LocalCloud = {
+    endpoint, port, region: poolRegion, accountId,
+    poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
+    incomingPrefix, reportPrefix, stateMachineArn,
+    faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions,
+    async dropFile(file, key) {
+      const body = typeof file === 'string' ? readFileSync(resolvePath(file)) : file;
+      const objectKey = key ?? `${incomingPrefix}${typeof file === 'string' ? basename(file) : `upload-${Date.now()}.csv`}`;
+      const r = await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: objectKey, Body: body }));
+      return { bucket: bucketName, key: objectKey, etag: (r.ETag ?? '').replace(/"/g, '') };
+    },
+    async reports(key) {
+      const all = await allReports();
+      return key === undefined ? all : all.filter((r) => r.report?.source?.key === key);
+    },
+    async waitForReport(key, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+      while (Date.now() < deadline) {
+        const found = (await cloud.reports(key)).filter((r) => !opts.etag || (r.report?.source?.etag ?? '').replace(/"/g, '') === opts.etag);
+        if (found.length) {
+          found.sort((a, b) => String(b.report.completedAt).localeCompare(String(a.report.completedAt)));
+          return found[0].report;
+        }
+        if (stopped) break;
+        await sleep(100);
+      }
+      throw new Error(`local cloud: no report for ${key} within the time limit`);
+    },
+    async settle(timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const busy = deliveriesInFlight > 0 || stepFunctions.running().length > 0
+          || cognito.allJobs().some((j) => ['Pending', 'InProgress', 'Stopping'].includes(j.Status));
+        if (!busy) {
+          await sleep(50);
+          if (deliveriesInFlight === 0 && stepFunctions.running().length === 0) return;
+        }
+        await sleep(50);
+      }
+      throw new Error('local cloud: still busy at the time limit');
+    },
+    jobs() { return cognito.allJobs().filter((j) => j.UserPoolId === poolDesc.Id); },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      stepFunctions.stop();
+      cognito.stop();
+      await Promise.all([...functions.values()].map((f) => f.stop()));
+      s3.destroy();
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      if (!options.dataDirectory) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return cloud;
+}

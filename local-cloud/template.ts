@@ -1,0 +1,215 @@
+/**
+ * Reads the workflow, the functions and their environment from the SYNTHESIZED template of a stack
+ * holding a `CognitoUserImport`, and resolves the CloudFormation references to local values.
+ */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, join } from 'path';
+
+export interface LocalFunction {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Folder name under assets/lambda (`trigger`, `worker`), when known. */
+  asset?: string;
+  /** Absolute path of the bundle's directory. */
+  bundleDir?: string;
+  handler: string;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface LocalStateMachine { logicalId: string; name: string; arn: string; definition: any; roleArn: string }
+export interface LocalNotification { bucket: string; functionArn: string; events: string[]; prefix: string; suffix: string }
+
+export interface ResolvedApp {
+  functions: LocalFunction[];
+  stateMachines: LocalStateMachine[];
+  notifications: LocalNotification[];
+  buckets: string[];
+}
+
+export interface SynthOptions {
+  poolId: string;
+  region: string;
+  accountId: string;
+  /** Name of the drop bucket the construct creates. */
+  bucketName: string;
+  /** Extra JSON-able props for `CognitoUserImport` (invalidRows, passwordHashingAlgorithm, maxUsersPerJob...). */
+  constructProps?: Record<string, unknown>;
+}
+
+const STACK = 'CognitoUserImportLocal';
+const cache = new Map<string, any>();
+
+/** Synthesizes App → Stack → `new CognitoUserImport(stack, 'Import', { userPool: UserPool.fromUserPoolId(...) })`. */
+export function synthesizeTemplate(opts: SynthOptions): any {
+  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
+  const cognito = require('aws-cdk-lib/aws-cognito') as typeof import('aws-cdk-lib/aws-cognito');
+  const lib = require('../lib/index');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const outdir = mkdtempSync(join(tmpdir(), 'cui-synth-'));
+  try {
+    const app = new cdk.App({
+      outdir,
+      context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:disable-asset-staging': true },
+    });
+    const stack = new cdk.Stack(app, STACK, { env: { account: opts.accountId, region: opts.region } });
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', opts.poolId);
+    new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    const template = Template.fromStack(stack).toJSON();
+    cache.set(key, template);
+    return template;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves the template's functions, state machines and bucket notifications to local names and ARNs. */
+export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp {
+  const resources: Record<string, any> = template.Resources ?? {};
+  const { region, accountId } = opts;
+  const fnName = (id: string) => `${STACK}-${id}`.slice(0, 64);
+  // The drop bucket: the one the functions' BUCKET_NAME points at (else the first bucket).
+  const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
+  let dropBucketId = bucketIds[0];
+  for (const r of Object.values(resources)) {
+    const ref = r.Type === 'AWS::Lambda::Function' ? r.Properties?.Environment?.Variables?.BUCKET_NAME?.Ref : undefined;
+    if (typeof ref === 'string' && bucketIds.includes(ref)) dropBucketId = ref;
+  }
+  const bucketName = (id: string) => (id === dropBucketId ? opts.bucketName : id.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63));
+
+  const ref = (id: string): unknown => {
+    switch (id) {
+      case 'AWS::Region': return region;
+      case 'AWS::AccountId': return accountId;
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::StackName': return STACK;
+      case 'AWS::StackId': return `arn:aws:cloudformation:${region}:${accountId}:stack/${STACK}/local`;
+      case 'AWS::NoValue': return undefined;
+    }
+    const r = resources[id];
+    if (!r) {
+      const p = template.Parameters?.[id];
+      if (p && p.Default !== undefined) return p.Default;
+      throw new Error(`local cloud: cannot resolve Ref ${id}`);
+    }
+    switch (r.Type) {
+      case 'AWS::S3::Bucket': return bucketName(id);
+      case 'AWS::Lambda::Function': return fnName(id);
+      case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
+      case 'AWS::IAM::Role': return id;
+      case 'AWS::Logs::LogGroup': return `/aws/local/${id}`;
+      case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
+      case 'AWS::Events::EventBus': return id;
+      default: return id;
+    }
+  };
+  const getAtt = (id: string, attr: string): unknown => {
+    const r = resources[id];
+    if (!r) throw new Error(`local cloud: cannot resolve Fn::GetAtt ${id}.${attr}`);
+    switch (r.Type) {
+      case 'AWS::S3::Bucket':
+        if (attr === 'Arn') return `arn:aws:s3:::${bucketName(id)}`;
+        if (attr === 'DomainName' || attr === 'RegionalDomainName') return `${bucketName(id)}.s3.${region}.amazonaws.com`;
+        break;
+      case 'AWS::Lambda::Function': if (attr === 'Arn') return `arn:aws:lambda:${region}:${accountId}:function:${fnName(id)}`; break;
+      case 'AWS::IAM::Role': if (attr === 'Arn') return `arn:aws:iam::${accountId}:role/${id}`; break;
+      case 'AWS::StepFunctions::StateMachine':
+        if (attr === 'Name') return id;
+        if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
+        break;
+      case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
+      case 'AWS::SQS::Queue':
+        if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
+        if (attr === 'QueueName') return id;
+        break;
+    }
+    return `arn:aws:local:${region}:${accountId}:${id}/${attr}`;
+  };
+  const resolve = (v: any): any => {
+    if (Array.isArray(v)) return v.map(resolve);
+    if (!v || typeof v !== 'object') return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const k = keys[0];
+      const a = v[k];
+      switch (k) {
+        case 'Ref': return ref(a);
+        case 'Fn::GetAtt': {
+          const [id, attr] = Array.isArray(a) ? a : String(a).split('.');
+          return getAtt(id, attr);
+        }
+        case 'Fn::Join': return (resolve(a[1]) as unknown[]).filter((x) => x !== undefined).join(a[0]);
+        case 'Fn::Select': return (resolve(a[1]) as unknown[])[Number(resolve(a[0]))];
+        case 'Fn::Split': return String(resolve(a[1])).split(a[0]);
+        case 'Fn::Sub': {
+          const [str, vars] = Array.isArray(a) ? [a[0], resolve(a[1] ?? {})] : [a, {}];
+          return String(str).replace(/\$\{([^}]+)\}/g, (_m: string, name: string) => {
+            if (vars[name] !== undefined) return String(vars[name]);
+            if (name.includes('.') && !name.startsWith('AWS::')) { const [id, attr] = name.split('.'); return String(getAtt(id, attr)); }
+            return String(ref(name));
+          });
+        }
+        case 'Fn::If': case 'Condition': case 'Fn::Equals': case 'Fn::Not':
+          throw new Error(`local cloud: conditions (${k}) are not supported`);
+      }
+    }
+    const out: Record<string, any> = {};
+    for (const k of keys) out[k] = resolve(v[k]);
+    return out;
+  };
+
+  const functions: LocalFunction[] = [];
+  const stateMachines: LocalStateMachine[] = [];
+  const notifications: LocalNotification[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::Lambda::Function') {
+      const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
+      const isOurs = assetPath !== undefined && /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath);
+      const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = String(v);
+      functions.push({
+        logicalId: id,
+        name: fnName(id),
+        arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName(id)}`,
+        ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: assetPath } : {}),
+        handler: r.Properties?.Handler ?? 'index.handler',
+        env,
+        timeoutSeconds: r.Properties?.Timeout ?? 3,
+        memoryMb: r.Properties?.MemorySize ?? 128,
+      });
+    } else if (r.Type === 'AWS::StepFunctions::StateMachine') {
+      const p = r.Properties ?? {};
+      const defString = p.DefinitionString !== undefined ? resolve(p.DefinitionString) : JSON.stringify(resolve(p.Definition));
+      stateMachines.push({
+        logicalId: id,
+        name: id,
+        arn: `arn:aws:states:${region}:${accountId}:stateMachine:${id}`,
+        definition: JSON.parse(defString),
+        roleArn: p.RoleArn ? String(resolve(p.RoleArn)) : `arn:aws:iam::${accountId}:role/${id}Role`,
+      });
+    } else if (r.Type === 'Custom::S3BucketNotifications') {
+      const p = resolve(r.Properties ?? {});
+      for (const c of p.NotificationConfiguration?.LambdaFunctionConfigurations ?? []) {
+        const rules: Array<{ Name: string; Value: string }> = c.Filter?.Key?.FilterRules ?? [];
+        notifications.push({
+          bucket: p.BucketName,
+          functionArn: c.LambdaFunctionArn,
+          events: c.Events ?? [],
+          prefix: rules.find((x) => x.Name.toLowerCase() === 'prefix')?.Value ?? '',
+          suffix: rules.find((x) => x.Name.toLowerCase() === 'suffix')?.Value ?? '',
+        });
+      }
+    }
+  }
+  return { functions, stateMachines, notifications, buckets: bucketIds.map(bucketName) };
+}
