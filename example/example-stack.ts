@@ -6,7 +6,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { CognitoUserImport } from '../lib';
+import * as path from 'path';
+import { CognitoUserImport, UserImportDeployment } from '../lib';
 
 /**
  * A pool, and users imported into it from CSV files dropped into a bucket; failed or rejected
@@ -16,6 +17,7 @@ export class ExampleStack extends Stack {
   public readonly importer: CognitoUserImport;
   public readonly userPool: cognito.UserPool;
   public readonly alerts: sns.Topic;
+  public readonly seed: UserImportDeployment;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -43,6 +45,12 @@ export class ExampleStack extends Stack {
     this.importer = new CognitoUserImport(this, 'Import', {
       userPool: this.userPool,
       serverAccessLogsBucket: accessLogs,
+    });
+
+    // Seed the pool at deploy time: the deployment fails if any row fails or is rejected.
+    this.seed = new UserImportDeployment(this, 'SeedUsers', {
+      importer: this.importer,
+      csvFile: path.join(__dirname, 'seed-users.csv'),
     });
 
     // Operators hear about every file that was rejected or failed.

@@ -91,6 +91,8 @@ async function startImport(event: ProviderEvent, deps: DeploymentDeps): Promise<
         CopySource: `${s.sourceBucket}/${encodeURIComponent(s.sourceKey).replace(/%2F/g, '/')}`,
         CopySourceIfMatch: sourceEtag || undefined,
         MetadataDirective: 'COPY',
+        // Tags are not copied: no s3:GetObjectTagging on the source, no s3:PutObjectTagging here.
+        TaggingDirective: 'REPLACE',
       }));
       const etag = copy.CopyObjectResult?.ETag;
       // No versionId: the worker reads the copy by key (it may only read current versions under the work prefix).
