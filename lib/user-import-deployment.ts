@@ -327,8 +327,11 @@ function validateProps(props: UserImportDeploymentProps): void {
   }
   const timeout = props.timeout ?? DEFAULTS.timeout;
   const interval = props.queryInterval ?? DEFAULTS.queryInterval;
-  if (interval.toSeconds() < 1) {
-    throw new Error('UserImportDeployment: queryInterval must be at least 1 second.');
+  if (interval.toMilliseconds() < 1000 || interval.toMilliseconds() % 1000 !== 0) {
+    throw new Error(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`);
+  }
+  if (timeout.toMilliseconds() % 1000 !== 0) {
+    throw new Error(`UserImportDeployment: timeout must be a whole number of seconds; got ${timeout.toHumanString()}.`);
   }
   if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
     throw new Error(`UserImportDeployment: timeout must be at most 1 hour (CloudFormation's limit for a custom resource); got ${timeout.toHumanString()}. For longer imports set waitForCompletion: false.`);
