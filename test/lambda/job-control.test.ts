@@ -1,4 +1,4 @@
-import { DescribeUserImportJobCommand, StartUserImportJobCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserImportJobCommand, StartUserImportJobCommand, UserImportJobStatusType } from '@aws-sdk/client-cognito-identity-provider';
 import { describe as describeStep, pollWaitSeconds, start } from '../../lambda/core/job-control';
 import { config, testEnv } from './helpers';
 
@@ -29,7 +29,7 @@ describe('start', () => {
   ])('maps %s', async (_n, error, status, name) => {
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).rejects(error);
-    env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { ...{ JobId: job.jobId, JobName: job.jobName }, Status: status } });
+    env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { ...{ JobId: job.jobId, JobName: job.jobName }, Status: status as UserImportJobStatusType } });
     await expect(start(env.deps, config(), { action: 'start', job })).rejects.toMatchObject({ name });
   });
 
@@ -54,7 +54,7 @@ describe('describe', () => {
     ['Succeeded', true], ['Failed', true], ['Stopped', true], ['Expired', true],
   ])('%s → terminal %s', async (status, terminal) => {
     const env = testEnv();
-    env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, JobName: job.jobName, Status: status, ImportedUsers: 3, SkippedUsers: 1, FailedUsers: 2, CompletionMessage: 'done' } });
+    env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, JobName: job.jobName, Status: status as UserImportJobStatusType, ImportedUsers: 3, SkippedUsers: 1, FailedUsers: 2, CompletionMessage: 'done' } });
     const prev = { ...job, status: 'Pending', terminal: false, polls: 2, waitSeconds: 20, importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
     const out = await describeStep(env.deps, config({ maxPollIntervalSeconds: 60 }), { action: 'describe', job: prev });
     expect(out).toMatchObject({ status, terminal, polls: 3, waitSeconds: 40, importedUsers: 3, skippedUsers: 1, failedUsers: 2, completionMessage: 'done' });

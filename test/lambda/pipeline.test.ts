@@ -1,6 +1,6 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand,
+  CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand, UserImportJobStatusType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { runStep } from '../../lambda/core/engine';
@@ -42,14 +42,14 @@ function fakeCognito(env: TestEnv, outcomes: Record<string, 'SKIPPED' | 'FAILED'
     const u = header.indexOf('cognito:username');
     return job.lines.slice(1).filter(Boolean).map((l, i) => {
       const username = l.split(/(?<!\\),/)[u];
-      const outcome = outcomes[username] ?? 'SUCCEEDED';
+      const outcome: string = outcomes[username] ?? 'SUCCEEDED';
       return { line: i + 2, outcome, message: outcome === 'SUCCEEDED' ? 'The user was imported.' : outcome === 'SKIPPED' ? 'The user already exists.' : 'Invalid attribute.' };
     });
   };
   env.cognito.on(DescribeUserImportJobCommand).callsFake((input) => {
     const r = results(input.JobId);
     return { UserImportJob: {
-      JobId: input.JobId, JobName: jobs.get(input.JobId)!.name, Status: finalStatus,
+      JobId: input.JobId, JobName: jobs.get(input.JobId)!.name, Status: finalStatus as UserImportJobStatusType,
       ImportedUsers: r.filter((x) => x.outcome === 'SUCCEEDED').length,
       SkippedUsers: r.filter((x) => x.outcome === 'SKIPPED').length,
       FailedUsers: r.filter((x) => x.outcome === 'FAILED').length,
