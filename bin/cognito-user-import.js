@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+'use strict';
+// aws-local-stepfunctions uses Promise.withResolvers (Node 22+).
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function withResolvers() {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+// The AWS SDK warns about Node 20 on every start; the local cloud is supported on Node >= 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+let cli;
+try {
+  cli = require('../local-cloud/cli.js');
+} catch (e) {
+  process.stderr.write('cognito-user-import: the package is not built (local-cloud/cli.js is missing); run `npm run build`.\n');
+  process.exit(1);
+}
+cli.main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { process.stderr.write(`cognito-user-import: ${e && e.message}\n`); process.exitCode = 1; },
+);
