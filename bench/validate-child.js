@@ -1,0 +1,71 @@
+'use strict';
+// Child process: times one pass of either the engine's full pool-aware validation (the compiled
+// lambda/core/validate.js: parse, normalize, every row rule, duplicate check, part writing) or a
+// bare csv-parse pass over the same file. Prints one JSON line.
+//   node bench/validate-child.js engine|csvparse FILE REPS
+const fs = require('node:fs');
+const path = require('node:path');
+
+const [mode, file, repsArg] = process.argv.slice(2);
+const reps = Number(repsArg || 1);
+const bytes = fs.statSync(file).size;
+
+/** ObjectStore over the local file system: open() streams the file; writers count and discard. */
+function fileStore(sink) {
+  return {
+    async open() {
+      return { body: fs.createReadStream(file, { highWaterMark: 64 * 1024 }), length: bytes };
+    },
+    async getText() { return undefined; },
+    async putText(_b, key, text) { sink.bytes += Buffer.byteLength(text); },
+    writer() {
+      let total = 0;
+      return {
+        async write(chunk) { total += chunk.length; sink.bytes += chunk.length; },
+        async end() { return total; },
+        async abort() {},
+      };
+    },
+  };
+}
+
+async function engineOnce() {
+  const { validate } = require(path.join(__dirname, '..', 'lambda', 'core', 'validate.js'));
+  const { stubCognito } = require('./pool');
+  const sink = { bytes: 0 };
+  const deps = {
+    store: fileStore(sink),
+    cognito: stubCognito(),
+    log: { info() {}, warn() {}, error() {}, debug() {} },
+    now: () => new Date(),
+    sleep: async () => {},
+  };
+  const config = {
+    userPoolId: 'us-east-1_Bench0001', bucket: 'bench', logsRoleArn: 'arn:aws:iam::000000000000:role/bench',
+    invalidRows: 'SKIP', reportPrefix: 'reports/', workPrefix: 'work/',
+    maxRowsPerPart: 500000, maxBytesPerPart: 100 * 1024 * 1024, maxPollIntervalSeconds: 300,
+    eventBusName: 'default', importerId: 'bench',
+  };
+  const out = await validate(deps, config, { action: 'validate', source: { bucket: 'bench', key: 'incoming/bench.csv' }, executionName: 'bench-exec' });
+  return { rows: out.rows, rejectedRows: out.rejectedRows, parts: out.parts.length, outcome: out.outcome, written: sink.bytes };
+}
+
+async function csvParseOnce() {
+  const { parse } = require('csv-parse');
+  let records = 0;
+  const parser = fs.createReadStream(file, { highWaterMark: 64 * 1024 }).pipe(parse());
+  for await (const _record of parser) records += 1;
+  return { rows: records - 1 };
+}
+
+(async () => {
+  const once = mode === 'engine' ? engineOnce : csvParseOnce;
+  const times = [];
+  let last;
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    last = await once();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  process.stdout.write(JSON.stringify({ mode, bytes, times, ...last, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+})().catch((err) => { console.error(err); process.exit(1); });
