@@ -207,6 +207,9 @@ export class StepFunctionsService extends EventEmitter {
     const signal = this.controller.signal;
     const walk = (machine: any) => {
       for (const [name, state] of Object.entries<any>(machine.States ?? {})) {
+        // aws-local-stepfunctions writes ResultPath "$" to a key named "$"; in ASL it replaces the input (= no ResultPath).
+        if (state.ResultPath === '$') delete state.ResultPath;
+        for (const c of state.Catch ?? []) if (c.ResultPath === '$') delete c.ResultPath;
         if (Array.isArray(state.Retry)) {
           for (const r of state.Retry) {
             r.IntervalSeconds = (r.IntervalSeconds ?? 1) * scale;
