@@ -1,5 +1,5 @@
 import {
-  CreateUserImportJobCommand, ListUserImportJobsCommand, UserImportJobType,
+  CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateAndUploadInput, JobRef, PartDescriptor } from '../shared/contract';
 import { mapCognitoError } from './cognito-errors';
@@ -30,6 +30,8 @@ export async function createAndUpload(deps: EngineDeps, config: EngineConfig, in
   const markerText = await deps.store.getText(config.bucket, markerKey);
   if (markerText) {
     const marker = JSON.parse(markerText) as JobMarker;
+    // The workflow's JobExpired catch re-enters this step without abandonedJobIds: ask Cognito.
+    if (!abandoned.has(marker.jobId) && (await jobStatus(deps, config, marker.jobId)) === 'Expired') abandoned.add(marker.jobId);
     if (!abandoned.has(marker.jobId)) {
       deps.log.info('part already uploaded: reusing its job', { partKey: part.key, jobId: marker.jobId });
       return { jobId: marker.jobId, jobName: marker.jobName };
@@ -56,6 +58,15 @@ export async function createAndUpload(deps: EngineDeps, config: EngineConfig, in
     return { jobId: target.jobId, jobName: target.jobName };
   }
   throw uploadFailed(`part ${part.partNumber}: the pre-signed URL expired ${MAX_JOBS_PER_STEP} times before the upload finished`);
+}
+
+async function jobStatus(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<string | undefined> {
+  try {
+    const out = await deps.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: config.userPoolId, JobId: jobId }));
+    return out.UserImportJob?.Status;
+  } catch (err) {
+    throw mapCognitoError(err, 'DescribeUserImportJob');
+  }
 }
 
 async function createJob(deps: EngineDeps, config: EngineConfig, part: PartDescriptor): Promise<UploadTarget> {

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
-  CreateUserImportJobCommand, ListUserImportJobsCommand,
+  CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createAndUpload } from '../../lambda/core/create-and-upload';
 import { nodePresignedPut } from '../../lambda/core/presigned-put';
@@ -24,6 +24,7 @@ function envWithPart() {
     return { UserImportJob: { JobId: `import-job${n}`, JobName: part.jobName, Status: 'Created', PreSignedUrl: `https://upload.example/job${n}?X-Amz-Signature=secret` } };
   });
   env.cognito.on(ListUserImportJobsCommand).resolves({ UserImportJobs: [] });
+  env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { Status: 'Created' } });
   return env;
 }
 
@@ -59,6 +60,15 @@ describe('createAndUpload', () => {
     await createAndUpload(env.deps, config(), { action: 'createAndUpload', part });
     const next = await createAndUpload(env.deps, config(), { action: 'createAndUpload', part, abandonedJobIds: ['import-job1'] });
     expect(next.jobId).toBe('import-job2');
+  });
+
+  test('a marker whose job Expired (workflow retry after JobExpiredError) gets a new job', async () => {
+    const env = envWithPart();
+    await createAndUpload(env.deps, config(), { action: 'createAndUpload', part });
+    env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: 'import-job1', Status: 'Expired' } });
+    const next = await createAndUpload(env.deps, config(), { action: 'createAndUpload', part });
+    expect(next.jobId).toBe('import-job2');
+    expect(env.puts).toHaveLength(2);
   });
 
   test('crash after Create before the marker: the fresh Created job of this part is re-uploaded, not duplicated', async () => {
