@@ -100,9 +100,11 @@ export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly st
     problems.push({ message: `the user pool signs users in with ${rules.usernameAttributes.join(' or ')}: the row must set it` });
   }
 
+  // One message per column: a value the standard rules already explained is not explained again by its schema type.
+  const explained = new Set(problems.map((p) => p.column));
   rules.columns.forEach((column, i) => {
     const rule = rules.attributes.get(column);
-    if (!rule) return;
+    if (!rule || explained.has(column)) return;
     const value = values[i];
     if (value === '') {
       if (rule.required) problems.push({ column, message: `${column} is required by the user pool` });

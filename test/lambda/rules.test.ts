@@ -66,6 +66,12 @@ describe('row rules (DESIGN §4/§5)', () => {
     expect(r.problems[0].message).toMatch(/2 fields but the header has 23/);
   });
 
+  test('one message per column: a bad updated_at is not explained twice by its Number schema type', () => {
+    const rules = buildPoolRules(pool({ SchemaAttributes: [...(pool().SchemaAttributes ?? []), { Name: 'updated_at', AttributeDataType: 'Number' }] }), CSV_HEADER);
+    const r = checkRow(rules, planHeader(rules, CSV_HEADER), CSV_HEADER.map((h) => ({ ...ok, updated_at: 'abc' } as Record<string, string>)[h] ?? ''));
+    expect(r.problems).toEqual([{ column: 'updated_at', message: 'updated_at is not a time in epoch seconds' }]);
+  });
+
   test('booleans are case-normalized and counted (a safe fix)', () => {
     const r = check({ ...ok, email_verified: 'TRUE', 'cognito:mfa_enabled': 'False' });
     expect(r.problems).toEqual([]);
