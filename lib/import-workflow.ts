@@ -18,6 +18,9 @@ export interface ImportWorkflowProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
+/** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
+const CRASH_ERRORS = ['Runtime.ExitError', 'Runtime.Unknown', 'Sandbox.Timedout', 'Lambda.Unknown', sfn.Errors.TIMEOUT];
+
 /** First pause of the long retries (another job active, throttling) and its cap. */
 const LONG_RETRY_FIRST_SECONDS = 30;
 const LONG_RETRY_MAX_DELAY_SECONDS = 600;
@@ -50,8 +53,8 @@ export class ImportWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ImportWorkflowProps) {
     super(scope, id);
-    const step = (stateId: string, payload: Record<string, unknown>, resultPath: string) =>
-      new tasks.LambdaInvoke(this, stateId, {
+    const step = (stateId: string, payload: Record<string, unknown>, resultPath: string) => {
+      const task = new tasks.LambdaInvoke(this, stateId, {
         lambdaFunction: props.worker,
         payload: sfn.TaskInput.fromObject(payload),
         // The function's result is the state's result (no {Payload} wrapper).
@@ -59,6 +62,11 @@ export class ImportWorkflow extends Construct {
         resultPath,
         retryOnServiceExceptions: true,
       });
+      // A crashed or timed-out invocation is tried again: every step is idempotent (a retried
+      // CreateAndUpload finds the job it already uploaded), so a crash after the upload costs nothing.
+      task.addRetry({ errors: CRASH_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 2 });
+      return task;
+    };
     const throttleRetry: sfn.RetryProps = {
       errors: [StepErrors.Throttled],
       interval: Duration.seconds(5),

@@ -255,6 +255,15 @@ describe('workflow', () => {
     );
   });
 
+  test('every step retries a crashed or timed-out invocation (steps are idempotent)', () => {
+    const steps = { ...definition.States, ...definition.States.ImportParts.ItemProcessor.States };
+    for (const name of ['Validate', 'CreateAndUpload', 'Start', 'Describe', 'Harvest', 'Report', 'Notify']) {
+      expect(steps[name].Retry).toEqual(expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Runtime.ExitError', 'States.Timeout']), MaxAttempts: 2 }),
+      ]));
+    }
+  });
+
   test('any unexpected error still ends in a report and an event, then fails', () => {
     for (const state of ['Validate', 'ImportParts']) {
       expect(definition.States[state].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportError' })]);
