@@ -22,4 +22,4 @@ const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 if (typeof mod.handler !== 'function' && !Object.values(mod).some((v) => typeof v === 'function')) {
   throw new Error(`${bundle} exports no handler`);
 }
-process.stdout.write(JSON.stringify({ seconds, externals, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(JSON.stringify({ seconds, externals, vmHwmKB: Number((/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8')) || [])[1]) }) + '\n');

@@ -70,6 +70,7 @@ async function pipeline() {
   const v = await validate(deps, config, { action: 'validate', source: { bucket: args.bucket, key: args.key }, executionName: `bench-${Date.now()}` });
   const validateSeconds = sec(t0);
   const rssAfterValidate = vmHwmMB();
+  const heapAfterValidate = process.memoryUsage();
   const t1 = process.hrtime.bigint();
   const jobs = [];
   for (const part of v.parts) jobs.push(await createAndUpload(deps, config, { action: 'createAndUpload', part }));
@@ -78,6 +79,7 @@ async function pipeline() {
     outcome: v.outcome, rows: v.rows, rejectedRows: v.rejectedRows,
     parts: v.parts.map((p) => ({ rows: p.rows, bytes: p.bytes })), jobs: jobs.map((j) => j.jobId),
     validateSeconds, uploadSeconds, rssAtStartMB: rssBefore, peakRssAfterValidateMB: rssAfterValidate,
+    afterValidate: { heapUsedMB: heapAfterValidate.heapUsed / 1048576, heapTotalMB: heapAfterValidate.heapTotal / 1048576, externalMB: heapAfterValidate.external / 1048576, arrayBuffersMB: heapAfterValidate.arrayBuffers / 1048576 },
   };
 }
 
@@ -85,7 +87,10 @@ async function pipeline() {
   const t0 = process.hrtime.bigint();
   const out = mode === 'upload' ? await upload() : await pipeline();
   out.totalSeconds = sec(t0);
-  out.maxRssMB = process.resourceUsage().maxRSS / 1024;
+  // VmHWM is this process's own peak. getrusage's maxRSS is NOT: Linux carries the parent's
+  // high-water mark across fork+exec, so a child of a big parent reports the parent's peak.
   out.vmHwmMB = vmHwmMB();
+  out.ruMaxRssMB = process.resourceUsage().maxRSS / 1024;
+  out.maxRssMB = out.vmHwmMB ?? out.ruMaxRssMB;
   process.stdout.write(JSON.stringify(out) + '\n');
 })().catch((err) => { console.error(err && err.stack || err); process.exit(1); });

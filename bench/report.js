@@ -46,19 +46,19 @@ function writeReport(r, file) {
   p();
   if (u?.notMeasured) p(`Not measured: ${u.notMeasured}`);
   else if (u) {
-    p(`A ${fmt(u.bytes / 1e6)} MB CSV PUT to a fresh pre-signed URL of the **${u.endpoint}** (each upload its own CreateUserImportJob), 1 warm-up then ${u.repetitions} timed runs each, median reported.`);
-    p(`Engine: \`S3ObjectStore.open\` (GetObject from the local S3) piped by \`nodePresignedPut\` (the code \`createAndUpload\` runs), in one warm child process (source: ${u.engine.source}).`);
-    p("curl: the developer guide's command, `curl -T FILE -H 'x-amz-server-side-encryption:aws:kms' URL`, reading the file from local disk, one process per run.");
+    p(`A ${fmt(u.bytes / 1e6)} MB CSV PUT to a fresh pre-signed URL of the **${u.endpoint}** (each upload its own CreateUserImportJob; the endpoint checks the signed SSE header and Content-Length, buffers the body and MD5s it). Every variant and curl run in turn: 1 warm-up round, then ${u.repetitions} timed rounds; medians reported. Each engine run is a fresh process that uploads twice and times the second upload (the first warms the SDK client and the JIT, as in a warm Lambda container); curl is one process per upload.`);
+    p('Engine: `S3ObjectStore.open` (GetObject through the AWS SDK v3 S3 client) piped by `nodePresignedPut`, i.e. the code `createAndUpload` runs; timed from GetObject to the PUT\'s response.');
+    p("curl: the developer guide's command, `curl -T FILE -H 'x-amz-server-side-encryption:aws:kms' URL`, reading the file from local disk.");
     p();
-    p('| | median s | MB/s (median) | MB/s (best) | runs (s) |');
-    p('| --- | --- | --- | --- | --- |');
-    p(`| engine | ${u.engine.medianSeconds} | ${fmt(u.engine.MBps)} | ${fmt(u.engine.bestMBps)} | ${u.engine.seconds.join(', ')} |`);
-    if (u.enginePutFromFile) p(`| engine PUT fed from the local file (diagnostic) | ${u.enginePutFromFile.medianSeconds} | ${fmt(u.enginePutFromFile.MBps)} | — | ${u.enginePutFromFile.seconds.join(', ')} |`);
-    p(`| curl | ${u.curl.medianSeconds} | ${fmt(u.curl.MBps)} | ${fmt(u.curl.bestMBps)} | ${u.curl.seconds.join(', ')} |`);
+    p('| | median s | MB/s (median) | MB/s (best) | curl / this time | runs (s) |');
+    p('| --- | --- | --- | --- | --- | --- |');
+    for (const [id, x] of Object.entries(u.variants)) p(`| ${x.what}${id === u.headline ? ' **(headline)**' : ''} | ${x.medianSeconds} | ${fmt(x.MBps)} | ${fmt(x.bestMBps)} | ${x.ratio}× | ${x.seconds.join(', ')} |`);
+    p(`| curl -T | ${u.curl.medianSeconds} | ${fmt(u.curl.MBps)} | ${fmt(u.curl.bestMBps)} | 1× | ${u.curl.seconds.join(', ')} |`);
     p();
-    p(`Ratio (engine / curl throughput): **${u.ratio}×**, goal ≥ 0.9×: ${verdict(u)}. ${u.curl.version}.`);
-    if (u.endpoint === 'local-cloud') p('Both sides hit the same endpoint, which buffers the body and MD5s it like the local cloud does for every upload: the figures are loopback figures, not AWS ones, and the endpoint itself is part of what both sides wait for.');
-    if (!u.met) p('**Goal missed.** The engine reads the object through the S3 API (an HTTP GetObject from s3rver in the same process as the PUT endpoint) while curl reads a local file: on 2 cores the extra hop competes with the receiving end.');
+    p(`Ratio (engine / curl throughput, headline variant): **${u.ratio}×**, goal ≥ 0.9×: ${verdict(u)}. ${u.curl.version.split(' ').slice(0, 2).join(' ')}.`);
+    p();
+    p('The headline variant reads the object from an S3 (s3rver) in its own process, as in AWS where the bucket and the pre-signed URL\'s endpoint are different hosts. When the local cloud serves the GetObject too, one event loop both sends the object and receives the upload, so that variant measures the emulator as much as the engine. The "fed from the local file" row is the engine\'s PUT code alone, the same work curl does.');
+    if (!u.met) p(`**Goal missed.** Compare the rows: the PUT code alone is at ${u.variants.enginePutFromFile ? `${u.variants.enginePutFromFile.ratio}×` : '—'} of curl; the rest is the GetObject stream (AWS SDK over HTTP from s3rver, which reads the file and sends it) running on the same 2 cores as the receiving endpoint and the uploader.`);
   }
   p();
 
@@ -96,7 +96,7 @@ function writeReport(r, file) {
   p();
   if (m?.notMeasured) p(`Not measured: ${m.notMeasured}`);
   else if (m) {
-    p('Each file in a fresh child process: the `validate` step (real S3 and Cognito clients against the local cloud, parts written by S3 multipart upload in 8 MiB chunks) then `createAndUpload` for every part (CreateUserImportJob + PUT to the pre-signed URL). Peak RSS is `process.resourceUsage().maxRSS` at the end (= VmHWM).');
+    p('Each file in a fresh child process: the `validate` step (real S3 and Cognito clients against the local cloud, parts written by S3 multipart upload in 8 MiB chunks) then `createAndUpload` for every part (CreateUserImportJob + PUT to the pre-signed URL). Peak RSS is the process\'s VmHWM (/proc/self/status) at the end. (Not `process.resourceUsage().maxRSS`: on Linux, getrusage carries the parent\'s high-water mark across fork+exec, so a child of the bench, whose local cloud holds every upload in memory, would report the parent\'s ~1.3 GB.)');
     p();
     p('| file | bytes | rows | parts | RSS at start MB | peak after validate MB | peak RSS MB | validate s | upload s |');
     p('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -105,7 +105,15 @@ function writeReport(r, file) {
     }
     p();
     p(`Ratio (100 MB / 10 MB peak): **${m.ratio}×**, goal ≤ 1.2× and < 200 MB: ${verdict(m)}.`);
-    if (!m.met) p('**Goal missed**: see the figures above for which part (validate or upload) sets the peak.');
+    if (!m.met) {
+      p();
+      p('**Goal missed** (growth with file size; the absolute figure is in the table). The peak is set during `validate`, and it grows with the number of rows, not bytes in flight (the line reader, part writer and S3 multipart writer are bounded). Measured in isolation on this machine for the 100 MB file\'s 773,991 usernames:');
+      p();
+      p('- `UsernameSet.addOrGet` calls `createHash(\'md5\')` for every row: the native Hash objects are garbage V8 collects late, which alone raises the peak RSS by ~67 MB for 774k rows (a loop of `createHash(\'md5\').update(name).digest()`: 41 → 108 MB VmHWM). A non-cryptographic 64-bit hash in JS (or Node 22+\'s one-shot `crypto.hash`) removes that and ~15 % of the validation CPU (item 2).');
+      p('- The table itself is O(rows) by design (12 bytes per slot, load ≤ 0.5, doubling): 2,097,152 slots = 24 MB at 774k users, plus the old arrays during the last doubling. A file of ≤ 100 MB has ≤ ~800k users, so this part stays under ~40 MB.');
+      p();
+      p('The duplicate-username check needs the whole file\'s usernames, so perfectly flat memory is not possible with a one-pass, in-memory check; bounded-and-small is: ~25–40 MB for the table at Cognito\'s 100 MB limit.');
+    }
   }
   p();
 

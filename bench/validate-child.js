@@ -58,6 +58,14 @@ async function csvParseOnce() {
   return { rows: records - 1 };
 }
 
+// This process's own peak (getrusage maxRSS would include the parent's across fork+exec on Linux).
+function vmHwmMB() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch { return undefined; }
+}
+
 (async () => {
   const once = mode === 'engine' ? engineOnce : csvParseOnce;
   const times = [];
@@ -67,5 +75,5 @@ async function csvParseOnce() {
     last = await once();
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  process.stdout.write(JSON.stringify({ mode, bytes, times, ...last, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ mode, bytes, times, ...last, maxRssMB: vmHwmMB() ?? process.resourceUsage().maxRSS / 1024 }) + '\n');
 })().catch((err) => { console.error(err); process.exit(1); });
