@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -20,6 +19,7 @@ import {
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportWorkflow } from './import-workflow';
+import { bundledFunction } from './private/bundled-function';
 import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
 
 /** Props of {@link CognitoUserImport}. */
@@ -173,7 +173,6 @@ const DEFAULTS = {
   memorySize: 1024,
 };
 
-const ASSETS = path.join(__dirname, '..', 'assets', 'lambda');
 
 /**
  * Imports users into an Amazon Cognito user pool from CSV files dropped into a bucket.
@@ -223,19 +222,14 @@ export class CognitoUserImport extends Construct {
     this.bucket = props.bucket ? this.localReference(props.bucket) : this.createBucket(props, removalPolicy);
     this.logsRole = props.logsRole ?? new CognitoImportLogsRole(this, 'LogsRole', { userPool: props.userPool }).role;
 
-    const workerLogs = new logs.LogGroup(this, 'WorkerLogs', { retention: logRetention, removalPolicy });
-    this.workerFunction = new lambda.Function(this, 'WorkerFunction', {
-      role: functionRole(this, 'WorkerRole', workerLogs),
+    this.workerFunction = bundledFunction(this, 'Worker', {
+      bundle: 'worker',
       description: 'Cognito user import: runs the workflow steps (validate, upload, start, watch, harvest, report, notify)',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'worker')),
-      handler: 'index.handler',
       memorySize: props.memorySize ?? DEFAULTS.memorySize,
       // Validation and upload of a 100 MB part stream through this function.
       timeout: Duration.minutes(15),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: workerLogs,
+      logRetention,
+      removalPolicy,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -268,19 +262,14 @@ export class CognitoUserImport extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const importLogs = new logs.LogGroup(this, 'ImportLogs', { retention: logRetention, removalPolicy });
-    this.importFunction = new lambda.Function(this, 'ImportFunction', {
-      role: functionRole(this, 'ImportRole', importLogs),
+    this.importFunction = bundledFunction(this, 'Import', {
+      bundle: 'trigger',
       description: 'Cognito user import: starts one import workflow execution per dropped CSV object version',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'trigger')),
-      handler: 'index.handler',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
+      logRetention,
+      removalPolicy,
       deadLetterQueue: this.deadLetterQueue,
-      logGroup: importLogs,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
         [TriggerEnv.INCOMING_PREFIX]: this.incomingPrefix,
@@ -417,17 +406,6 @@ export class CognitoUserImport extends Construct {
     allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
     allow('PublishCompletionEvents', ['events:PutEvents'], [this.eventBus.eventBusArn]);
   }
-}
-
-/** A function role of our own: writes only to its own log group (no AWS managed policy). */
-function functionRole(scope: Construct, id: string, logGroup: logs.LogGroup): iam.Role {
-  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPolicy(new iam.PolicyStatement({
-    sid: 'WriteOwnLogs',
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroup.logGroupArn],
-  }));
-  return role;
 }
 
 function validateProps(props: CognitoUserImportProps): void {

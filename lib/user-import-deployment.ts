@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { Arn, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DeploymentProps } from '../lambda/deployment/properties';
 import { CognitoUserImport } from './cognito-user-import';
+import { bundledFunction, logWritingRole } from './private/bundled-function';
 
 /** Props of {@link UserImportDeployment}. */
 export interface UserImportDeploymentProps {
@@ -98,7 +98,6 @@ const DEFAULTS = {
 };
 /** CloudFormation's hard limit for a custom resource. */
 const MAX_TIMEOUT = Duration.hours(1);
-const ASSETS = path.join(__dirname, '..', 'assets', 'lambda');
 
 /**
  * Imports a CSV of users into the importer's pool during `cdk deploy`, through the importer's own
@@ -190,15 +189,7 @@ export class UserImportDeployment extends Construct {
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention });
     const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention });
-    const frameworkRole = (roleId: string) => {
-      const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-      role.addToPolicy(new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [frameworkLogs.logGroupArn],
-      }));
-      return role;
-    };
+    const frameworkRole = (roleId: string) => logWritingRole(this, roleId, frameworkLogs);
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
@@ -244,25 +235,9 @@ export class UserImportDeployment extends Construct {
     this.reportUri = this.resource.getAttString('ReportUri');
   }
 
-  private handlerFunction(id: string, asset: string, retention: logs.RetentionDays, timeout: Duration, description: string): lambda.Function {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention });
-    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-    return new lambda.Function(this, `${id}Function`, {
-      role,
-      description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      code: lambda.Code.fromAsset(path.join(ASSETS, asset)),
-      handler: 'index.handler',
-      memorySize: 256,
-      timeout,
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup,
+  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string): lambda.Function {
+    return bundledFunction(this, id, {
+      bundle, description, memorySize: 256, timeout, logRetention,
       environment: { POWERTOOLS_SERVICE_NAME: 'cognito-user-import-deployment' },
     });
   }
