@@ -214,7 +214,7 @@ async function benchColdStart() {
   const dir = path.join(ROOT, 'assets', 'lambda');
   const names = fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, 'index.js'))).sort();
   if (names.length === 0) throw new Error('no bundles in assets/lambda (npm run build)');
-  const reps = 5;
+  const reps = 7;
   const bundles = [];
   for (const name of names) {
     const file = path.join(dir, name, 'index.js');
@@ -230,7 +230,7 @@ async function benchColdStart() {
     const bytes = fs.statSync(file).size;
     const load = median(withSdk);
     bundles.push({
-      name, bytes, loadSecondsWithSdk: round(load, 4), loadSecondsBundleOnly: round(median(own), 4),
+      name, bytes, loadSecondsWithSdk: round(load, 4), loadSecondsWithSdkMin: round(Math.min(...withSdk), 4), loadSecondsBundleOnly: round(median(own), 4),
       runsWithSdk: withSdk.map((x) => round(x, 4)), sdkPackages: externals,
       met: bytes <= 1024 * 1024 && load <= 0.15,
     });
@@ -396,7 +396,8 @@ async function main() {
     cloud = undefined;
 
     // Budget: the whole run must stay under 10 minutes; give run-local what is left (minus a margin).
-    const left = 9 * 60_000 - (Date.now() - benchStart);
+    // (8 minutes for this script: `npm run build` before it takes about one more on this machine.)
+    const left = 8 * 60_000 - (Date.now() - benchStart);
     await item(6, 'scale', async () => {
       try {
         if (left < 60_000) throw new Error(`not enough time left in the 10-minute budget (${Math.round(left / 1000)} s)`);
