@@ -39,13 +39,15 @@ async function upload() {
   const runs = [];
   for (const url of args.urls) {
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     let object;
     if (store) object = await store.open(args.bucket, args.key);
     else object = { body: fs.createReadStream(args.file), length: fs.statSync(args.file).size };
     const result = await put(url, object.body, object.length);
     const seconds = sec(t0);
     if (result.status < 200 || result.status >= 300) throw new Error(`PUT answered ${result.status}: ${result.body.slice(0, 200)}`);
-    runs.push({ seconds, bytes: object.length });
+    const cpu = process.cpuUsage(cpu0);
+    runs.push({ seconds, bytes: object.length, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   }
   return { runs };
 }

@@ -127,6 +127,7 @@ async function benchUpload(cloud, file, tmp) {
   let curlVersion = '';
   try { curlVersion = (await run('curl', ['--version'])).stdout.split('\n')[0]; } catch { /* reported below */ }
   const times = Object.fromEntries([...variants.map((v) => v.id), 'curl'].map((id) => [id, []]));
+  const cpu = Object.fromEntries([...variants.map((v) => v.id), 'curl'].map((id) => [id, []]));
   log(`upload: ${variants.length} engine variants and curl -T, interleaved, 1 warm-up round + ${reps} × ${(bytes / MB).toFixed(0)} MB`);
   try {
     for (let round = 0; round <= reps; round++) {
@@ -135,13 +136,17 @@ async function benchUpload(cloud, file, tmp) {
         // (as in a warm Lambda container); the second is timed.
         const urls = [await cloud.presignedUrl(), await cloud.presignedUrl()];
         const r = await nodeJson('engine-child.js', ['upload', JSON.stringify({ ...v.args, urls })], { env: childEnv(v.env) });
-        if (round > 0) times[v.id].push(r.runs[1].seconds);
+        if (round > 0) { times[v.id].push(r.runs[1].seconds); cpu[v.id].push(r.runs[1].cpuSeconds); }
         cloud.release();
       }
       // The developer guide's command: curl -v -T "PATH_TO_CSV_FILE" -H "x-amz-server-side-encryption:aws:kms" "PRE_SIGNED_URL"
       const url = await cloud.presignedUrl();
-      const r = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-T', file, '-H', 'x-amz-server-side-encryption:aws:kms', url]);
-      const [status, total] = r.stdout.trim().split(' ');
+      // Run through bash so its `times` builtin reports curl's CPU time (user + system of children).
+      const r = await run('bash', ['-c', 'curl -sS -o /dev/null -w "%{http_code} %{time_total}\\n" -T "$1" -H "x-amz-server-side-encryption:aws:kms" "$2" && times', 'bench', file, url]);
+      const outLines = r.stdout.trim().split('\n');
+      const [status, total] = outLines[0].split(' ');
+      const childTimes = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(outLines[2] || '');
+      if (round > 0 && childTimes) cpu.curl.push(Number(childTimes[1]) * 60 + Number(childTimes[2]) + Number(childTimes[3]) * 60 + Number(childTimes[4]));
       if (r.code !== 0 || status !== '200') throw new Error(`curl upload failed: ${status} ${r.stderr.trim()}`);
       if (round > 0) times.curl.push(Number(total));
       cloud.release();
@@ -149,10 +154,13 @@ async function benchUpload(cloud, file, tmp) {
   } finally {
     if (source) source.stop();
   }
-  const stat = (t) => ({ seconds: t.map((x) => round(x)), medianSeconds: round(median(t)), MBps: round(bytes / MB / median(t), 1), bestMBps: round(bytes / MB / Math.min(...t), 1) });
-  const curl = { ...stat(times.curl), version: curlVersion };
+  const stat = (t, c) => ({
+    seconds: t.map((x) => round(x)), medianSeconds: round(median(t)), MBps: round(bytes / MB / median(t), 1), bestMBps: round(bytes / MB / Math.min(...t), 1),
+    ...(c.length ? { cpuSecondsMedian: round(median(c)) } : {}),
+  });
+  const curl = { ...stat(times.curl, cpu.curl), version: curlVersion };
   const out = { item: 1, name: 'upload', endpoint: cloud.kind, bytes, repetitions: reps, variants: {}, curl };
-  for (const v of variants) out.variants[v.id] = { what: v.what, ...stat(times[v.id]), ratio: round(median(times.curl) / median(times[v.id]), 2) };
+  for (const v of variants) out.variants[v.id] = { what: v.what, ...stat(times[v.id], cpu[v.id]), ratio: round(median(times.curl) / median(times[v.id]), 2) };
   const head = out.variants.engine ?? out.variants.engineSameProcessS3 ?? out.variants.enginePutFromFile;
   out.headline = out.variants.engine ? 'engine' : Object.keys(out.variants)[0];
   out.engine = head;
