@@ -3,6 +3,9 @@ import { jobNameFor } from './job-name';
 import type { ObjectStore, ObjectWriter } from './object-store';
 import { lineMapKey, partKey } from './work-files';
 
+/** Rows are written to the part in pieces of about this size. */
+const FLUSH_BYTES = 1024 * 1024;
+
 export interface PartWriterOptions {
   readonly store: ObjectStore;
   readonly bucket: string;
@@ -23,29 +26,52 @@ export class PartWriter {
   private readonly parts: Omit<PartDescriptor, 'partCount'>[] = [];
   private current?: { writer: ObjectWriter; rows: number; bytes: number; lines: Uint32Array; n: number };
   private readonly header: Buffer;
+  private pending: string[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly o: PartWriterOptions) {
     this.header = Buffer.from(o.headerLine + '\n', 'utf8');
     if (this.header.length >= o.maxBytes) throw new Error('part byte limit is smaller than the header');
   }
 
-  /** Appends one normalized row (no newline) that came from `sourceLine`. */
-  async add(row: string, sourceLine: number): Promise<void> {
-    const bytes = Buffer.from(row + '\n', 'utf8');
-    if (this.current && (this.current.rows >= this.o.maxRows || this.current.bytes + bytes.length > this.o.maxBytes)) {
-      await this.close();
-    }
-    if (!this.current) await this.open();
-    const c = this.current!;
-    await c.writer.write(bytes);
+  /**
+   * Appends one normalized row (no newline) that came from `sourceLine`. Rows are gathered and
+   * written ~1 MiB at a time; a promise is returned only when something had to be written (await it).
+   */
+  add(row: string, sourceLine: number): Promise<void> | undefined {
+    const size = Buffer.byteLength(row) + 1;
+    const c = this.current;
+    if (!c || c.rows >= this.o.maxRows || c.bytes + size > this.o.maxBytes) return this.addToNextPart(row, size, sourceLine);
+    this.append(c, row, size, sourceLine);
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush(c);
+    return undefined;
+  }
+
+  private async addToNextPart(row: string, size: number, sourceLine: number): Promise<void> {
+    if (this.current) await this.close();
+    await this.open();
+    this.append(this.current!, row, size, sourceLine);
+  }
+
+  private append(c: NonNullable<PartWriter['current']>, row: string, size: number, sourceLine: number): void {
+    this.pending.push(row);
+    this.pendingBytes += size;
     c.rows += 1;
-    c.bytes += bytes.length;
+    c.bytes += size;
     if (c.rows + 1 > c.lines.length) {
       const grown = new Uint32Array(Math.min(c.lines.length * 2, this.o.maxRows + 1));
       grown.set(c.lines);
       c.lines = grown;
     }
     c.lines[c.rows] = sourceLine; // index = part line - 1; index 0 is the header
+  }
+
+  private async flush(c: NonNullable<PartWriter['current']>): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('\n') + '\n';
+    this.pending = [];
+    this.pendingBytes = 0;
+    await c.writer.write(Buffer.from(text, 'utf8'));
   }
 
   async finish(): Promise<PartDescriptor[]> {
@@ -55,6 +81,8 @@ export class PartWriter {
   }
 
   async abort(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
     await this.current?.writer.abort();
     this.current = undefined;
   }
@@ -70,6 +98,7 @@ export class PartWriter {
 
   private async close() {
     const c = this.current!;
+    await this.flush(c);
     this.current = undefined;
     const bytes = await c.writer.end();
     const mapKey = lineMapKey(this.o.workPrefix, c.n);

@@ -1,6 +1,6 @@
 import { checkPasswordHash } from './password-hash';
 import { HeaderPlan } from './header-check';
-import { BOOLEAN_COLUMNS, MFA_COLUMN, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
+import { AttributeRule, BOOLEAN_COLUMNS, MFA_COLUMN, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
 
 /** Cognito's per-row limit. */
 export const MAX_ROW_CHARACTERS = 16_000;
@@ -22,9 +22,11 @@ export interface CheckedRow {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9][0-9]{1,14}$/;
-const BIRTHDATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 // Cognito usernames: letters, marks, symbols, numbers, punctuation; no whitespace or control characters.
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+const ASCII_USERNAME = /^[\x21-\x7e]+$/;
+const DIGITS = /^\d+$/;
+const INTEGER = /^-?\d+$/;
 const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
 /**
@@ -32,110 +34,266 @@ const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are millise
  * usernames and row length need the whole line and the file so are checked by the caller.
  * Messages name columns and limits, never the values.
  */
-export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly string[]): CheckedRow {
+export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly string[], rowLength?: number): CheckedRow {
+  const c = compiled(rules);
   const problems: RowProblem[] = [];
   let booleansNormalized = 0;
   if (fields.length !== plan.sourceColumnCount) {
     problems.push({
       message: `row has ${fields.length} fields but the header has ${plan.sourceColumnCount} (a comma inside a value must be written \\, or quoted)`,
     });
-    const usernameAt = plan.sourceIndex[rules.columns.indexOf(USERNAME_COLUMN)];
+    const usernameAt = c.username >= 0 ? plan.sourceIndex[c.username] : -1;
     const username = usernameAt >= 0 && usernameAt < fields.length ? fields[usernameAt].trim() : '';
-    return { username: USERNAME.test(username) ? username : '', values: [], problems, booleansNormalized };
+    return { username: isUsername(username) ? username : '', values: [], problems, booleansNormalized };
   }
 
-  const values = plan.sourceIndex.map((i) => (i >= 0 ? fields[i].trim() : ''));
-  const get = (column: string) => {
-    const i = rules.columns.indexOf(column);
-    return i >= 0 ? values[i] : '';
-  };
+  const sourceIndex = plan.sourceIndex;
+  const values: string[] = new Array(sourceIndex.length);
+  for (let i = 0; i < sourceIndex.length; i++) {
+    const at = sourceIndex[i];
+    values[i] = at >= 0 ? trimmed(fields[at]) : '';
+  }
+  return checkValues(rules, c, values, rowLength);
+}
 
-  rules.columns.forEach((column, i) => {
-    const rule = rules.attributes.get(column);
-    if (BOOLEAN_COLUMNS.has(column) || rule?.type === 'Boolean') {
-      const lower = values[i].toLowerCase();
-      if (lower === 'true' || lower === 'false') {
-        if (lower !== values[i]) { values[i] = lower; booleansNormalized += 1; }
-      } else if (values[i] !== '') {
-        problems.push({ column, message: `${column} must be true or false` });
-      }
+/**
+ * checkRow for a plain line (no quotes, no `\,`) short enough that no length-only rule can fail:
+ * only the columns some rule reads are cut out of the line. `values` then holds only those
+ * (the others are ''), and only until the next call: use it to check, not to rewrite. Returns
+ * undefined when the line does not qualify.
+ */
+export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string): CheckedRow | undefined {
+  const c = compiled(rules);
+  if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0) return undefined;
+  const wanted = wantedColumns(rules, c, plan);
+  // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
+  const values = c.scratch;
+  values.fill('');
+  let start = 0;
+  let field = 0;
+  for (;;) {
+    const comma = line.indexOf(',', start);
+    const end = comma < 0 ? line.length : comma;
+    if (field < wanted.length) {
+      const target = wanted[field];
+      if (target >= 0) values[target] = trimmed(line.slice(start, end));
     }
+    field += 1;
+    if (comma < 0) break;
+    start = comma + 1;
+  }
+  if (field !== plan.sourceColumnCount) return undefined; // explained by the full path
+  return checkValues(rules, c, values, line.length);
+}
+
+/** For each source column, the pool column some rule reads from it, or -1. Worked out once per file. */
+function wantedColumns(rules: PoolRules, c: CompiledRules, plan: HeaderPlan): Int32Array {
+  const cached = wantedByPlan.get(plan);
+  if (cached) return cached;
+  const read = new Set<number>([c.username, c.email, c.phone, c.emailVerified, c.phoneVerified, c.mfa, c.birthdate, c.updatedAt, c.passwordHash,
+    ...c.booleans, ...c.usernameAttributes, ...c.alwaysChecked.map((check) => check.index)]);
+  const wanted = new Int32Array(plan.sourceColumnCount).fill(-1);
+  plan.sourceIndex.forEach((source, column) => {
+    if (source >= 0 && read.has(column)) wanted[source] = column;
   });
+  wantedByPlan.set(plan, wanted);
+  void rules;
+  return wanted;
+}
+const wantedByPlan = new WeakMap<HeaderPlan, Int32Array>();
 
-  const username = get(USERNAME_COLUMN);
+function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLength?: number): CheckedRow {
+  const problems: RowProblem[] = [];
+  let booleansNormalized = 0;
+  const get = (i: number) => (i >= 0 ? values[i] : '');
+
+  for (const i of c.booleans) {
+    const value = values[i];
+    if (value === '' || value === 'true' || value === 'false') continue;
+    const lower = value.toLowerCase();
+    if (lower === 'true' || lower === 'false') { values[i] = lower; booleansNormalized += 1; }
+    else problems.push({ column: rules.columns[i], message: `${rules.columns[i]} must be true or false` });
+  }
+
+  const username = get(c.username);
   if (username === '') problems.push({ column: USERNAME_COLUMN, message: 'cognito:username is empty' });
-  else if (!USERNAME.test(username)) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username contains whitespace or control characters' });
-  else if ([...username].length > 128) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username is longer than 128 characters' });
+  else if (!isUsername(username)) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username contains whitespace or control characters' });
+  else if (username.length > 128 && codePoints(username) > 128) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username is longer than 128 characters' });
 
-  const email = get('email');
-  const phone = get('phone_number');
+  const email = get(c.email);
+  const phone = get(c.phone);
   if (email !== '' && !EMAIL.test(email)) problems.push({ column: 'email', message: 'email is not a valid email address' });
   if (phone !== '' && !E164.test(phone)) problems.push({ column: 'phone_number', message: 'phone_number is not in E.164 format (+ and up to 15 digits)' });
 
-  const birthdate = get('birthdate');
+  const birthdate = get(c.birthdate);
   if (birthdate !== '' && !isCalendarDate(birthdate)) problems.push({ column: 'birthdate', message: 'birthdate is not a date in mm/dd/yyyy format' });
-  const updatedAt = get('updated_at');
-  if (updatedAt !== '' && (!/^\d+$/.test(updatedAt) || Number(updatedAt) > MAX_EPOCH_SECONDS)) {
+  const updatedAt = get(c.updatedAt);
+  if (updatedAt !== '' && (!DIGITS.test(updatedAt) || Number(updatedAt) > MAX_EPOCH_SECONDS)) {
     problems.push({ column: 'updated_at', message: 'updated_at is not a time in epoch seconds' });
   }
 
   // At least one auto-verified attribute set to true, with its value present.
   let verified = false;
-  for (const attr of ['email', 'phone_number'] as const) {
-    const flag = get(`${attr}_verified`);
-    const value = attr === 'email' ? email : phone;
-    if (flag === 'true' && value === '') problems.push({ column: `${attr}_verified`, message: `${attr}_verified is true but ${attr} is empty` });
-    if (rules.autoVerified.includes(attr) && flag === 'true' && value !== '') verified = true;
-  }
-  if (!verified && rules.autoVerified.length > 0) {
-    const options = rules.autoVerified.map((a) => `${a}_verified=true with ${a}`).join(' or ');
-    problems.push({ message: `no verified attribute: the row needs ${options}` });
-  }
+  const emailFlag = get(c.emailVerified);
+  const phoneFlag = get(c.phoneVerified);
+  if (emailFlag === 'true' && email === '') problems.push({ column: 'email_verified', message: 'email_verified is true but email is empty' });
+  if (c.emailAutoVerified && emailFlag === 'true' && email !== '') verified = true;
+  if (phoneFlag === 'true' && phone === '') problems.push({ column: 'phone_number_verified', message: 'phone_number_verified is true but phone_number is empty' });
+  if (c.phoneAutoVerified && phoneFlag === 'true' && phone !== '') verified = true;
+  if (!verified && rules.autoVerified.length > 0) problems.push({ message: c.noVerifiedMessage });
 
-  const mfa = get(MFA_COLUMN);
+  const mfa = get(c.mfa);
   if (mfa === 'true' && rules.mfa === 'OFF') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is true but the user pool has MFA off' });
   if (mfa === 'false' && rules.mfa === 'ON') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is false but the user pool requires MFA' });
 
-  if (rules.usernameAttributes.length > 0 && rules.usernameAttributes.every((a) => get(a) === '')) {
-    problems.push({ message: `the user pool signs users in with ${rules.usernameAttributes.join(' or ')}: the row must set it` });
+  if (c.usernameAttributes.length > 0 && c.usernameAttributes.every((i) => get(i) === '')) {
+    problems.push({ message: c.usernameAttributesMessage });
   }
 
   // One message per column: a value the standard rules already explained is not explained again by its schema type.
-  const explained = new Set(problems.map((p) => p.column));
-  rules.columns.forEach((column, i) => {
-    const rule = rules.attributes.get(column);
-    if (!rule || explained.has(column)) return;
-    const value = values[i];
+  const explained = problems.length > 0 ? new Set(problems.map((p) => p.column)) : undefined;
+  // Length-only rules cannot fail on a row shorter than the smallest of those limits: most rows skip them.
+  const checks = rowLength !== undefined && rowLength <= c.shortestMaxLength ? c.alwaysChecked : c.schemaChecks;
+  for (const { index, column, rule } of checks) {
+    if (explained?.has(column)) continue;
+    const value = values[index];
     if (value === '') {
       if (rule.required) problems.push({ column, message: `${column} is required by the user pool` });
-      return;
+      continue;
     }
     if (rule.type === 'Number') {
-      if (!/^-?\d+$/.test(value)) { problems.push({ column, message: `${column} must be an integer` }); return; }
+      if (!INTEGER.test(value)) { problems.push({ column, message: `${column} must be an integer` }); continue; }
       const n = Number(value);
       if (rule.minValue !== undefined && n < rule.minValue) problems.push({ column, message: `${column} is below its minimum ${rule.minValue}` });
       if (rule.maxValue !== undefined && n > rule.maxValue) problems.push({ column, message: `${column} is above its maximum ${rule.maxValue}` });
-      return;
+      continue;
     }
     if (rule.type === 'String' || rule.type === 'DateTime') {
-      const length = [...value].length;
+      // value.length counts UTF-16 units (≥ characters): count characters only when it matters.
+      let length = value.length;
+      const mayBeShort = rule.minLength !== undefined && length < rule.minLength * 2;
+      const mayBeLong = rule.maxLength !== undefined && length > rule.maxLength;
+      if (mayBeShort || mayBeLong) length = codePoints(value);
       if (rule.minLength !== undefined && length < rule.minLength) problems.push({ column, message: `${column} is shorter than ${rule.minLength} characters` });
       if (rule.maxLength !== undefined && length > rule.maxLength) problems.push({ column, message: `${column} is longer than ${rule.maxLength} characters` });
     }
-  });
+  }
 
   if (rules.passwordHashingAlgorithm) {
-    const problem = checkPasswordHash(rules.passwordHashingAlgorithm, get(PASSWORD_HASH_COLUMN));
+    const problem = checkPasswordHash(rules.passwordHashingAlgorithm, get(c.passwordHash));
     if (problem) problems.push({ column: PASSWORD_HASH_COLUMN, message: problem });
   }
 
   return { username, values, problems, booleansNormalized };
 }
 
+/** Column positions and per-pool messages, worked out once per pool instead of once per row. */
+interface CompiledRules {
+  readonly username: number;
+  readonly email: number;
+  readonly phone: number;
+  readonly emailVerified: number;
+  readonly phoneVerified: number;
+  readonly mfa: number;
+  readonly birthdate: number;
+  readonly updatedAt: number;
+  readonly passwordHash: number;
+  readonly booleans: readonly number[];
+  readonly emailAutoVerified: boolean;
+  readonly phoneAutoVerified: boolean;
+  readonly noVerifiedMessage: string;
+  readonly usernameAttributes: readonly number[];
+  readonly usernameAttributesMessage: string;
+  readonly schemaChecks: ReadonlyArray<{ index: number; column: string; rule: AttributeRule }>;
+  /** The schema checks that are not just a maximum length. */
+  readonly alwaysChecked: ReadonlyArray<{ index: number; column: string; rule: AttributeRule }>;
+  /** The smallest maximum length among the length-only checks (Infinity when none). */
+  readonly shortestMaxLength: number;
+  /** Reused by checkPlainRow for each row's values. */
+  readonly scratch: string[];
+}
+
+const compiledRules = new WeakMap<PoolRules, CompiledRules>();
+
+function compiled(rules: PoolRules): CompiledRules {
+  const cached = compiledRules.get(rules);
+  if (cached) return cached;
+  const at = (column: string) => rules.columns.indexOf(column);
+  const booleans: number[] = [];
+  const schemaChecks: Array<{ index: number; column: string; rule: AttributeRule }> = [];
+  rules.columns.forEach((column, index) => {
+    const rule = rules.attributes.get(column);
+    if (BOOLEAN_COLUMNS.has(column) || rule?.type === 'Boolean') booleans.push(index);
+    if (rule) schemaChecks.push({ index, column, rule });
+  });
+  const lengthOnly = (r: AttributeRule) => (r.type === 'String' || r.type === 'DateTime') && !r.required && !r.minLength && r.maxLength !== undefined;
+  const alwaysChecked = schemaChecks.filter((check) => !lengthOnly(check.rule));
+  const shortestMaxLength = Math.min(...schemaChecks.filter((check) => lengthOnly(check.rule)).map((check) => check.rule.maxLength!));
+  const c: CompiledRules = {
+    scratch: new Array<string>(rules.columns.length).fill(''),
+    alwaysChecked,
+    shortestMaxLength,
+    username: at(USERNAME_COLUMN),
+    email: at('email'),
+    phone: at('phone_number'),
+    emailVerified: at('email_verified'),
+    phoneVerified: at('phone_number_verified'),
+    mfa: at(MFA_COLUMN),
+    birthdate: at('birthdate'),
+    updatedAt: at('updated_at'),
+    passwordHash: at(PASSWORD_HASH_COLUMN),
+    booleans,
+    emailAutoVerified: rules.autoVerified.includes('email'),
+    phoneAutoVerified: rules.autoVerified.includes('phone_number'),
+    noVerifiedMessage: `no verified attribute: the row needs ${rules.autoVerified.map((a) => `${a}_verified=true with ${a}`).join(' or ')}`,
+    usernameAttributes: rules.usernameAttributes.map(at),
+    usernameAttributesMessage: `the user pool signs users in with ${rules.usernameAttributes.join(' or ')}: the row must set it`,
+    schemaChecks,
+  };
+  compiledRules.set(rules, c);
+  return c;
+}
+
+/** `value.trim()`, without the call when there is nothing to trim (the common case). */
+function trimmed(value: string): string {
+  const n = value.length;
+  return n === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(n - 1) > 32) ? value : value.trim();
+}
+
+/** Characters (code points), as Cognito counts them. */
+function codePoints(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch >= 0xd800 && ch <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i += 1;
+    }
+    n += 1;
+  }
+  return n;
+}
+
+/** Printable ASCII without a space passes at once; anything else goes through the Unicode classes. */
+function isUsername(value: string): boolean {
+  return ASCII_USERNAME.test(value) || USERNAME.test(value);
+}
+
 function isCalendarDate(s: string): boolean {
-  const m = BIRTHDATE.exec(s);
-  if (!m) return false;
-  const [month, day, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  // mm/dd/yyyy, checked with arithmetic (a Date per row costs more than the rest of the row).
+  if (s.length !== 10 || s.charCodeAt(2) !== 0x2f || s.charCodeAt(5) !== 0x2f) return false;
+  const month = twoDigits(s, 0);
+  const day = twoDigits(s, 3);
+  const year = twoDigits(s, 6) * 100 + twoDigits(s, 8);
+  if (month < 1 || month > 12 || day < 1 || year < 0) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : (month === 4 || month === 6 || month === 9 || month === 11) ? 30 : 31;
+  return day <= days;
+}
+
+/** The number written by the two ASCII digits at `i`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }

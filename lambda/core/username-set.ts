@@ -1,8 +1,23 @@
-import { createHash } from 'node:crypto';
+/**
+ * A 64-bit hash of a string as two 32-bit lanes (cyrb53's mixing, both lanes kept): an order of
+ * magnitude faster than a crypto digest per row, and as good for telling usernames apart.
+ */
+export function hash64(s: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h1 >>> 0, h2 >>> 0];
+}
 
 /**
  * Remembers which usernames were already seen (and on which line) in a compact open-addressing
- * table of 64-bit digests: ~12 bytes per user instead of a Set of strings, so a 500,000-user
+ * table of 64-bit hashes: ~16 bytes per user instead of a Set of strings, so a 500,000-user
  * file costs a few MB. A digest collision (≈ n²/2⁶⁵) would report a false duplicate; accepted.
  */
 export class UsernameSet {
@@ -22,16 +37,15 @@ export class UsernameSet {
 
   /** Adds `username` seen on `line`; returns the earlier line when it was already there. */
   addOrGet(username: string, line: number): number | undefined {
-    const d = createHash('md5').update(username, 'utf8').digest();
-    const hi = d.readUInt32LE(0);
-    const lo = d.readUInt32LE(4);
+    const [hi, lo] = hash64(username);
     const found = this.probe(hi, lo);
     if (this.lines[found] !== 0) return this.lines[found];
     this.hi[found] = hi;
     this.lo[found] = lo;
     this.lines[found] = line;
     this.count += 1;
-    if (this.count * 2 > this.lines.length) this.grow();
+    // Grown at 3/4 full: linear probing stays short, and the table stays small.
+    if (this.count * 4 > this.lines.length * 3) this.grow();
     return undefined;
   }
 

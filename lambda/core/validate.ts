@@ -1,19 +1,18 @@
 import { DescribeUserPoolCommand, GetCSVHeaderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { PartDescriptor, ValidateInput, ValidateOutput } from '../shared/contract';
-import { parseCsvLine, formatCognitoLine } from './csv-fields';
+import { parseCsvLine, formatCognitoValue } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { executionToken } from './job-name';
-import { readLines } from './line-reader';
+import { readTextLineBatches } from './line-reader';
 import type { ObjectWriter } from './object-store';
 import { PartWriter } from './part-writer';
 import { buildPoolRules, PoolRules, USERNAME_COLUMN } from './pool-rules';
-import { checkRow, MAX_ROW_CHARACTERS, RowProblem } from './row-validator';
+import { checkPlainRow, checkRow, MAX_ROW_CHARACTERS, RowProblem } from './row-validator';
 import { UsernameSet } from './username-set';
 import { RejectedEntry, rejectedKey, validationKey, ValidationSummary, workPrefixFor } from './work-files';
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 // Stop collecting file-level errors past this: the file is rejected anyway.
 const MAX_FILE_ERRORS = 100;
 
@@ -57,19 +56,12 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     await reject(e);
   };
 
-  const parts = new PartWriter({
-    store: deps.store,
-    bucket: config.bucket,
-    workPrefix: prefix,
-    sourceKey: source.key,
-    executionToken: executionToken(input.executionName),
-    headerLine: rules.columns.join(','),
-    maxRows: config.maxRowsPerPart,
-    maxBytes: config.maxBytesPerPart,
-  });
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const seen = new UsernameSet();
   let plan: HeaderPlan | undefined;
+  let parts: PartWriter | undefined;
+  // The part's columns: the file's own order (Cognito takes any order), then the missing ones, empty.
+  let partOrder: number[] = [];
+  let missingSuffix = '';
   let physicalLines = 0;
   let rows = 0;
   let badRows = 0;
@@ -77,89 +69,114 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   // Parts stop being written once the file can no longer be imported (file error, REJECT_FILE).
   let writing = true;
 
-  for await (const line of readLines(object.body)) {
-    physicalLines = line.number;
-    let bytes = line.bytes;
-    if (line.number === 1 && bytes.subarray(0, 3).equals(BOM)) {
-      bytes = bytes.subarray(3);
-      fix('bomStripped');
-    }
-    if (line.crlf) fix('crlfToLf');
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      if (line.number > 1) rows += 1;
-      writing = false;
-      await fileError(line.number, `line ${line.number} is not valid UTF-8`);
-      continue;
-    }
-    if (line.number === 1) {
-      if (text.trim() === '') {
+  for await (const batch of readTextLineBatches(object.body)) {
+    for (const line of batch) {
+      physicalLines = line.number;
+      if (line.bom) fix('bomStripped');
+      if (line.crlf) fix('crlfToLf');
+      if (line.invalidUtf8) {
+        if (line.number > 1) rows += 1;
         writing = false;
-        await fileError(1, 'the first line (header) is empty');
+        await fileError(line.number, `line ${line.number} is not valid UTF-8`);
         continue;
       }
-      const parsed = parseCsvLine(text);
-      fix('quotedFieldsRewritten', parsed.quotedFields);
-      if (parsed.error) {
-        writing = false;
-        await fileError(1, 'the header line has a malformed quoted column name');
+      const text = line.text;
+      if (line.number === 1) {
+        if (isBlank(text)) {
+          writing = false;
+          await fileError(1, 'the first line (header) is empty');
+          continue;
+        }
+        const parsed = parseCsvLine(text);
+        fix('quotedFieldsRewritten', parsed.quotedFields);
+        if (parsed.error) {
+          writing = false;
+          await fileError(1, 'the header line has a malformed quoted column name');
+          continue;
+        }
+        plan = planHeader(rules, parsed.fields);
+        for (const e of plan.errors) await fileError(1, e.message, e.column);
+        if (plan.errors.length > 0) writing = false;
+        fix('missingColumnsAdded', plan.missing.length);
+        const partColumns = [...parsed.fields.map((f) => f.trim()), ...plan.missing];
+        partOrder = partColumns.map((column) => rules.columns.indexOf(column));
+        missingSuffix = ','.repeat(plan.missing.length);
+        parts = new PartWriter({
+          store: deps.store,
+          bucket: config.bucket,
+          workPrefix: prefix,
+          sourceKey: source.key,
+          executionToken: executionToken(input.executionName),
+          headerLine: partColumns.join(','),
+          maxRows: config.maxRowsPerPart,
+          maxBytes: config.maxBytesPerPart,
+        });
         continue;
       }
-      plan = planHeader(rules, parsed.fields);
-      for (const e of plan.errors) await fileError(1, e.message, e.column);
-      if (plan.errors.length > 0) writing = false;
-      fix('missingColumnsAdded', plan.missing.length);
-      continue;
-    }
-    if (text.trim() === '') {
-      // A blank line is not a user; Cognito would fail it. Dropped, counted, and its number kept.
-      fix('blankLinesRemoved');
-      continue;
-    }
-    rows += 1;
-    const parsed = parseCsvLine(text);
-    if (parsed.error === 'unterminated-quote') {
-      writing = false;
-      await fileError(line.number, `line ${line.number} has a quoted field that runs past the end of the line (embedded newline)`);
-      continue;
-    }
-    if (!plan || fileErrors.length > 0) continue; // the file is rejected: only count and look for more file errors
-    fix('quotedFieldsRewritten', parsed.quotedFields);
-
-    const problems: RowProblem[] = [];
-    let username = '';
-    let values: string[] = [];
-    if (parsed.error === 'malformed-quote') {
-      problems.push({ message: 'row has a malformed quoted field (text after a closing quote)' });
-    } else {
-      const checked = checkRow(rules, plan, parsed.fields);
-      problems.push(...checked.problems);
-      username = checked.username;
-      values = checked.values;
-      fix('booleansNormalized', checked.booleansNormalized);
-    }
-    if (line.truncated || text.length > MAX_ROW_CHARACTERS) {
-      problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
-    }
-    if (username !== '') {
-      const first = seen.addOrGet(rules.usernameCaseSensitive ? username : username.toLowerCase(), line.number);
-      if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
-    }
-    if (problems.length > 0) {
-      badRows += 1;
-      for (const p of problems) {
-        const e: RejectedEntry = { line: line.number, message: p.message };
-        if (username) e.username = username;
-        if (p.column) e.column = p.column;
-        await reject(e);
+      if (isBlank(text)) {
+        // A blank line is not a user; Cognito would fail it. Dropped, counted, and its number kept.
+        fix('blankLinesRemoved');
+        continue;
       }
-      if (config.invalidRows === 'REJECT_FILE') writing = false;
-      continue;
+      rows += 1;
+      // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
+      const fileRejected = !plan || !parts || fileErrors.length > 0;
+      const plain = fileRejected ? undefined : checkPlainRow(rules, plan!, text);
+      let checked = plain && plain.booleansNormalized === 0 ? plain : undefined;
+      let quotedFields = 0;
+      let problems: RowProblem[] = [];
+      if (!checked) {
+        const parsed = parseCsvLine(text);
+        if (parsed.error === 'unterminated-quote') {
+          writing = false;
+          await fileError(line.number, `line ${line.number} has a quoted field that runs past the end of the line (embedded newline)`);
+          continue;
+        }
+        if (fileRejected) continue; // the file is rejected: only count and look for more file errors
+        quotedFields = parsed.quotedFields;
+        fix('quotedFieldsRewritten', quotedFields);
+        if (parsed.error === 'malformed-quote') problems = [{ message: 'row has a malformed quoted field (text after a closing quote)' }];
+        else checked = checkRow(rules, plan!, parsed.fields, text.length);
+      }
+      let username = '';
+      let values: string[] = [];
+      let rewrite = quotedFields > 0;
+      if (checked) {
+        problems = checked.problems;
+        username = checked.username;
+        values = checked.values;
+        if (checked.booleansNormalized > 0) {
+          fix('booleansNormalized', checked.booleansNormalized);
+          rewrite = true;
+        }
+      }
+      if (line.truncated || text.length > MAX_ROW_CHARACTERS) {
+        problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
+      }
+      if (username !== '') {
+        const first = seen.addOrGet(rules.usernameCaseSensitive ? username : username.toLowerCase(), line.number);
+        if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
+      }
+      if (problems.length > 0) {
+        badRows += 1;
+        for (const p of problems) {
+          const e: RejectedEntry = { line: line.number, message: p.message };
+          if (username) e.username = username;
+          if (p.column) e.column = p.column;
+          await reject(e);
+        }
+        if (config.invalidRows === 'REJECT_FILE') writing = false;
+        continue;
+      }
+      validRows += 1;
+      if (!writing || !parts) continue;
+      // An untouched row goes as it was (Cognito trims spaces itself); a fixed one is written anew.
+      const out = rewrite || text.indexOf('\\') >= 0
+        ? partOrder.map((k) => formatCognitoValue(values[k])).join(',')
+        : text + missingSuffix;
+      const pending = parts.add(out, line.number);
+      if (pending) await pending;
     }
-    validRows += 1;
-    if (writing) await parts.add(formatCognitoLine(values), line.number);
   }
 
   if (physicalLines === 0 || !plan) {
@@ -172,10 +189,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   let written: PartDescriptor[] = [];
   if (fileErrors.length > 0 || (badRows > 0 && config.invalidRows === 'REJECT_FILE')) {
     outcome = 'Rejected';
-    await parts.abort();
-  } else if (validRows === 0) {
+    await parts?.abort();
+  } else if (validRows === 0 || !parts) {
     outcome = 'Empty';
-    await parts.abort();
+    await parts?.abort();
   } else {
     outcome = 'Valid';
     written = await parts.finish();
@@ -199,4 +216,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     key: source.key, outcome, rows, rejectedRows, parts: written.length, fileErrors: fileErrors.length, fixes,
   });
   return { outcome, workPrefix: prefix, parts: written, validationKey: validationKey(prefix), rows, rejectedRows };
+}
+
+/** Only white space (or nothing): checked without making a trimmed copy of every line. */
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  if (text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32) return false;
+  return text.trim() === '';
 }
