@@ -1,26 +1,23 @@
 import type {
   CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
 } from '../shared/contract';
-import { createAndUpload } from './create-and-upload';
 import type { EngineConfig, EngineDeps } from './deps';
-import { harvest } from './harvest';
-import { describe, start } from './job-control';
-import { notify } from './notify';
-import { report } from './report';
-import { validate } from './validate';
 
 export type StepEvent = ValidateInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
 
-/** Runs one workflow step. */
+/**
+ * Runs one workflow step. Each step's module (and the SDK client it needs) is loaded when the step
+ * first runs, not at cold start: a container that only ever describes jobs never loads S3 or Logs.
+ */
 export async function runStep(deps: EngineDeps, config: EngineConfig, event: StepEvent): Promise<unknown> {
   switch (event.action) {
-    case 'validate': return validate(deps, config, event);
-    case 'createAndUpload': return createAndUpload(deps, config, event);
-    case 'start': return start(deps, config, event);
-    case 'describe': return describe(deps, config, event);
-    case 'harvest': return harvest(deps, config, event);
-    case 'report': return report(deps, config, event);
-    case 'notify': await notify(deps, config, event); return undefined;
+    case 'validate': return (require('./validate') as typeof import('./validate')).validate(deps, config, event);
+    case 'createAndUpload': return (require('./create-and-upload') as typeof import('./create-and-upload')).createAndUpload(deps, config, event);
+    case 'start': return (require('./job-control') as typeof import('./job-control')).start(deps, config, event);
+    case 'describe': return (require('./job-control') as typeof import('./job-control')).describe(deps, config, event);
+    case 'harvest': return (require('./harvest') as typeof import('./harvest')).harvest(deps, config, event);
+    case 'report': return (require('./report') as typeof import('./report')).report(deps, config, event);
+    case 'notify': await (require('./notify') as typeof import('./notify')).notify(deps, config, event); return undefined;
     default: throw new Error(`unknown action ${String((event as { action?: unknown }).action)}`);
   }
 }

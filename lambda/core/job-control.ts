@@ -8,7 +8,8 @@ import { errorName, jobExpired, uploadNotVisible } from './errors';
 
 export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped', 'Expired']);
 export const FIRST_POLL_SECONDS = 5;
-export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
+export { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/contract';
+import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../shared/contract';
 
 /**
  * Seconds to wait before the next describe after `polls` describes: fast at first (small files

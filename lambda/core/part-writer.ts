@@ -24,7 +24,7 @@ export interface PartWriterOptions {
  */
 export class PartWriter {
   private readonly parts: Omit<PartDescriptor, 'partCount'>[] = [];
-  private current?: { writer: ObjectWriter; rows: number; bytes: number; lines: Uint32Array; n: number };
+  private current?: { writer: ObjectWriter; rows: number; bytes: number; lines: LineRuns; n: number };
   private readonly header: Buffer;
   private pending: string[] = [];
   private pendingBytes = 0;
@@ -58,12 +58,7 @@ export class PartWriter {
     this.pendingBytes += size;
     c.rows += 1;
     c.bytes += size;
-    if (c.rows + 1 > c.lines.length) {
-      const grown = new Uint32Array(Math.min(c.lines.length * 2, this.o.maxRows + 1));
-      grown.set(c.lines);
-      c.lines = grown;
-    }
-    c.lines[c.rows] = sourceLine; // index = part line - 1; index 0 is the header
+    c.lines.add(sourceLine); // part line c.rows + 1 (the header is part line 1)
   }
 
   private async flush(c: NonNullable<PartWriter['current']>): Promise<void> {
@@ -91,8 +86,8 @@ export class PartWriter {
     const n = this.parts.length + 1;
     const writer = this.o.store.writer(this.o.bucket, partKey(this.o.workPrefix, n), 'text/csv');
     await writer.write(this.header);
-    const lines = new Uint32Array(Math.min(1024, this.o.maxRows + 1));
-    lines[0] = 1;
+    const lines = new LineRuns();
+    lines.add(1); // the header
     this.current = { writer, rows: 0, bytes: this.header.length, lines, n };
   }
 
@@ -102,7 +97,7 @@ export class PartWriter {
     this.current = undefined;
     const bytes = await c.writer.end();
     const mapKey = lineMapKey(this.o.workPrefix, c.n);
-    await writeLineMap(this.o.store, this.o.bucket, mapKey, c.lines.subarray(0, c.rows + 1));
+    await writeLineMap(this.o.store, this.o.bucket, mapKey, c.lines);
     this.parts.push({
       partNumber: c.n,
       key: partKey(this.o.workPrefix, c.n),
@@ -114,14 +109,43 @@ export class PartWriter {
   }
 }
 
-/** The map as a JSON array, written in slices so a 500,000-entry map never becomes one big string. */
-async function writeLineMap(store: ObjectStore, bucket: string, key: string, lines: Uint32Array) {
+/**
+ * Source line numbers of a part's lines, kept as runs of consecutive numbers: a part of 500,000
+ * rows with a few left-out rows is a handful of runs in memory, not 500,000 numbers.
+ */
+export class LineRuns {
+  private readonly starts: number[] = [];
+  private readonly counts: number[] = [];
+
+  add(line: number): void {
+    const last = this.starts.length - 1;
+    if (last >= 0 && this.starts[last] + this.counts[last] === line) this.counts[last] += 1;
+    else { this.starts.push(line); this.counts.push(1); }
+  }
+
+  get runs(): number { return this.starts.length; }
+
+  /** The numbers in order, `slice` at a time. */
+  *slices(slice: number): Generator<number[]> {
+    let out: number[] = [];
+    for (let r = 0; r < this.starts.length; r++) {
+      for (let i = 0; i < this.counts[r]; i++) {
+        out.push(this.starts[r] + i);
+        if (out.length === slice) { yield out; out = []; }
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+/** The map as a JSON array (index = part line - 1), written in slices so it never becomes one big string. */
+async function writeLineMap(store: ObjectStore, bucket: string, key: string, lines: LineRuns) {
   const w = store.writer(bucket, key, 'application/json');
-  const SLICE = 50_000;
   await w.write(Buffer.from('['));
-  for (let i = 0; i < lines.length; i += SLICE) {
-    const slice = Array.from(lines.subarray(i, i + SLICE)).join(',');
-    await w.write(Buffer.from((i > 0 ? ',' : '') + slice));
+  let first = true;
+  for (const slice of lines.slices(50_000)) {
+    await w.write(Buffer.from((first ? '' : ',') + slice.join(',')));
+    first = false;
   }
   await w.write(Buffer.from(']'));
   await w.end();

@@ -47,8 +47,39 @@ export const nodePresignedPut = (timeoutMs = 10 * 60 * 1000): PresignedPut => (u
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 4096) });
       });
     });
-    body.pipe(req);
+    sendCoalesced(body, req).catch(fail);
   });
+
+/** The PUT body goes out in pieces of about this size (1 piece in memory at a time). */
+const PUT_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * Streams `body` into `req` in ~1 MiB pieces instead of the ~64 KiB socket reads it arrives in:
+ * far fewer writes and syscalls for the same bytes, with backpressure, and memory bounded by one piece.
+ */
+async function sendCoalesced(body: Readable, req: http.ClientRequest): Promise<void> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  const send = async () => {
+    const piece = pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
+    pending = [];
+    size = 0;
+    if (!req.write(piece)) await new Promise<void>((resolve, reject) => {
+      const onDrain = () => { req.off('error', onError); resolve(); };
+      const onError = (err: Error) => { req.off('drain', onDrain); reject(err); };
+      req.once('drain', onDrain);
+      req.once('error', onError);
+    });
+  };
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    pending.push(buf);
+    size += buf.length;
+    if (size >= PUT_PIECE_BYTES) await send();
+  }
+  if (size > 0) await send();
+  req.end();
+}
 
 /** S3 answers an expired pre-signed URL with 403 AccessDenied "Request has expired". */
 export function isExpiredUrlResponse(r: PutResult): boolean {

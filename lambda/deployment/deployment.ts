@@ -1,7 +1,7 @@
-import {
-  CognitoIdentityProviderClient, ListUserImportJobsCommand, StopUserImportJobCommand, type UserImportJobType,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient, UserImportJobType } from '@aws-sdk/client-cognito-identity-provider';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -20,6 +20,11 @@ import {
   reasonsFromReport, toData,
 } from './outcome';
 import { type DeploymentSettings, parseSettings, sameImport } from './properties';
+
+// Cognito (stopping a job) and S3 (copying, reading the report) are loaded when first needed:
+// most calls of these handlers only talk to Step Functions.
+const cognitoSdk = () => require('@aws-sdk/client-cognito-identity-provider') as typeof CognitoSdk;
+const s3Sdk = () => require('@aws-sdk/client-s3') as typeof S3Sdk;
 
 export interface DeploymentDeps {
   readonly sfn: SFNClient;
@@ -72,7 +77,7 @@ export async function onEvent(event: ProviderEvent, deps: DeploymentDeps): Promi
 async function startImport(event: ProviderEvent, deps: DeploymentDeps): Promise<OnEventResult> {
   const log = deps.log ?? silentLog;
   const s = parseSettings(event.ResourceProperties);
-  const head = await deps.s3.send(new HeadObjectCommand({ Bucket: s.sourceBucket, Key: s.sourceKey })).catch((err) => {
+  const head = await deps.s3.send(new (s3Sdk().HeadObjectCommand)({ Bucket: s.sourceBucket, Key: s.sourceKey })).catch((err) => {
     throw new DeploymentFailedError(`UserImportDeployment: cannot read the source CSV s3://${s.sourceBucket}/${s.sourceKey} (${errorName(err)}: ${errorMessage(err)}).`);
   });
   const sourceEtag = head.ETag ?? '';
@@ -85,7 +90,7 @@ async function startImport(event: ProviderEvent, deps: DeploymentDeps): Promise<
     const state: ImportState = { executionArn, bucket: s.importerBucket, key, reused: false };
     const existing = await describe(deps, executionArn);
     if (!existing) {
-      const copy = await deps.s3.send(new CopyObjectCommand({
+      const copy = await deps.s3.send(new (s3Sdk().CopyObjectCommand)({
         Bucket: s.importerBucket,
         Key: key,
         CopySource: `${s.sourceBucket}/${encodeURIComponent(s.sourceKey).replace(/%2F/g, '/')}`,
@@ -227,7 +232,7 @@ async function readReportOutcome(state: ImportState, s: DeploymentSettings, deps
 
 async function readReport(bucket: string, key: string, deps: DeploymentDeps): Promise<ImportReport | undefined> {
   try {
-    const out = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await deps.s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket, Key: key }));
     if ((out.ContentLength ?? 0) > MAX_REPORT_BYTES_TO_READ) {
       (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
       return undefined;
@@ -284,12 +289,12 @@ export async function stopImportJobs(userPoolId: string, prefix: string, deps: D
   const stopped: string[] = [];
   let token: string | undefined;
   for (let page = 0; page < maxPages; page++) {
-    const out = await deps.cognito.send(new ListUserImportJobsCommand({ UserPoolId: userPoolId, MaxResults: 60, PaginationToken: token }));
+    const out = await deps.cognito.send(new (cognitoSdk().ListUserImportJobsCommand)({ UserPoolId: userPoolId, MaxResults: 60, PaginationToken: token }));
     for (const job of (out.UserImportJobs ?? []) as UserImportJobType[]) {
       if (!job.JobId || !job.JobName?.startsWith(prefix) || !ACTIVE_JOB_STATUSES.has(job.Status ?? '')) continue;
       if (!STOPPABLE_JOB_STATUSES.has(job.Status ?? '')) continue;
       try {
-        await deps.cognito.send(new StopUserImportJobCommand({ UserPoolId: userPoolId, JobId: job.JobId }));
+        await deps.cognito.send(new (cognitoSdk().StopUserImportJobCommand)({ UserPoolId: userPoolId, JobId: job.JobId }));
         stopped.push(job.JobId);
       } catch (err) {
         log.warn('Could not stop an import job', { jobId: job.JobId, error: errorName(err) });

@@ -1,14 +1,14 @@
 // The workflow step entry point: reads WorkerEnv, builds the SDK clients once per container and
 // dispatches `{ action, ... }` to lambda/core. Everything with logic lives in core.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import type * as PowertoolsMetrics from '@aws-lambda-powertools/metrics';
+import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
+import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
+import type * as EventBridge from '@aws-sdk/client-eventbridge';
+import type * as S3 from '@aws-sdk/client-s3';
 import type { EngineDeps, MetricsSink } from '../core/deps';
 import { runStep, StepEvent } from '../core/engine';
-import { S3ObjectStore } from '../core/object-store';
+import type * as ObjectStoreModule from '../core/object-store';
 import { nodePresignedPut } from '../core/presigned-put';
 import { WorkerEnv } from '../shared/contract';
 import { powertoolsLog } from '../shared/powertools-log';
@@ -18,6 +18,7 @@ const logger = new Logger({ serviceName: process.env[WorkerEnv.POWERTOOLS_SERVIC
 
 const powertoolsMetrics = (): MetricsSink => ({
   publish(userPoolId, counts) {
+    const { Metrics, MetricUnit } = require('@aws-lambda-powertools/metrics') as typeof PowertoolsMetrics;
     const metrics = new Metrics({
       namespace: process.env[WorkerEnv.POWERTOOLS_METRICS_NAMESPACE] ?? 'CognitoUserImport',
       serviceName: process.env[WorkerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import',
@@ -28,15 +29,29 @@ const powertoolsMetrics = (): MetricsSink => ({
   },
 });
 
+/** Built on first use: a cold start loads only the SDK clients its step needs (describe needs Cognito alone). */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 let deps: EngineDeps | undefined;
 function buildDeps(): EngineDeps {
   // Clients read AWS_ENDPOINT_URL themselves (the local cloud); S3 then needs path-style addressing.
   const local = !!process.env.AWS_ENDPOINT_URL || !!process.env.AWS_ENDPOINT_URL_S3;
+  const store = lazy(() => {
+    const { S3Client } = require('@aws-sdk/client-s3') as typeof S3;
+    const { S3ObjectStore } = require('../core/object-store') as typeof ObjectStoreModule;
+    return new S3ObjectStore(new S3Client({ forcePathStyle: local }));
+  });
+  const cognito = lazy(() => new (require('@aws-sdk/client-cognito-identity-provider') as typeof Cognito).CognitoIdentityProviderClient({}));
+  const logs = lazy(() => new (require('@aws-sdk/client-cloudwatch-logs') as typeof Logs).CloudWatchLogsClient({}));
+  const events = lazy(() => new (require('@aws-sdk/client-eventbridge') as typeof EventBridge).EventBridgeClient({}));
   return {
-    store: new S3ObjectStore(new S3Client({ forcePathStyle: local })),
-    cognito: new CognitoIdentityProviderClient({}),
-    logs: new CloudWatchLogsClient({}),
-    events: new EventBridgeClient({}),
+    get store() { return store(); },
+    get cognito() { return cognito(); },
+    get logs() { return logs(); },
+    get events() { return events(); },
     metrics: powertoolsMetrics(),
     put: nodePresignedPut(),
     now: () => new Date(),

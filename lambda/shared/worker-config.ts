@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../core/deps';
-import { DEFAULT_MAX_POLL_INTERVAL_SECONDS } from '../core/job-control';
 import {
+  DEFAULT_MAX_POLL_INTERVAL_SECONDS,
   DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
 
