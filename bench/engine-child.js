@@ -41,7 +41,7 @@ async function upload() {
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
     let object;
-    if (store) object = await store.open(args.bucket, args.key);
+    if (store) object = await store.open(args.bucket, args.key, undefined, { prefetch: true });
     else object = { body: fs.createReadStream(args.file), length: fs.statSync(args.file).size };
     const result = await put(url, object.body, object.length);
     const seconds = sec(t0);

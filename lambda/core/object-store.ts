@@ -1,7 +1,7 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
-  GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+  GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 
 /** A streaming writer for one object: bounded memory whatever the object's size. */
@@ -23,12 +23,24 @@ export interface OpenedObject {
  * `S3ObjectStore` is the only production implementation.
  */
 export interface ObjectStore {
-  open(bucket: string, key: string, versionId?: string): Promise<OpenedObject>;
+  /**
+   * Opens the object for reading. `options.prefetch`: fetch ahead in parallel byte ranges (for
+   * copying a whole object fast, e.g. to the pre-signed URL); memory stays a few ranges.
+   */
+  open(bucket: string, key: string, versionId?: string, options?: OpenOptions): Promise<OpenedObject>;
   /** `undefined` when the object does not exist. */
   getText(bucket: string, key: string): Promise<string | undefined>;
   putText(bucket: string, key: string, text: string, contentType?: string): Promise<void>;
   writer(bucket: string, key: string, contentType?: string): ObjectWriter;
 }
+
+export interface OpenOptions {
+  readonly prefetch?: boolean;
+}
+
+/** Ranged prefetch: range size and how many ranges are in flight (memory ≈ their product). */
+export const PREFETCH_RANGE_BYTES = 4 * 1024 * 1024;
+export const PREFETCH_RANGES = 3;
 
 /** S3 requires every multipart part but the last to be ≥ 5 MiB; 8 MiB keeps memory flat and calls few. */
 export const MULTIPART_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -36,9 +48,44 @@ export const MULTIPART_CHUNK_BYTES = 8 * 1024 * 1024;
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client, private readonly chunkBytes = MULTIPART_CHUNK_BYTES) {}
 
-  async open(bucket: string, key: string, versionId?: string): Promise<OpenedObject> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId || undefined }));
-    return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
+  async open(bucket: string, key: string, versionId?: string, options: OpenOptions = {}): Promise<OpenedObject> {
+    const VersionId = versionId || undefined;
+    if (!options.prefetch) {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId }));
+      return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
+    }
+    // One connection to S3 rarely delivers what one PUT can take: read ahead in parallel ranges,
+    // hand them on in order, and never hold more than PREFETCH_RANGES of them.
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }));
+    const length = head.ContentLength ?? 0;
+    const etag = head.ETag;
+    const s3 = this.s3;
+    const range = async (start: number): Promise<Buffer> => {
+      const end = Math.min(start + PREFETCH_RANGE_BYTES, length) - 1;
+      // IfMatch: every range comes from the same object version, even if the key is overwritten meanwhile.
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: `bytes=${start}-${end}`, IfMatch: etag }));
+      const bytes = await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    };
+    async function* ranges(): AsyncGenerator<Buffer> {
+      const inFlight: Promise<Buffer>[] = [];
+      let next = 0;
+      const fill = () => {
+        while (inFlight.length < PREFETCH_RANGES && next < length) {
+          const p = range(next);
+          p.catch(() => undefined); // surfaced in order below; never unhandled
+          inFlight.push(p);
+          next += PREFETCH_RANGE_BYTES;
+        }
+      };
+      fill();
+      while (inFlight.length > 0) {
+        const buf = await inFlight.shift()!;
+        fill();
+        yield buf;
+      }
+    }
+    return { body: Readable.from(ranges(), { objectMode: false }), length, etag };
   }
 
   async getText(bucket: string, key: string): Promise<string | undefined> {
