@@ -60,15 +60,19 @@ export class S3ObjectStore implements ObjectStore {
     const length = head.ContentLength ?? 0;
     const etag = head.ETag;
     const s3 = this.s3;
-    const range = async (start: number): Promise<Buffer> => {
+    // A range is kept as the chunks it arrived in (no joined copy of it).
+    const range = async (start: number): Promise<Buffer[]> => {
       const end = Math.min(start + PREFETCH_RANGE_BYTES, length) - 1;
       // IfMatch: every range comes from the same object version, even if the key is overwritten meanwhile.
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: `bytes=${start}-${end}`, IfMatch: etag }));
-      const bytes = await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const chunks: Buffer[] = [];
+      for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+      return chunks;
     };
     async function* ranges(): AsyncGenerator<Buffer> {
-      const inFlight: Promise<Buffer>[] = [];
+      const inFlight: Promise<Buffer[]>[] = [];
       let next = 0;
       const fill = () => {
         while (inFlight.length < PREFETCH_RANGES && next < length) {
@@ -80,9 +84,9 @@ export class S3ObjectStore implements ObjectStore {
       };
       fill();
       while (inFlight.length > 0) {
-        const buf = await inFlight.shift()!;
+        const chunks = await inFlight.shift()!;
         fill();
-        yield buf;
+        for (const chunk of chunks) yield chunk;
       }
     }
     return { body: Readable.from(ranges(), { objectMode: false }), length, etag };
@@ -106,8 +110,11 @@ export class S3ObjectStore implements ObjectStore {
   writer(bucket: string, key: string, contentType = 'text/csv'): ObjectWriter {
     const s3 = this.s3;
     const chunkBytes = this.chunkBytes;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    // One buffer per writer, filled in place and reused for every part: no per-part copies or
+    // garbage, so memory does not grow with the number of parts. It starts small (most writers
+    // write little) and grows to one multipart chunk.
+    let buffer = Buffer.allocUnsafe(Math.min(64 * 1024, chunkBytes));
+    let filled = 0;
     let total = 0;
     let uploadId: string | undefined;
     const etags: { ETag?: string; PartNumber: number }[] = [];
@@ -118,39 +125,46 @@ export class S3ObjectStore implements ObjectStore {
         const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
         uploadId = created.UploadId;
       }
-      const body = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
+      const body = buffer.subarray(0, filled);
       const PartNumber = etags.length + 1;
       const out = await s3.send(new UploadPartCommand({
         Bucket: bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length,
       }));
+      filled = 0; // the part is sent: the buffer is free again
       etags.push({ ETag: out.ETag, PartNumber });
     };
 
     return {
       async write(chunk: Buffer) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
         total += chunk.length;
-        if (pendingBytes >= chunkBytes) await flushPart();
+        let from = 0;
+        while (from < chunk.length) {
+          if (filled === buffer.length && buffer.length < chunkBytes) {
+            const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, chunkBytes));
+            buffer.copy(bigger, 0, 0, filled);
+            buffer = bigger;
+          }
+          const n = chunk.copy(buffer, filled, from, Math.min(chunk.length, from + buffer.length - filled));
+          filled += n;
+          from += n;
+          if (filled === chunkBytes) await flushPart();
+        }
       },
       async end() {
         if (!uploadId) {
           // Small object: one PutObject of what is buffered (≤ one chunk).
-          const body = Buffer.concat(pending, pendingBytes);
-          pending = [];
+          const body = buffer.subarray(0, filled);
           await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType }));
           return total;
         }
-        if (pendingBytes > 0) await flushPart();
+        if (filled > 0) await flushPart();
         await s3.send(new CompleteMultipartUploadCommand({
           Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: etags },
         }));
         return total;
       },
       async abort() {
-        pending = [];
+        filled = 0;
         if (uploadId) {
           await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
         }

@@ -21,7 +21,7 @@ function fakeS3(data: Buffer) {
         await new Promise((r) => setTimeout(r, 30 - ranges.length * 5));
         inFlight -= 1;
         const slice = new Uint8Array(data.subarray(a, b + 1));
-        return { Body: { transformToByteArray: async () => slice } };
+        return { Body: (async function* () { yield slice.subarray(0, 1000); yield slice.subarray(1000); })() };
       }
       throw new Error('unexpected command');
     },
