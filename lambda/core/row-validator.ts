@@ -67,8 +67,8 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
   if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0) return undefined;
   const wanted = wantedColumns(rules, c, plan);
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
+  // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
   const values = c.scratch;
-  values.fill('');
   let start = 0;
   let field = 0;
   for (;;) {

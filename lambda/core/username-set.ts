@@ -2,11 +2,16 @@
  * A 64-bit hash of a string as two 32-bit lanes (cyrb53's mixing, both lanes kept): an order of
  * magnitude faster than a crypto digest per row, and as good for telling usernames apart.
  */
-export function hash64(s: string): [number, number] {
+export function hash64(s: string, foldCase = false): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
+    let ch = s.charCodeAt(i);
+    if (foldCase) {
+      // ASCII folds here; anything else is folded by toLowerCase (rare, so only then a new string).
+      if (ch >= 65 && ch <= 90) ch += 32;
+      else if (ch >= 128) return hash64(s.toLowerCase(), false);
+    }
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
@@ -35,9 +40,9 @@ export class UsernameSet {
 
   get size(): number { return this.count; }
 
-  /** Adds `username` seen on `line`; returns the earlier line when it was already there. */
-  addOrGet(username: string, line: number): number | undefined {
-    const [hi, lo] = hash64(username);
+  /** Adds `username` seen on `line` (case-folded when `foldCase`); returns the earlier line when it was already there. */
+  addOrGet(username: string, line: number, foldCase = false): number | undefined {
+    const [hi, lo] = hash64(username, foldCase);
     const found = this.probe(hi, lo);
     if (this.lines[found] !== 0) return this.lines[found];
     this.hi[found] = hi;

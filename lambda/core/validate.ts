@@ -154,7 +154,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
       }
       if (username !== '') {
-        const first = seen.addOrGet(rules.usernameCaseSensitive ? username : username.toLowerCase(), line.number);
+        const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
         if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
       }
       if (problems.length > 0) {
