@@ -12,12 +12,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DEFAULT_MAX_ROWS_PER_PART,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
   TriggerEnv,
   WorkerEnv,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { bundledFunction } from './private/bundled-function';
 import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';

@@ -1,5 +1,5 @@
 export * from './cognito-import-logs-role';
 export * from './cognito-user-import';
 export * from './options';
-export { EVENT_SOURCE, EVENT_DETAIL_TYPE } from '../lambda/shared/contract';
+export * from './events';
 export * from './user-import-deployment';

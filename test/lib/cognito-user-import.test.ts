@@ -359,3 +359,10 @@ describe('prop validation says what to do', () => {
       .toThrow(`${name} applies to the bucket this construct creates`);
   });
 });
+
+test('the event names users match on are the ones the worker sends', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const contract = require('../../lambda/shared/contract');
+  expect(EVENT_SOURCE).toBe(contract.EVENT_SOURCE);
+  expect(EVENT_DETAIL_TYPE).toBe(contract.EVENT_DETAIL_TYPE);
+});
