@@ -6,6 +6,7 @@ import {
 
 /** A streaming writer for one object: bounded memory whatever the object's size. */
 export interface ObjectWriter {
+  /** Keeps (a copy of) `chunk`: the caller may reuse it once the promise resolves. */
   write(chunk: Buffer): Promise<void>;
   /** Finishes the object; returns its size in bytes. */
   end(): Promise<number>;

@@ -54,30 +54,32 @@ export const nodePresignedPut = (timeoutMs = 10 * 60 * 1000): PresignedPut => (u
 const PUT_PIECE_BYTES = 1024 * 1024;
 
 /**
- * Streams `body` into `req` in ~1 MiB pieces instead of the ~64 KiB socket reads it arrives in:
- * far fewer writes and syscalls for the same bytes, with backpressure, and memory bounded by one piece.
+ * Streams `body` into `req` gathered into ~1 MiB writes instead of the ~64 KiB reads it arrives in:
+ * the request is corked while a piece gathers and uncorked once (one writev of the chunks as they
+ * are, no joined copy), then waits for the socket to drain, so memory stays about one piece.
  */
 async function sendCoalesced(body: Readable, req: http.ClientRequest): Promise<void> {
-  let pending: Buffer[] = [];
-  let size = 0;
-  const send = async () => {
-    const piece = pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
-    pending = [];
-    size = 0;
-    if (!req.write(piece)) await new Promise<void>((resolve, reject) => {
-      const onDrain = () => { req.off('error', onError); resolve(); };
-      const onError = (err: Error) => { req.off('drain', onDrain); reject(err); };
-      req.once('drain', onDrain);
-      req.once('error', onError);
-    });
-  };
+  let gathered = 0;
+  let corked = false;
+  const drained = () => new Promise<void>((resolve, reject) => {
+    const onDrain = () => { req.off('error', onError); resolve(); };
+    const onError = (err: Error) => { req.off('drain', onDrain); reject(err); };
+    req.once('drain', onDrain);
+    req.once('error', onError);
+  });
   for await (const chunk of body) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    pending.push(buf);
-    size += buf.length;
-    if (size >= PUT_PIECE_BYTES) await send();
+    if (!corked) { req.cork(); corked = true; }
+    req.write(buf);
+    gathered += buf.length;
+    if (gathered >= PUT_PIECE_BYTES) {
+      req.uncork();
+      corked = false;
+      gathered = 0;
+      if (req.writableNeedDrain) await drained();
+    }
   }
-  if (size > 0) await send();
+  if (corked) req.uncork();
   req.end();
 }
 
