@@ -110,10 +110,6 @@ function writeReport(r, file) {
     }
   }
   p();
-      p('**Goal missed** in this run: the peaks move by several MB between runs with GC timing on a shared machine.');
-    }
-  }
-  p();
 
   // 4
   p('## 4. Cold start: bundle size and module-load time');
