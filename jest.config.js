@@ -6,7 +6,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-  setupFiles: ['<rootDir>/test/setup-polyfills.js'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -9,13 +9,6 @@ const path = require('node:path');
 const LOGS_ROLE_ARN = 'arn:aws:iam::000000000000:role/bench-cognito-logs';
 const CREDS = { AWS_ACCESS_KEY_ID: 'LOCALCLOUD', AWS_SECRET_ACCESS_KEY: 'LOCALCLOUD', AWS_REGION: 'us-east-1' };
 
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers() {
-    let resolve; let reject;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
 
 async function startLocal() {
   const { startLocalCloud } = require(path.join(__dirname, '..', 'local-cloud', 'index.js'));

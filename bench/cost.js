@@ -7,13 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers() {
-    let resolve; let reject;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
+require('../local-cloud/promise-with-resolvers');
 
 // Public list prices, us-east-1 (list prices as of 2026-11; check the pricing pages).
 const PRICES = {

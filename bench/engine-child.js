@@ -16,12 +16,7 @@ const [mode, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson || '{}');
 const sec = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
 
-function vmHwmMB() {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch { return undefined; }
-}
+const { vmHwmMB } = require('./vmhwm');
 
 function s3Store() {
   const { S3Client } = require('@aws-sdk/client-s3');

@@ -5,21 +5,13 @@
 // engine's own per-row work is timed.
 const { HEADER } = require('./gen');
 
-const str = (Name, o = {}) => ({ Name, AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: { MinLength: '0', MaxLength: '2048' }, ...o });
-const bool = (Name) => ({ Name, AttributeDataType: 'Boolean', Mutable: true, Required: false });
+// The local cloud's default pool has the same standard schema: one definition for both.
+const { standardSchema } = require('../local-cloud/pool.js');
 
 const POOL = {
   Id: 'us-east-1_Bench0001',
   Name: 'bench-pool',
-  SchemaAttributes: [
-    str('sub', { Mutable: false, Required: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '2048' } }),
-    str('name'), str('given_name'), str('family_name'), str('middle_name'), str('nickname'), str('preferred_username'),
-    str('profile'), str('picture'), str('website'), str('email'), bool('email_verified'), str('gender'),
-    str('birthdate', { StringAttributeConstraints: { MinLength: '10', MaxLength: '10' } }),
-    str('zoneinfo'), str('locale'), str('phone_number'), bool('phone_number_verified'), str('address'),
-    { Name: 'updated_at', AttributeDataType: 'Number', Mutable: true, Required: false, NumberAttributeConstraints: { MinValue: '0' } },
-    { Name: 'identities', AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: {} },
-  ],
+  SchemaAttributes: standardSchema(),
   AutoVerifiedAttributes: ['email'],
   MfaConfiguration: 'OFF',
   UsernameConfiguration: { CaseSensitive: false },

@@ -58,13 +58,7 @@ async function csvParseOnce() {
   return { rows: records - 1 };
 }
 
-// This process's own peak (getrusage maxRSS would include the parent's across fork+exec on Linux).
-function vmHwmMB() {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch { return undefined; }
-}
+const { vmHwmMB } = require('./vmhwm');
 
 (async () => {
   const once = mode === 'engine' ? engineOnce : csvParseOnce;

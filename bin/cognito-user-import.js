@@ -1,13 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-// aws-local-stepfunctions uses Promise.withResolvers (Node 22+).
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers() {
-    let resolve, reject;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
 // The AWS SDK warns about Node 20 on every start; the local cloud is supported on Node >= 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let cli;

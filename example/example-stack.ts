@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import * as path from 'path';
+import { EXAMPLE_POOL_PROPS } from './example-pool';
 import { CognitoUserImport, UserImportDeployment } from '../lib';
 
 /**
@@ -22,16 +23,7 @@ export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    this.userPool = new cognito.UserPool(this, 'Users', {
-      signInAliases: { email: true },
-      autoVerify: { email: true },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { sms: false, otp: true },
-      passwordPolicy: { minLength: 12, requireSymbols: true, requireDigits: true, requireLowercase: true, requireUppercase: true },
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.userPool = new cognito.UserPool(this, 'Users', EXAMPLE_POOL_PROPS);
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

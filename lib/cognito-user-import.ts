@@ -346,8 +346,6 @@ export class CognitoUserImport extends Construct {
 
   private createBucket(props: CognitoUserImportProps, removalPolicy: RemovalPolicy): s3.Bucket {
     const retention = props.dataRetention ?? DEFAULTS.dataRetention;
-    const workPrefix = props.workPrefix ?? DEFAULTS.workPrefix;
-    const incomingPrefix = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
     // Dropped files and work files hold personal data: they expire, and so do their old versions.
     const expire = (prefix: string, ruleId: string): s3.LifecycleRule => ({
       id: ruleId,
@@ -366,7 +364,7 @@ export class CognitoUserImport extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'cognito-user-import/' : undefined,
-      lifecycleRules: [expire(incomingPrefix, 'ExpireDroppedFiles'), expire(workPrefix, 'ExpireWorkFiles')],
+      lifecycleRules: [expire(this.incomingPrefix, 'ExpireDroppedFiles'), expire(this.workPrefix, 'ExpireWorkFiles')],
       removalPolicy,
     });
   }

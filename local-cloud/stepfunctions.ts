@@ -156,7 +156,8 @@ export class StepFunctionsService extends EventEmitter {
   }
 
   private async run(m: Machine, exec: Execution, input: unknown): Promise<void> {
-    // Loaded lazily: it is an ES module bundle with a CommonJS build.
+    // Loaded lazily: it is an ES module bundle with a CommonJS build (and needs Promise.withResolvers).
+    require('./promise-with-resolvers');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
     const handlers: Record<string, (input: any) => Promise<any>> = {};

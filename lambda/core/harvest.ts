@@ -5,7 +5,7 @@ import { mapCognitoError } from './cognito-errors';
 import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorName, isThrottle, throttled } from './errors';
-import { readLines } from './line-reader';
+import { readTextLineBatches } from './line-reader';
 import { logGroupName, logStreamName, parseLogResult } from './log-results';
 import { USERNAME_COLUMN } from './pool-rules';
 import { HarvestSummary, resultsKey, resultsSummaryKey, UserOutcome } from './work-files';
@@ -65,20 +65,21 @@ export async function harvest(deps: EngineDeps, config: EngineConfig, input: Har
   const collectUnprocessed = job.status !== 'Succeeded' && logGroupFound;
   let usernameAt = -1;
   const object = await deps.store.open(config.bucket, part.key);
-  for await (const line of readLines(object.body)) {
-    const text = line.bytes.toString('utf8');
-    if (line.number === 1) {
-      usernameAt = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN);
-      continue;
-    }
-    const sourceLine = lineMap[line.number - 1] ?? line.number;
-    const outcome = notImported.get(line.number);
-    if (outcome) {
-      const username = usernameAt >= 0 ? parseCsvLine(text).fields[usernameAt] ?? '' : '';
-      const entry: UserOutcome = { line: sourceLine, username, outcome: outcome.outcome, message: outcome.message };
-      await usersOut.write(Buffer.from(JSON.stringify(entry) + '\n'));
-    } else if (collectUnprocessed && !hasResult[line.number]) {
-      unprocessedLines.push(sourceLine);
+  for await (const batch of readTextLineBatches(object.body)) {
+    for (const { number, text } of batch) {
+      if (number === 1) {
+        usernameAt = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN);
+        continue;
+      }
+      const sourceLine = lineMap[number - 1] ?? number;
+      const outcome = notImported.get(number);
+      if (outcome) {
+        const username = usernameAt >= 0 ? parseCsvLine(text).fields[usernameAt] ?? '' : '';
+        const entry: UserOutcome = { line: sourceLine, username, outcome: outcome.outcome, message: outcome.message };
+        await usersOut.write(Buffer.from(JSON.stringify(entry) + '\n'));
+      } else if (collectUnprocessed && !hasResult[number]) {
+        unprocessedLines.push(sourceLine);
+      }
     }
   }
   await usersOut.end();

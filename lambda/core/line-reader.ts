@@ -1,85 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-/**
- * Splits a byte stream into physical lines (LF-terminated), numbered from 1, without ever holding
- * more than one line (capped) in memory. LF never occurs inside a UTF-8 multi-byte sequence, so
- * each line can be decoded on its own.
- */
-export interface PhysicalLine {
-  /** 1-based physical line number in the source (header = 1). */
-  readonly number: number;
-  /** Line bytes without the LF and without a trailing CR; truncated to `maxLineBytes` when `truncated`. */
-  readonly bytes: Buffer;
-  /** The line ended with CRLF. */
-  readonly crlf: boolean;
-  /** The line was longer than `maxLineBytes`: only its beginning is in `bytes`. */
-  readonly truncated: boolean;
-  /** Full length in bytes of the line as it was (without LF). */
-  readonly rawBytes: number;
-}
-
 /** Cognito allows 16,000 characters per row (≤ 64,000 UTF-8 bytes); anything longer is rejected anyway. */
 export const DEFAULT_MAX_LINE_BYTES = 128 * 1024;
 
-export async function* readLines(
-  source: AsyncIterable<Buffer | string>,
-  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
-): AsyncGenerator<PhysicalLine> {
-  let parts: Buffer[] = [];
-  let kept = 0; // bytes of the current line kept in `parts`
-  let raw = 0; // bytes of the current line seen
-  let lineNo = 0;
-
-  const take = (buf: Buffer) => {
-    raw += buf.length;
-    const room = maxLineBytes + 1 - kept; // keep one extra byte so a trailing CR can be seen
-    if (room > 0) {
-      const slice = buf.length > room ? buf.subarray(0, room) : buf;
-      // Copy: the source may reuse its chunk buffers.
-      parts.push(Buffer.from(slice));
-      kept += slice.length;
-    }
-  };
-
-  const emit = (): PhysicalLine => {
-    let bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, kept);
-    let rawBytes = raw;
-    let crlf = false;
-    const truncated = raw > kept || kept > maxLineBytes;
-    if (!truncated && bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
-      crlf = true;
-      bytes = bytes.subarray(0, bytes.length - 1);
-      rawBytes -= 1;
-    }
-    if (bytes.length > maxLineBytes) bytes = bytes.subarray(0, maxLineBytes);
-    lineNo += 1;
-    parts = [];
-    kept = 0;
-    raw = 0;
-    return { number: lineNo, bytes, crlf, truncated, rawBytes };
-  };
-
-  for await (const chunk of source) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, start);
-      if (nl < 0) {
-        if (start < buf.length) take(buf.subarray(start));
-        break;
-      }
-      take(buf.subarray(start, nl));
-      yield emit();
-      start = nl + 1;
-    }
-  }
-  // A last line without LF; a file ending in LF has no extra empty line.
-  if (raw > 0) yield emit();
-}
 
 /** A physical line as text (the validate step's view): decoded, without LF and trailing CR. */
 export interface TextLine {
   readonly number: number;
-  /** The decoded line; '' when `invalidUtf8`. Capped like `PhysicalLine.bytes` when `truncated`. */
+  /** The decoded line; '' when `invalidUtf8`. Only its first `maxLineBytes` bytes when `truncated`. */
   readonly text: string;
   readonly crlf: boolean;
   readonly truncated: boolean;
@@ -90,7 +17,8 @@ export interface TextLine {
 
 
 /**
- * The same lines as `readLines`, decoded, handed out a chunk at a time: one native UTF-8 check and
+ * Splits a byte stream into physical lines (LF-terminated), numbered from 1, decoded, handed out a
+ * chunk at a time: one native UTF-8 check and
  * one decode per chunk instead of per line, and no await per line. Memory stays one chunk plus one
  * (capped) partial line. A region that is not valid UTF-8 is decoded line by line to name the bad lines.
  */

@@ -4,7 +4,7 @@ import type {
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage } from './errors';
 import { copySelectedLines } from './failed-csv';
-import { readLines } from './line-reader';
+import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
 import type { ObjectWriter } from './object-store';
 import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
@@ -183,9 +183,8 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   } catch {
     return;
   }
-  for await (const line of readLines(object.body)) {
-    if (line.bytes.length === 0) continue;
-    await fn(JSON.parse(line.bytes.toString('utf8')) as T);
+  for await (const batch of readTextLineBatches(object.body)) {
+    for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
 }
 

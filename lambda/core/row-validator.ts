@@ -313,30 +313,24 @@ export function isE164(v: string): boolean {
   const n = v.length;
   if (n < 3 || n > 16 || v.charCodeAt(0) !== 0x2b) return false;
   const first = v.charCodeAt(1);
-  if (first < 0x31 || first > 0x39) return false;
-  for (let i = 2; i < n; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 0x30 || ch > 0x39) return false;
-  }
-  return true;
+  return first >= 0x31 && first <= 0x39 && everyCharIn(v, 2, 0x30, 0x39);
 }
 
 /** `/^\d+$/`. */
 export function isDigits(v: string): boolean {
-  if (v.length === 0) return false;
-  for (let i = 0; i < v.length; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 0x30 || ch > 0x39) return false;
-  }
-  return true;
+  return v.length > 0 && everyCharIn(v, 0, 0x30, 0x39);
 }
 
 /** `/^[\x21-\x7e]+$/`. */
 export function isPrintableAscii(v: string): boolean {
-  if (v.length === 0) return false;
-  for (let i = 0; i < v.length; i++) {
+  return v.length > 0 && everyCharIn(v, 0, 0x21, 0x7e);
+}
+
+/** Every UTF-16 unit of `v` from `from` on lies in [low, high]. */
+function everyCharIn(v: string, from: number, low: number, high: number): boolean {
+  for (let i = from; i < v.length; i++) {
     const ch = v.charCodeAt(i);
-    if (ch < 0x21 || ch > 0x7e) return false;
+    if (ch < low || ch > high) return false;
   }
   return true;
 }

@@ -6,13 +6,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as SFN from '@aws-sdk/client-sfn';
+import { lazy } from '../shared/lazy';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cognito-user-import' });
 
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 const sfn = lazy(() => new (require('@aws-sdk/client-sfn') as typeof SFN).SFNClient({}));
 const s3 = lazy(() => new (require('@aws-sdk/client-s3') as typeof S3).S3Client({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL }));
 const cognito = lazy(() => new (require('@aws-sdk/client-cognito-identity-provider') as typeof Cognito).CognitoIdentityProviderClient({}));

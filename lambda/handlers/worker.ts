@@ -13,6 +13,7 @@ import { nodePresignedPut } from '../core/presigned-put';
 import { WorkerEnv } from '../shared/contract';
 import { powertoolsLog } from '../shared/powertools-log';
 import { workerConfigFromEnv } from '../shared/worker-config';
+import { lazy } from '../shared/lazy';
 
 const logger = new Logger({ serviceName: process.env[WorkerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import' });
 
@@ -29,11 +30,6 @@ const powertoolsMetrics = (): MetricsSink => ({
   },
 });
 
-/** Built on first use: a cold start loads only the SDK clients its step needs (describe needs Cognito alone). */
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 
 let deps: EngineDeps | undefined;
 function buildDeps(): EngineDeps {

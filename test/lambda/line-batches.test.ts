@@ -1,4 +1,5 @@
-import { readLines, readTextLineBatches } from '../../lambda/core/line-reader';
+import { readTextLineBatches } from '../../lambda/core/line-reader';
+import { readLines } from './reference-line-reader';
 
 /** Splits `data` into chunks of pseudo-random sizes (deterministic), as a network stream would. */
 async function* chunks(data: Buffer, seed: number): AsyncGenerator<Buffer> {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readLines } from '../../lambda/core/line-reader';
+import { readTextLineBatches } from '../../lambda/core/line-reader';
 import { parseCsvLine, formatCognitoLine } from '../../lambda/core/csv-fields';
 import { copySelectedLines } from '../../lambda/core/failed-csv';
 import { MemoryStore } from './helpers';
@@ -9,11 +9,13 @@ async function lines(text: string | Buffer, chunk = 3, max?: number) {
   const chunks: Buffer[] = [];
   for (let i = 0; i < buf.length; i += chunk) chunks.push(buf.subarray(i, i + chunk));
   const out = [];
-  for await (const l of readLines(Readable.from(chunks), max)) out.push({ n: l.number, s: l.bytes.toString('utf8'), crlf: l.crlf, t: l.truncated });
+  for await (const batch of readTextLineBatches(Readable.from(chunks), max)) {
+    for (const l of batch) out.push({ n: l.number, s: l.text, crlf: l.crlf, t: l.truncated });
+  }
   return out;
 }
 
-describe('readLines: physical lines with numbers', () => {
+describe('readTextLineBatches: physical lines with numbers', () => {
   test.each([
     ['LF', 'a\nb\n', [['a', false], ['b', false]]],
     ['CRLF', 'a\r\nb\r\n', [['a', true], ['b', true]]],
