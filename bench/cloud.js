@@ -11,7 +11,7 @@ const CREDS = { AWS_ACCESS_KEY_ID: 'LOCALCLOUD', AWS_SECRET_ACCESS_KEY: 'LOCALCL
 
 
 async function startLocal() {
-  const { startLocalCloud } = require(path.join(__dirname, '..', 'local-cloud', 'index.js'));
+  const { startLocalCloud } = require(path.join(__dirname, '..', 'packages', 'cli', 'local-cloud', 'index.js'));
   const cloud = await startLocalCloud({ port: 0, workflow: false, bucketName: 'bench-bucket' });
   const { CognitoIdentityProviderClient, CreateUserImportJobCommand } = require('@aws-sdk/client-cognito-identity-provider');
   const cognito = new CognitoIdentityProviderClient({

@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-require('../local-cloud/promise-with-resolvers');
+require('../packages/cli/local-cloud/promise-with-resolvers');
 
 // Public list prices, us-east-1 (list prices as of 2026-11; check the pricing pages).
 const PRICES = {

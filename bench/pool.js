@@ -6,7 +6,7 @@
 const { HEADER } = require('./gen');
 
 // The local cloud's default pool has the same standard schema: one definition for both.
-const { standardSchema } = require('../local-cloud/pool.js');
+const { standardSchema } = require('../packages/cli/local-cloud/pool.js');
 
 const POOL = {
   Id: 'us-east-1_Bench0001',

@@ -151,7 +151,7 @@ function writeReport(r, file) {
   p();
   if (sc?.notMeasured) p(`Not measured: ${sc.notMeasured}`);
   else if (sc) {
-    p(`\`node bin/cognito-user-import.js run-local FILE --json\`: the local cloud with the real bundled handlers and the real synthesized workflow; MAX_ROWS_PER_PART is the real 500,000. Via: ${sc.via}.`);
+    p(`\`npx cognito-user-import run-local FILE --json\`: the local cloud with the real bundled handlers and the real synthesized workflow; MAX_ROWS_PER_PART is the real 500,000. Via: ${sc.via}.`);
     if (sc.notMeasured === undefined && sc.via !== 'run-local') p(`**Partly measured**: ${sc.notMeasured}`);
     p();
     p(`File: ${fmt(sc.rows, 0)} rows, ${fmt(sc.bytes / 1e6)} MB. ${sc.status ? `Status ${sc.status}, totals ${JSON.stringify(sc.totals)}. ` : ''}Parts: ${sc.parts}; jobs: ${Array.isArray(sc.jobs) ? sc.jobs.map((j) => `${j.jobId} ${j.status} (${fmt(j.importedUsers, 0)})`).join(', ') : sc.jobs}.${sc.wallSeconds ? ` Wall time: **${sc.wallSeconds} s**.` : ''}`);

@@ -295,8 +295,8 @@ function dirBytes(p) {
 
 // 6. Scale: 1,000,000 rows through `run-local` (real bundles, real workflow, local cloud).
 async function benchScale(file, rows, timeoutMs) {
-  const cli = path.join(ROOT, 'bin', 'cognito-user-import.js');
-  if (!fs.existsSync(cli)) throw new Error('bin/cognito-user-import.js is missing');
+  const cli = path.join(ROOT, 'packages', 'cli', 'bin', 'cognito-user-import.js');
+  if (!fs.existsSync(cli)) throw new Error('packages/cli/bin/cognito-user-import.js is missing');
   log(`scale: run-local ${rows} rows (timeout ${(timeoutMs / 1000).toFixed(0)} s)`);
   const r = await run(process.execPath, [cli, 'run-local', file, '--json'], {
     timeoutMs, env: childEnv(),

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { LocalCloud, startLocalCloud } from '../../local-cloud';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { cognitoCsv, user } from '../local-cloud/helpers';
 import { run } from './run';
 

@@ -1,6 +1,6 @@
 /** The same flow with python3 + boto3 (+ requests for the PUT, as the developer guide does). */
 import { join } from 'path';
-import { LocalCloud, startLocalCloud } from '../../local-cloud';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { cognitoCsv, user } from '../local-cloud/helpers';
 import { run } from './run';
 

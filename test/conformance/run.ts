@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { LocalCloud } from '../../local-cloud';
+import { LocalCloud } from '../../packages/cli/local-cloud';
 
 /** Runs a command without blocking the event loop (the local cloud runs in this process). */
 export function run(cloud: LocalCloud, file: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {

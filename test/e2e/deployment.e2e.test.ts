@@ -11,8 +11,8 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalCloud, type LocalCloud } from '../../local-cloud';
-import { LambdaError, LambdaFunction } from '../../local-cloud/lambda';
+import { startLocalCloud, type LocalCloud } from '../../packages/cli/local-cloud';
+import { LambdaError, LambdaFunction } from '../../packages/cli/local-cloud/lambda';
 
 const ROOT = join(__dirname, '..', '..');
 const BUNDLE = (name: string) => join(ROOT, 'assets', 'lambda', name, 'index.js');

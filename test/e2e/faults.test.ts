@@ -1,5 +1,5 @@
 /** End-to-end under injected faults: every run keeps the invariants (see invariants.ts). */
-import { LocalCloud, startLocalCloud } from '../../local-cloud';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { cognitoCsv, user } from '../local-cloud/helpers';
 import { checkInvariants, drop } from './invariants';
 

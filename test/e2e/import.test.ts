@@ -3,7 +3,7 @@
  * workflow and the bundled worker, against the Cognito emulator. Needs `npm run build` (bundles).
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { LocalCloud, startLocalCloud } from '../../local-cloud';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { clients, cognitoCsv, user } from '../local-cloud/helpers';
 import { checkInvariants, drop } from './invariants';
 

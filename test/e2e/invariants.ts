@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DroppedObject, LocalCloud } from '../../local-cloud';
+import { DroppedObject, LocalCloud } from '../../packages/cli/local-cloud';
 
 /**
  * The invariants every end-to-end run must keep: each dropped file ends with exactly one report, at most one

@@ -2,8 +2,8 @@
 import { spawn } from 'child_process';
 import { join } from 'path';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'cognito-user-import.js');
-const SAMPLES = join(__dirname, '..', '..', 'samples');
+const BIN = join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'cognito-user-import.js');
+const SAMPLES = join(__dirname, '..', '..', 'packages', 'cli', 'samples');
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

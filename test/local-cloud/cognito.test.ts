@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetLogEventsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { LocalCloud, startLocalCloud } from '../../local-cloud';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { clients, cognitoCsv, HEADER, put, until, user } from './helpers';
 
 const ROLE = 'arn:aws:iam::000000000000:role/CognitoImportLogs';

@@ -2,7 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { LocalCloud } from '../../local-cloud';
+import { LocalCloud } from '../../packages/cli/local-cloud';
 
 export function clients(cloud: LocalCloud) {
   const cfg = {

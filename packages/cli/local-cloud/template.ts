@@ -41,6 +41,22 @@ export interface SynthOptions {
 }
 
 const STACK = 'CognitoUserImportLocal';
+
+/**
+ * The construct library this CLI synthesizes: the installed `cdk-cognito-user-import` package, or, inside its own
+ * repository (where the library is the workspace root and so not in node_modules), the root's built `lib/`.
+ */
+export function constructLibrary(): any {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  try {
+    return require('cdk-cognito-user-import');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes("'cdk-cognito-user-import'");
+    if (!missing) throw e;
+    return require(join(__dirname, '..', '..', '..', 'lib', 'index'));
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 const cache = new Map<string, any>();
 
 /** Synthesizes App → Stack → `new CognitoUserImport(stack, 'Import', { userPool: UserPool.fromUserPoolId(...) })`. */
@@ -52,7 +68,7 @@ export function synthesizeTemplate(opts: SynthOptions): any {
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
   const cognito = require('aws-cdk-lib/aws-cognito') as typeof import('aws-cdk-lib/aws-cognito');
-  const lib = require('../lib/index');
+  const lib = constructLibrary();
   /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = mkdtempSync(join(tmpdir(), 'cui-synth-'));
   try {
