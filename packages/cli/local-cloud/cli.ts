@@ -8,19 +8,24 @@
  */
 import { existsSync } from 'fs';
 import { basename, join } from 'path';
-import { DEFAULT_PORT, LocalCloud, LocalCloudOptions, startLocalCloud } from './index';
+import { calibrateCommand } from './commands/calibrate';
+import { DEFAULT_PORT, loadBehaviourFile, LocalCloud, LocalCloudOptions, startLocalCloud } from './index';
 
 const USAGE = `Usage:
-  cognito-user-import local-cloud [--port N] [--pool FILE]
-  cognito-user-import run-local CSV... [--pool FILE] [--json]
-  cognito-user-import demo
+  cognito-user-import local-cloud [--port N] [--pool FILE] [--behaviour FILE]
+  cognito-user-import run-local CSV... [--pool FILE] [--behaviour FILE] [--concurrent] [--json]
+  cognito-user-import demo [--behaviour FILE]
+  cognito-user-import calibrate --region R --role-arn ARN [--endpoint-url URL] [--json]
 
   --pool FILE   the JSON that 'aws cognito-idp describe-user-pool' prints (default: email auto-verified, MFA off)
   --port N      loopback port of the local cloud (default ${DEFAULT_PORT}; 0 = any free port)
   --json        print the reports as one JSON array on stdout
+  --behaviour FILE  a JSON object choosing how the local Cognito answers where AWS documents nothing
+                (keys: see the README, "Behaviour variants"; 'calibrate' prints one measured on AWS)
+  --concurrent  run-local drops all its files at once (their imports queue behind each other)
 `;
 
-interface Args { positional: string[]; port?: number; pool?: string; json: boolean; help: boolean; verbose: boolean }
+interface Args { positional: string[]; port?: number; pool?: string; behaviour?: string; concurrent?: boolean; json: boolean; help: boolean; verbose: boolean; options?: Record<string, string> }
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { positional: [], json: false, help: false, verbose: false };
@@ -39,6 +44,10 @@ export function parseArgs(argv: string[]): Args {
       a.port = Number(x.slice(7));
     } else if (x === '--pool') a.pool = value();
     else if (x.startsWith('--pool=')) a.pool = x.slice(7);
+    else if (x === '--behaviour' || x === '--behavior') a.behaviour = value();
+    else if (x.startsWith('--behaviour=')) a.behaviour = x.slice(12);
+    else if (x === '--concurrent') a.concurrent = true;
+    else if (x === '--region' || x === '--role-arn' || x === '--endpoint-url') (a.options ??= {})[x.slice(2)] = value();
     else if (x === '--json') a.json = true;
     else if (x === '--verbose') a.verbose = true;
     else if (x === '-h' || x === '--help') a.help = true;
@@ -57,6 +66,8 @@ function cloudOptions(args: Args, port: number): LocalCloudOptions {
   return {
     port,
     ...(args.pool ? { pool: args.pool } : {}),
+    // Read and checked now, so a bad file stops the command with an error naming it.
+    ...(args.behaviour !== undefined ? { behaviour: loadBehaviourFile(args.behaviour) } : {}),
     ...(args.verbose ? { lambdaOutput: (c: string) => process.stderr.write(c) } : {}),
   };
 }
@@ -95,8 +106,11 @@ async function serve(args: Args): Promise<number> {
   return 0;
 }
 
-/** Imports the files through one local cloud, one after another; returns the reports in file order. */
-export async function runLocal(files: string[], options: LocalCloudOptions = {}, progress = true): Promise<any[]> {
+/**
+ * Imports the files through one local cloud, one after another (or all dropped at once with `concurrent`:
+ * their imports queue behind each other); returns the reports in file order.
+ */
+export async function runLocal(files: string[], options: LocalCloudOptions = {}, progress = true, concurrent = false): Promise<any[]> {
   for (const f of files) if (!existsSync(f)) throw new UsageError(`file not found: ${f}`);
   const cloud = await startLocalCloud({ port: 0, ...options });
   let current = '';
@@ -107,13 +121,10 @@ export async function runLocal(files: string[], options: LocalCloudOptions = {},
   const reports: any[] = [];
   const used = new Set<string>();
   try {
+    if (concurrent) return await dropAllAtOnce(cloud, files, used, progress);
     for (const [i, file] of files.entries()) {
-      let name = basename(file).replace(/[^A-Za-z0-9!_.*'()-]/g, '_');
-      if (!name.toLowerCase().endsWith('.csv')) name += '.csv';
-      if (used.has(name)) name = `${i + 1}-${name}`;
-      used.add(name);
       current = basename(file);
-      const key = `${cloud.incomingPrefix}${name}`;
+      const key = dropKey(cloud, file, i, used);
       if (progress) err(`${current}: dropped as s3://${cloud.bucket}/${key}`);
       const dropped = await cloud.dropFile(file, key);
       const report = await cloud.waitForReport(dropped.key, { etag: dropped.etag, timeoutMs: 30 * 60_000 });
@@ -123,6 +134,26 @@ export async function runLocal(files: string[], options: LocalCloudOptions = {},
     }
   } finally {
     await cloud.stop();
+  }
+  return reports;
+}
+
+function dropKey(cloud: LocalCloud, file: string, i: number, used: Set<string>): string {
+  let name = basename(file).replace(/[^A-Za-z0-9!_.*'()-]/g, '_');
+  if (!name.toLowerCase().endsWith('.csv')) name += '.csv';
+  if (used.has(name)) name = `${i + 1}-${name}`;
+  used.add(name);
+  return `${cloud.incomingPrefix}${name}`;
+}
+
+async function dropAllAtOnce(cloud: LocalCloud, files: string[], used: Set<string>, progress: boolean): Promise<any[]> {
+  const keys = files.map((f, i) => dropKey(cloud, f, i, used));
+  const dropped = await Promise.all(files.map((f, i) => cloud.dropFile(f, keys[i])));
+  if (progress) err(`${files.length} files dropped at once under s3://${cloud.bucket}/${cloud.incomingPrefix}`);
+  const reports = await Promise.all(dropped.map((d) => cloud.waitForReport(d.key, { etag: d.etag, timeoutMs: 30 * 60_000 })));
+  await cloud.settle(60_000).catch(() => undefined);
+  if (progress) {
+    for (const [i, r] of reports.entries()) err(`${basename(files[i])}: ${r.status} (rows ${r.totals?.rows}, imported ${r.totals?.imported}, skipped ${r.totals?.skipped}, failed ${r.totals?.failed}, rejected ${r.totals?.rejected})`);
   }
   return reports;
 }
@@ -149,7 +180,7 @@ export function summarize(files: string[], reports: any[]): string {
 
 async function runLocalCommand(args: Args): Promise<number> {
   if (args.positional.length === 0) throw new UsageError('run-local needs at least one CSV file');
-  const reports = await runLocal(args.positional, cloudOptions(args, 0));
+  const reports = await runLocal(args.positional, cloudOptions(args, 0), true, args.concurrent === true);
   if (args.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   else process.stdout.write(summarize(args.positional, reports));
   return 0;
@@ -183,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'local-cloud': return await serve(args);
       case 'run-local': return await runLocalCommand(args);
       case 'demo': return await demo(args);
+      case 'calibrate': return await calibrateCommand(args.options ?? {}, args.json, (m) => new UsageError(m));
       default: throw new UsageError(`unknown command ${command}`);
     }
   } catch (e) {
