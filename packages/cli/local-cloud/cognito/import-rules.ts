@@ -113,6 +113,8 @@ function rowError(row: Map<string, string>, pool: PoolDescription): string | und
   }
   const mfa = pool.MfaConfiguration ?? 'OFF';
   const mfaValue = row.get('cognito:mfa_enabled') ?? '';
+  // The guide's CSV header page: cognito:mfa_enabled is required on every row.
+  if (mfaValue === '') return 'The value of cognito:mfa_enabled is required.';
   if (mfa === 'OFF' && mfaValue === 'true') return 'cognito:mfa_enabled is true but MFA is turned off for the user pool.';
   if (mfa === 'ON' && mfaValue === 'false') return 'cognito:mfa_enabled is false but the user pool requires MFA.';
   return schemaError(row, pool);
