@@ -1,7 +1,7 @@
 /**
  * Amazon Cognito user pools subset (AWS JSON 1.1, `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`):
  * pools, GetCSVHeader, the import-job operations, ListUsers, AdminGetUser (+ AdminCreateUser/AdminDeleteUser
- * to set up tests), and the import itself with Cognito's own CSV rules (DESIGN §4).
+ * to set up tests), and the import itself with Cognito's own CSV rules (docs/COGNITO.md).
  *
  * Choices where AWS documents nothing precise (kept in one place here):
  * - Start while another job is Pending/InProgress in the account → InvalidParameterException
