@@ -279,7 +279,7 @@ export class CognitoService extends EventEmitter {
     }
     if (p.jobs.length >= 1000) throw new AwsError('LimitExceededException', 'The user pool has reached its limit of 1000 import jobs.');
     const jobId = `import-${randomId(10)}`;
-    const ttl = this.opts.faults.presignedUrlTtlMs ?? this.timings.presignedUrlTtlMs;
+    const ttl = this.opts.faults.presignedUrlTtlOr(this.timings.presignedUrlTtlMs);
     const created = this.now();
     const job: ImportJob = {
       JobName: jobName,
@@ -372,11 +372,10 @@ export class CognitoService extends EventEmitter {
     if (job.Status !== 'Created') throw new AwsError('InvalidParameterException', `Import job ${job.JobId} is in status ${job.Status}; only a Created job can be started.`);
     if (!job.upload) throw new AwsError('PreconditionNotMetException', 'The CSV file has not been uploaded to the pre-signed URL.');
     const faults = this.opts.faults;
-    if (faults.preconditionNotMetStarts > 0) {
-      faults.preconditionNotMetStarts -= 1;
+    if (faults.takeLateUpload()) {
       throw new AwsError('PreconditionNotMetException', 'The CSV file has not been uploaded to the pre-signed URL.');
     }
-    if (this.now() < faults.foreignJobActiveUntil || this.activeJob()) {
+    if (faults.foreignJobActiveAt(this.now()) || this.activeJob()) {
       throw new AwsError('InvalidParameterException', 'Another import job is already in progress for this account.');
     }
     const t = this.now();
