@@ -255,7 +255,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             s3: { ...record.s3, configurationId: 'local', bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeEventKey(key) } },
           }],
         };
-        for (let i = 0; i < faults.s3EventDeliveries; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
+        for (let i = 0, times = faults.s3EventDeliveryCount(); i < times; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
       }
     }
   });

@@ -37,7 +37,7 @@ export function createUserImportJob(svc: CognitoService, body: Body): unknown {
   }
   if (p.jobs.length >= MAX_JOBS_PER_POOL) throw new LimitExceededException(`The user pool has reached its limit of ${MAX_JOBS_PER_POOL} import jobs.`);
   const jobId = `import-${randomId(10)}`;
-  const ttl = svc.opts.faults.presignedUrlTtlMs ?? svc.timings.presignedUrlTtlMs;
+  const ttl = svc.opts.faults.presignedUrlTtlOr(svc.timings.presignedUrlTtlMs);
   const created = svc.now();
   const signer = { secret: svc.opts.urlSecret, accountId: svc.opts.accountId, region: svc.opts.region, endpoint: svc.opts.endpoint() };
   const job: ImportJob = {
@@ -89,11 +89,10 @@ export function startUserImportJob(svc: CognitoService, body: Body): unknown {
   if (job.Status !== 'Created') throw new InvalidParameterException(`Import job ${job.JobId} is in status ${job.Status}; only a Created job can be started.`);
   if (!job.upload) throw new PreconditionNotMetException('The CSV file has not been uploaded to the pre-signed URL.');
   const faults = svc.opts.faults;
-  if (faults.preconditionNotMetStarts > 0) {
-    faults.preconditionNotMetStarts -= 1;
+  if (faults.takeLateUpload()) {
     throw new PreconditionNotMetException('The CSV file has not been uploaded to the pre-signed URL.');
   }
-  if (svc.now() < faults.foreignJobActiveUntil || svc.activeJob()) {
+  if (faults.foreignJobActiveAt(svc.now()) || svc.activeJob()) {
     const code = svc.behaviour.activeJobError;
     throw new AwsError(code, ACTIVE_JOB_MESSAGES[code]);
   }
