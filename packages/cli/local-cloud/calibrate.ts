@@ -47,6 +47,8 @@ const ACTIVE_ERRORS: ActiveJobError[] = ['InvalidParameterException', 'LimitExce
 export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResult> {
   const common = { region: opts.region, ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
   const cognito = new CognitoIdentityProviderClient(common);
+  // Starts are sent once: the SDK retries LimitExceededException as throttling, which would hide the answer.
+  const starter = new CognitoIdentityProviderClient({ ...common, maxAttempts: 1 });
   const logs = new CloudWatchLogsClient(common);
   const say = opts.progress ?? (() => undefined);
   const pollMs = opts.pollMs ?? 2000;
@@ -81,8 +83,8 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     const jobB = await create(`calibrate-b-${tag}`, fileB);
 
     say('starting probe A, then probe B while A is active');
-    await startWhenUploadVisible(cognito, poolId, jobA.JobId!, sleep, pollMs);
-    const activeAnswer = await tryStart(cognito, poolId, jobB.JobId!);
+    await startWhenUploadVisible(starter, poolId, jobA.JobId!, sleep, pollMs);
+    const activeAnswer = await tryStart(starter, poolId, jobB.JobId!);
     if (activeAnswer === 'started') {
       evidence.push('activeJobError: not measured (probe B started: probe A had already ended)');
     } else if (ACTIVE_ERRORS.includes(activeAnswer.name as ActiveJobError)) {
@@ -93,7 +95,8 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     }
 
     const endA = await waitForEnd(cognito, poolId, jobA.JobId!, sleep, pollMs, opts.jobTimeoutMs ?? 15 * 60_000);
-    const endedAt = Date.now();
+    // Cognito's own completion time (the same clock family as the log's): how late the lines are, from the job's end.
+    const endedAt = endA.CompletionDate ? new Date(endA.CompletionDate).getTime() : Date.now();
     say(`probe A ended ${endA.Status} (imported ${endA.ImportedUsers}, skipped ${endA.SkippedUsers}, failed ${endA.FailedUsers})`);
     const expected = (endA.ImportedUsers ?? 0) + (endA.SkippedUsers ?? 0) + (endA.FailedUsers ?? 0);
     const read = await readResults(logs, `/aws/cognito/userpools/${poolId}/${poolName}`, `${jobA.JobId}/${jobA.JobName}`, expected, sleep, pollMs, opts.logTimeoutMs ?? 5 * 60_000);
@@ -106,13 +109,14 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
       evidence.push(`resultLineNumbers: not measured (${read.lines.length} result line(s) read; FAILED line ${failedLine ?? 'absent'})`);
     }
     if (read.complete) {
-      behaviour.logDelaySeconds = Math.max(0, Math.round((read.completeAt - endedAt) / 1000));
-      evidence.push(`logDelaySeconds: all ${expected} result lines were readable ${behaviour.logDelaySeconds} s after the job was seen ended`);
+      // Whole seconds, rounded down: polling and a loaded machine only ever make the lines look later.
+      behaviour.logDelaySeconds = Math.max(0, Math.floor((read.completeAt - endedAt) / 1000));
+      evidence.push(`logDelaySeconds: all ${expected} result lines were readable ${behaviour.logDelaySeconds} s after the job's CompletionDate`);
     }
     behaviour.emptyLogPages = read.emptyPagesBeforeEvents;
     evidence.push(`emptyLogPages: ${read.emptyPagesBeforeEvents ? 'an empty page with a new token came before result lines' : 'no empty page was seen before the result lines'}`);
 
-    if (activeAnswer !== 'started') await startWhenFree(cognito, poolId, jobB.JobId!, sleep, pollMs, opts.jobTimeoutMs ?? 15 * 60_000);
+    if (activeAnswer !== 'started') await startWhenFree(starter, poolId, jobB.JobId!, sleep, pollMs, opts.jobTimeoutMs ?? 15 * 60_000);
     const endB = await waitForEnd(cognito, poolId, jobB.JobId!, sleep, pollMs, opts.jobTimeoutMs ?? 15 * 60_000);
     say(`probe B ended ${endB.Status} (imported ${endB.ImportedUsers}, skipped ${endB.SkippedUsers}, failed ${endB.FailedUsers})`);
     const tooMany = (j: UserImportJobType) => j.Status === 'Failed' && /too many users/i.test(j.CompletionMessage ?? '');
@@ -131,6 +135,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     say(`deleting the scratch user pool ${poolName}`);
     await cognito.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
     cognito.destroy();
+    starter.destroy();
     logs.destroy();
   }
   return { behaviour, evidence };
