@@ -37,7 +37,7 @@ export function mapCognitoError(err: unknown, operation: string): Error {
   if (name === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`);
   if (name === 'LimitExceededException' && operation === 'CreateUserImportJob') {
     return named('ImportJobQuotaError', `${operation}: the user pool has reached Cognito's quota of ${IMPORT_JOBS_QUOTA} import jobs `
-      + `(jobs are never deleted; every part uses one). Request a higher "user import jobs" quota in Service Quotas (see the README, Limits). `
+      + `(jobs are never deleted; every part uses one). Ask for a higher quota through Service Quotas or AWS Support, or import into a new pool (see the README, Limits). `
       + `Cognito said ${cognitoSaid(err)}`);
   }
   if (name === 'OperationNotEnabledException') {
