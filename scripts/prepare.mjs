@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
 const built = ['.jsii', 'lib/index.js', 'assets/lambda/worker/index.js'].every((f) => existsSync(join(root, f)));
 if (packing && built) {
-  console.log('prepare: already built; packing the existing build (run `npm run build` to refresh it)');
+  console.error('prepare: already built; packing the existing build (run `npm run build` to refresh it)');
 } else {
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
 }
