@@ -16,7 +16,7 @@ if (unknown.length) throw new Error(`PACMAK_BUILD: unknown language(s) ${unknown
 if (!existsSync(join(root, '.jsii'))) throw new Error('.jsii is missing: run `npm run build` first');
 
 const pacmak = join(root, 'node_modules', '.bin', 'jsii-pacmak');
-const env = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+const env = { ...process.env, JSII_SILENCE_SUPPORT_WARNING: '1' };
 const run = (args) => { console.log(`$ jsii-pacmak ${args.join(' ')}`); execFileSync(pacmak, args, { cwd: root, stdio: 'inherit', env }); };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
