@@ -8,7 +8,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { DeploymentProps } from '../lambda/deployment/properties';
+import { DEPLOYMENT_DEFAULTS, DeploymentProps } from '../lambda/deployment/properties';
 import { CognitoUserImport } from './cognito-user-import';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
 
@@ -89,11 +89,11 @@ export interface UserImportDeploymentProps {
 }
 
 const DEFAULTS = {
-  maxFailedUsers: 0,
-  failOnSkipped: false,
-  timeout: Duration.minutes(50),
-  queryInterval: Duration.seconds(30),
-  waitForCompletion: true,
+  maxFailedUsers: DEPLOYMENT_DEFAULTS.maxFailedUsers,
+  failOnSkipped: DEPLOYMENT_DEFAULTS.failOnSkipped,
+  timeout: Duration.seconds(DEPLOYMENT_DEFAULTS.timeoutSeconds),
+  queryInterval: Duration.seconds(DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
+  waitForCompletion: DEPLOYMENT_DEFAULTS.waitForCompletion,
   logRetention: logs.RetentionDays.ONE_YEAR,
 };
 /** CloudFormation's hard limit for a custom resource. */
