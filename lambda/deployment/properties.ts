@@ -66,10 +66,6 @@ export interface DeploymentData {
   readonly ReportUri: string;
 }
 
-export const DATA_KEYS: ReadonlyArray<keyof DeploymentData> = [
-  'JobId', 'Status', 'ImportedUsers', 'SkippedUsers', 'FailedUsers', 'RejectedRows', 'ReportUri',
-];
-
 /** What the handlers assume when a property is absent; `UserImportDeployment`'s props default to the same. */
 export const DEPLOYMENT_DEFAULTS = {
   maxFailedUsers: 0,
