@@ -69,7 +69,7 @@ export async function start(deps: EngineDeps, config: EngineConfig, input: Start
         deps.log.info('import job was already started', { jobId: job.jobId, status: current.Status });
         return toDescribeOutput(current, job, 0, config.maxPollIntervalSeconds);
       }
-      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`);
+      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`, err);
     }
     throw mapped;
   }
