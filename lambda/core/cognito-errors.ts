@@ -13,8 +13,8 @@ export function isAnotherJobActive(err: unknown): boolean {
 
 /** Maps the Cognito errors the workflow retries to StepErrors; anything else is rethrown as is. */
 export function mapCognitoError(err: unknown, operation: string): Error {
-  if (isThrottle(err)) return throttled(`${operation}: Cognito throttled the request`);
-  if (isAnotherJobActive(err)) return anotherJobActive(`${operation}: another import job is active in the account`);
-  if (errorName(err) === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`);
-  return err instanceof Error ? err : new Error(String(err));
+  if (isThrottle(err)) return throttled(`${operation}: Cognito throttled the request`, err);
+  if (isAnotherJobActive(err)) return anotherJobActive(`${operation}: another import job is active in the account`, err);
+  if (errorName(err) === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`, err);
+  return err instanceof Error ? err : new Error(String(err), { cause: err });
 }

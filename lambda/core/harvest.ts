@@ -52,7 +52,7 @@ export async function harvest(deps: EngineDeps, config: EngineConfig, input: Har
       token = out.nextForwardToken;
     }
   } catch (err) {
-    if (isThrottle(err)) throw throttled('GetLogEvents: CloudWatch Logs throttled the request');
+    if (isThrottle(err)) throw throttled('GetLogEvents: CloudWatch Logs throttled the request', err);
     if (errorName(err) !== 'ResourceNotFoundException') throw err;
     logGroupFound = false;
     deps.log.warn('no CloudWatch results for the job', { jobId: job.jobId });

@@ -36,7 +36,8 @@ export function toDescribeOutput(job: UserImportJobType, fallback: { jobId: stri
   return job.CompletionMessage ? { ...out, completionMessage: job.CompletionMessage } : out;
 }
 
-async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
+/** The job as Cognito describes it now (`{ JobId }` alone when Cognito returns nothing). */
+export async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
   try {
     const out = await deps.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: config.userPoolId, JobId: jobId }));
     return out.UserImportJob ?? { JobId: jobId };
@@ -68,7 +69,7 @@ export async function start(deps: EngineDeps, config: EngineConfig, input: Start
         deps.log.info('import job was already started', { jobId: job.jobId, status: current.Status });
         return toDescribeOutput(current, job, 0, config.maxPollIntervalSeconds);
       }
-      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`);
+      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`, err);
     }
     throw mapped;
   }

@@ -6,11 +6,10 @@ import { errorMessage } from './errors';
 import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
+import { failedCsvKeyFor, reportKeyFor } from './report-keys';
 import type { ObjectWriter } from './object-store';
 import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
-export const reportKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.json`;
-export const failedCsvKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.failed.csv`;
 const FIRST_REASONS = 5;
 
 type Status = ReportOutput['status'];

@@ -61,7 +61,7 @@ export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly st
 export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string): CheckedRow | undefined {
   const c = compiled(rules);
   if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0) return undefined;
-  const wanted = wantedColumns(rules, c, plan);
+  const wanted = wantedColumns(c, plan);
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
   // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
   const values = c.scratch;
@@ -83,7 +83,7 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
 }
 
 /** For each source column, the pool column some rule reads from it, or -1. Worked out once per file. */
-function wantedColumns(rules: PoolRules, c: CompiledRules, plan: HeaderPlan): Int32Array {
+function wantedColumns(c: CompiledRules, plan: HeaderPlan): Int32Array {
   const cached = wantedByPlan.get(plan);
   if (cached) return cached;
   const read = new Set<number>([c.username, c.email, c.phone, c.emailVerified, c.phoneVerified, c.mfa, c.birthdate, c.updatedAt, c.passwordHash,
@@ -93,7 +93,6 @@ function wantedColumns(rules: PoolRules, c: CompiledRules, plan: HeaderPlan): In
     if (source >= 0 && read.has(column)) wanted[source] = column;
   });
   wantedByPlan.set(plan, wanted);
-  void rules;
   return wanted;
 }
 const wantedByPlan = new WeakMap<HeaderPlan, Int32Array>();

@@ -25,7 +25,7 @@ export async function loadPoolRules(deps: EngineDeps, config: EngineConfig): Pro
     ]);
     return buildPoolRules(pool.UserPool ?? { Id: config.userPoolId }, header.CSVHeader ?? [], config.passwordHashingAlgorithm);
   } catch (err) {
-    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`);
+    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`, err);
     throw err;
   }
 }

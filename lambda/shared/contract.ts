@@ -45,6 +45,8 @@ export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
 export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
 /** The longest pause between two polls of a running job, unless the importer says otherwise. */
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
+/** The importer's key prefixes unless its props say otherwise (the construct and the worker share them). */
+export const DEFAULT_PREFIXES = { incoming: 'incoming/', report: 'reports/', work: 'work/' } as const;
 
 export type InvalidRowPolicyValue = 'SKIP' | 'REJECT_FILE';
 export type PasswordHashingAlgorithmValue = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256';
@@ -64,14 +66,12 @@ export interface ExecutionInput {
   readonly requestedBy: 's3' | 'deployment';
 }
 
-/**
+/*
  * Every workflow step invokes the worker function with `{ action, ... }` and the workflow keeps
  * each result under its own path (`$.validation`, `$.part`, `$.job`, `$.report`...).
  * Payloads stay small (Step Functions caps state at 256 KB): anything large goes to S3 under
  * the work prefix and only its key travels.
  */
-export type StepAction = 'validate' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
-
 /** `validate` → */
 export interface ValidateInput {
   readonly action: 'validate';
@@ -107,8 +107,6 @@ export interface ValidateOutput {
 export interface CreateAndUploadInput {
   readonly action: 'createAndUpload';
   readonly part: PartDescriptor;
-  /** Job ids this part already tried and must not reuse (e.g. `Expired`). */
-  readonly abandonedJobIds?: string[];
 }
 export interface JobRef {
   readonly jobId: string;
