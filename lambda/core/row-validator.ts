@@ -18,6 +18,8 @@ export interface CheckedRow {
   readonly problems: RowProblem[];
   /** How many boolean values had their case normalized. */
   readonly booleansNormalized: number;
+  /** 1 when a blank cognito:mfa_enabled was filled from the pool's MFA setting (OFF → false, ON → true). */
+  readonly mfaFilled?: number;
 }
 
 // Cognito usernames: letters, marks, symbols, numbers, punctuation; no whitespace or control characters.
@@ -138,6 +140,13 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
   if (!verified && rules.autoVerified.length > 0) problems.push({ message: c.noVerifiedMessage });
 
   const mfa = get(c.mfa);
+  // Cognito requires cognito:mfa_enabled on every row: a blank one is filled where the pool decides it, and
+  // rejected where only the user can (OPTIONAL MFA).
+  let mfaFilled = 0;
+  if (mfa === '' && c.mfa >= 0) {
+    if (rules.mfa === 'OPTIONAL') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is empty: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
+    else { values[c.mfa] = rules.mfa === 'ON' ? 'true' : 'false'; mfaFilled = 1; }
+  }
   if (mfa === 'true' && rules.mfa === 'OFF') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is true but the user pool has MFA off' });
   if (mfa === 'false' && rules.mfa === 'ON') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is false but the user pool requires MFA' });
 
@@ -179,7 +188,7 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
     if (problem) problems.push({ column: PASSWORD_HASH_COLUMN, message: problem });
   }
 
-  return { username, values, problems, booleansNormalized };
+  return { username, values, problems, booleansNormalized, mfaFilled };
 }
 
 /** Column positions and per-pool messages, worked out once per pool instead of once per row. */
