@@ -2,7 +2,7 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { HarvestInput, HarvestOutput } from '../shared/contract';
 import { mapCognitoError } from './cognito-errors';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoField, readCognitoFields } from './cognito-dialect';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorName, isThrottle, throttled } from './errors';
 import { readTextLineBatches } from './line-reader';
@@ -68,13 +68,14 @@ export async function harvest(deps: EngineDeps, config: EngineConfig, input: Har
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { number, text } of batch) {
       if (number === 1) {
-        usernameAt = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN);
+        // The part is read the way Cognito reads it (the way it was written): never as RFC CSV.
+        usernameAt = readCognitoFields(text).indexOf(USERNAME_COLUMN);
         continue;
       }
       const sourceLine = lineMap[number - 1] ?? number;
       const outcome = notImported.get(number);
       if (outcome) {
-        const username = usernameAt >= 0 ? parseCsvLine(text).fields[usernameAt] ?? '' : '';
+        const username = usernameAt >= 0 ? readCognitoField(text, usernameAt) ?? '' : '';
         const entry: UserOutcome = { line: sourceLine, username, outcome: outcome.outcome, message: outcome.message };
         await usersOut.write(Buffer.from(JSON.stringify(entry) + '\n'));
       } else if (collectUnprocessed && !hasResult[number]) {
