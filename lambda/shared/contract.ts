@@ -43,8 +43,8 @@ export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
 export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
-/** The longest pause between two polls of a running job, unless the importer says otherwise. */
-export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
+/** The longest pause between two polls of a running job (so the longest a finished job goes unnoticed). */
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 60;
 
 export type InvalidRowPolicyValue = 'SKIP' | 'REJECT_FILE';
 export type PasswordHashingAlgorithmValue = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256';

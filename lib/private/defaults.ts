@@ -11,7 +11,7 @@ export const DEFAULTS = {
   reportPrefix: 'reports/',
   workPrefix: 'work/',
   maxWaitForActiveJob: Duration.hours(12),
-  maxPollInterval: Duration.minutes(5),
+  maxPollInterval: Duration.minutes(1),
   dataRetention: Duration.days(30),
   logRetention: logs.RetentionDays.ONE_YEAR,
   memorySize: 1024,
