@@ -44,8 +44,8 @@ export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
 /** Cognito's "100 MB" upload limit, read as 10^8 bytes: parts of 100.0–104.9 MB could be refused otherwise. */
 export const DEFAULT_MAX_BYTES_PER_PART = 100_000_000;
-/** The longest pause between two polls of a running job, unless the importer says otherwise. */
-export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
+/** The longest pause between two polls of a running job (so the longest a finished job goes unnoticed), unless the importer says otherwise. */
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 60;
 /** The importer's key prefixes unless its props say otherwise (the construct and the worker share them). */
 export const DEFAULT_PREFIXES = { incoming: 'incoming/', report: 'reports/', work: 'work/' } as const;
 
