@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'fs';
 import { basename, join } from 'path';
-import { DEFAULT_PORT, LocalCloud, LocalCloudOptions, startLocalCloud } from './index';
+import { DEFAULT_PORT, LocalCloud, LocalCloudOptions, startLocalCloud, TOKEN_HEADER } from './index';
 
 const USAGE = `Usage:
   cognito-user-import local-cloud [--port N] [--pool FILE]
@@ -78,6 +78,7 @@ async function serve(args: Args): Promise<number> {
   out.write(`Endpoint:   ${cloud.endpoint}\n`);
   out.write(`User pool:  ${cloud.poolId} (${cloud.poolName})\n`);
   out.write(`Bucket:     ${cloud.bucket} (drop CSVs under ${cloud.incomingPrefix}, reports under ${cloud.reportPrefix})\n`);
+  out.write(`Token:      ${cloud.adminToken} (for /_local/*: header ${TOKEN_HEADER})\n`);
   out.write(`\n  export AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
   out.write(`  aws s3 cp users.csv s3://${cloud.bucket}/${cloud.incomingPrefix}users.csv --endpoint-url ${cloud.endpoint}\n\nAny credentials are accepted. Ctrl-C stops.\n`);
   await new Promise<void>((resolve) => {
