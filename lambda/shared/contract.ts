@@ -21,6 +21,8 @@ export const WorkerEnv = {
   /** Upper bounds of one part; the real limits unless a test lowers them. */
   MAX_ROWS_PER_PART: 'MAX_ROWS_PER_PART',
   MAX_BYTES_PER_PART: 'MAX_BYTES_PER_PART',
+  /** Bytes: larger dropped files are rejected before any job (`maxFileSize`). */
+  MAX_FILE_SIZE_BYTES: 'MAX_FILE_SIZE_BYTES',
   /** Seconds: the longest `Describe` asks the workflow to wait between two polls. */
   MAX_POLL_INTERVAL_SECONDS: 'MAX_POLL_INTERVAL_SECONDS',
   EVENT_BUS_NAME: 'EVENT_BUS_NAME',
@@ -43,6 +45,8 @@ export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
 export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
+/** The largest file an importer takes unless its `maxFileSize` says otherwise: 1 GiB. */
+export const DEFAULT_MAX_FILE_SIZE_BYTES = 1024 * 1024 * 1024;
 /** The longest pause between two polls of a running job, unless the importer says otherwise. */
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
 
@@ -236,6 +240,11 @@ export interface ImportReport {
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
   readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string }>;
+  /**
+   * `s3://bucket/key` of the rows to fix and re-drop (a copy of the file's own lines). Present when
+   * there are such rows; it holds personal data and expires with the importer's `dataRetention`.
+   */
+  readonly failedRowsUri?: string;
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
 }

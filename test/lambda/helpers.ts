@@ -87,7 +87,7 @@ export function pool(overrides: Partial<UserPoolType> = {}): UserPoolType {
 export function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
     userPoolId: POOL_ID, bucket: BUCKET, logsRoleArn: 'arn:aws:iam::123456789012:role/logs', invalidRows: 'SKIP',
-    reportPrefix: 'reports/', workPrefix: 'work/', maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024,
+    incomingPrefix: 'incoming/', reportPrefix: 'reports/', workPrefix: 'work/', maxFileSizeBytes: 1024 ** 3, maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024,
     maxPollIntervalSeconds: 300, eventBusName: 'default', importerId: 'Importer1', ...overrides,
   };
 }

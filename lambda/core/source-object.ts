@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { SourceObject, ValidateInput, ValidateOutput } from '../shared/contract';
+import type { EngineConfig, EngineDeps } from './deps';
+import type { OpenedObject } from './object-store';
+import { rejectedKey, RejectedEntry, validationKey, ValidationSummary, workPrefixFor } from './work-files';
+
+/** S3's documented limit on an object key, in bytes of UTF-8. */
+export const MAX_S3_KEY_BYTES = 1024;
+
+/** Folder (under the report prefix) of reports whose natural key would be too long for S3. */
+export const BOUNDED_REPORT_FOLDER = '_rejected/';
+
+/**
+ * Tag on every object that holds rows of a user's file outside the work prefix (the failed rows
+ * under the report prefix): the bucket's lifecycle expires objects carrying it after `dataRetention`.
+ */
+export const USER_ROWS_TAG = { key: 'cognito-user-import:contents', value: 'user-rows' } as const;
+
+/** Folder (under the work prefix) where deployments put their copy of the source CSV. */
+export const DEPLOYMENT_COPY_FOLDER = 'deployments/';
+
+export interface ReportKeys {
+  /** `<reportPrefix><key>.json`, or `<reportPrefix>_rejected/<sha256 of key>.json` when that is too long. */
+  readonly reportKey: string;
+  /** The failed rows next to it (`.failed.csv`). */
+  readonly failedRowsKey: string;
+  /** True when the bounded form is used (the dropped key is too long for its report key). */
+  readonly bounded: boolean;
+}
+
+/** One source for the report's keys: the natural ones while S3 can hold them, else a bounded one. */
+export function reportKeysFor(reportPrefix: string, key: string): ReportKeys {
+  const failedRowsKey = `${reportPrefix}${key}.failed.csv`;
+  if (Buffer.byteLength(failedRowsKey, 'utf8') <= MAX_S3_KEY_BYTES) {
+    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, bounded: false };
+  }
+  const digest = createHash('sha256').update(key, 'utf8').digest('hex');
+  const base = `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest}`;
+  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, bounded: true };
+}
+
+/** Why the worker will not read an execution's source object (no reason: it may). */
+export function sourceProblem(config: EngineConfig, source: SourceObject | undefined): string | undefined {
+  if (!source || typeof source.bucket !== 'string' || typeof source.key !== 'string' || source.key === '') {
+    return 'the execution input names no object';
+  }
+  if (source.bucket !== config.bucket) return "the object is not in this importer's bucket";
+  const deploymentCopies = `${config.workPrefix}${DEPLOYMENT_COPY_FOLDER}`;
+  if (!source.key.startsWith(config.incomingPrefix) && !source.key.startsWith(deploymentCopies)) {
+    return "the object is not under this importer's incoming prefix";
+  }
+  if (!source.versionId && !source.etag) return 'the execution input names neither a version nor an ETag of the object';
+  if (reportKeysFor(config.reportPrefix, source.key).bounded) {
+    const bytes = Buffer.byteLength(source.key, 'utf8');
+    return `the object key is ${bytes} bytes long: its report key would exceed S3's ${MAX_S3_KEY_BYTES}-byte limit; drop the file under a shorter key`;
+  }
+  if (source.size !== undefined && source.size > config.maxFileSizeBytes) {
+    return `the file is ${source.size} bytes, more than this importer's maxFileSize (${config.maxFileSizeBytes} bytes); split it into smaller files`;
+  }
+  return undefined;
+}
+
+/**
+ * Opens the execution's source object pinned to what the event named: its version when the bucket
+ * is versioned, else its ETag (IfMatch), so every read of one execution sees the same bytes. Reading
+ * stops with an error past `maxFileSizeBytes`, whatever size the input claimed.
+ */
+export async function openSource(deps: EngineDeps, config: EngineConfig, source: SourceObject): Promise<OpenedObject> {
+  const ifMatch = source.versionId ? undefined : source.etag;
+  const object = await deps.store.open(source.bucket, source.key, source.versionId, ifMatch ? { ifMatch } : {});
+  const limit = config.maxFileSizeBytes;
+  if (object.length !== undefined && object.length > limit) {
+    object.body.destroy();
+    throw new Error(`the file is ${object.length} bytes, more than this importer's maxFileSize (${limit} bytes)`);
+  }
+  let seen = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new Error(`the file is more than this importer's maxFileSize (${limit} bytes)`));
+      else done(null, chunk);
+    },
+  });
+  object.body.on('error', (e) => capped.destroy(e));
+  return { ...object, body: object.body.pipe(capped) };
+}
+
+/**
+ * The validate step for a source the worker refuses: no read of the object, no job; a `Rejected`
+ * outcome whose one file-level error says why (the report and the event follow as for any file).
+ */
+export async function refuseSource(deps: EngineDeps, config: EngineConfig, input: ValidateInput, reason: string): Promise<ValidateOutput> {
+  const prefix = workPrefixFor(config.workPrefix, input.executionName);
+  const error: RejectedEntry = { line: 1, message: reason };
+  await deps.store.putText(config.bucket, rejectedKey(prefix), JSON.stringify(error) + '\n', 'application/x-ndjson');
+  const summary: ValidationSummary = {
+    outcome: 'Rejected', rows: 0, rejectedRows: 0, physicalLines: 0, fixes: {},
+    rejectedKey: rejectedKey(prefix), rejectedEntries: 1, fileErrors: [error], parts: [],
+  };
+  await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
+  deps.log.warn('source refused before any job', { reason });
+  return { outcome: 'Rejected', workPrefix: prefix, parts: [], validationKey: validationKey(prefix), rows: 0, rejectedRows: 0 };
+}
