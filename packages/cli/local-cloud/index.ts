@@ -20,7 +20,8 @@ import { LambdaError, LambdaFunction } from './lambda';
 import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
 import { allowLongKeySegments, confineStore } from './confined-store';
-import { createLocalServer } from './server';
+import { honourIfMatch } from './s3-if-match';
+import { createLocalServer, s3Error } from './server';
 import { StepFunctionsService } from './stepfunctions';
 import { resolveTemplate, synthesizeTemplate, LocalFunction, LocalNotification } from './template';
 import { Clock, sleep } from './util';
@@ -274,7 +275,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     cognito,
     faults,
-    s3: s3rver.callback(),
+    s3: honourIfMatch(s3rver.callback(), s3rver.store, s3Error),
     adminToken,
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };

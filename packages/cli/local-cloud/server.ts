@@ -40,7 +40,7 @@ export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer
   });
 }
 
-function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
+export function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
   res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
