@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { BOUNDED_REPORT_FOLDER, DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
 import type { SourceObject, ValidateInput, ValidateOutput } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import type { OpenedObject } from './object-store';
@@ -8,17 +9,7 @@ import { rejectedKey, RejectedEntry, validationKey, ValidationSummary, workPrefi
 /** S3's documented limit on an object key, in bytes of UTF-8. */
 export const MAX_S3_KEY_BYTES = 1024;
 
-/** Folder (under the report prefix) of reports whose natural key would be too long for S3. */
-export const BOUNDED_REPORT_FOLDER = '_rejected/';
-
-/**
- * Tag on every object that holds rows of a user's file outside the work prefix (the failed rows
- * under the report prefix): the bucket's lifecycle expires objects carrying it after `dataRetention`.
- */
-export const USER_ROWS_TAG = { key: 'cognito-user-import:contents', value: 'user-rows' } as const;
-
-/** Folder (under the work prefix) where deployments put their copy of the source CSV. */
-export const DEPLOYMENT_COPY_FOLDER = 'deployments/';
+export { BOUNDED_REPORT_FOLDER, DEPLOYMENT_COPY_FOLDER, USER_ROWS_TAG } from '../shared/contract';
 
 export interface ReportKeys {
   /** `<reportPrefix><key>.json`, or `<reportPrefix>_rejected/<sha256 of key>.json` when that is too long. */

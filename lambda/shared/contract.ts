@@ -45,6 +45,16 @@ export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
 export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
+/**
+ * Tag on every object that holds rows of a user's file outside the work prefix (the failed rows
+ * under the report prefix): the bucket's lifecycle expires objects carrying it after `dataRetention`.
+ */
+export const USER_ROWS_TAG = { key: 'cognito-user-import:contents', value: 'user-rows' } as const;
+/** Folder (under the report prefix) of reports whose natural key would be too long for S3. */
+export const BOUNDED_REPORT_FOLDER = '_rejected/';
+/** Folder (under the work prefix) where deployments put their copy of the source CSV. */
+export const DEPLOYMENT_COPY_FOLDER = 'deployments/';
+
 /** The largest file an importer takes unless its `maxFileSize` says otherwise: 1 GiB. */
 export const DEFAULT_MAX_FILE_SIZE_BYTES = 1024 * 1024 * 1024;
 /** The longest pause between two polls of a running job, unless the importer says otherwise. */

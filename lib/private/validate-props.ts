@@ -44,9 +44,16 @@ export function validateProps(props: CognitoUserImportProps): void {
   if (props.memorySize !== undefined && (props.memorySize < 256 || props.memorySize > 10240)) {
     throw new Error(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`);
   }
+  const maxFile = props.maxFileSize;
+  if (maxFile && !Token.isUnresolved(maxFile.toBytes()) && maxFile.toBytes() < 1) {
+    throw new Error('CognitoUserImport: maxFileSize must be at least 1 byte (e.g. Size.mebibytes(100)).');
+  }
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw new Error(`CognitoUserImport: reservedConcurrentExecutions must be a whole number, at least 1; got ${reserved}.`);
+  }
   if (props.bucket) {
     const createdOnly: Array<[string, unknown]> = [
-      ['encryptionKey', props.encryptionKey],
       ['serverAccessLogsBucket', props.serverAccessLogsBucket],
       ['dataRetention', props.dataRetention],
     ];
