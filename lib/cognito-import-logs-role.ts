@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { addLogsRoleNagExceptions } from './private/importer-nag';
 
 /** Props of {@link CognitoImportLogsRole}. */
 export interface CognitoImportLogsRoleProps {
@@ -91,5 +92,6 @@ export class CognitoImportLogsRole extends Construct {
         resources: [logGroups, `${logGroups}:log-stream:*`],
       }),
     );
+    addLogsRoleNagExceptions(this.role);
   }
 }

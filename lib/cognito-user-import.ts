@@ -23,6 +23,7 @@ import { bundledFunction } from './private/bundled-function';
 import { DEFAULTS } from './private/defaults';
 import { createDropBucket, localBucketReference } from './private/drop-bucket';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
+import { addImporterNagExceptions } from './private/importer-nag';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -167,6 +168,18 @@ export class CognitoUserImport extends Construct {
       new s3n.LambdaDestination(this.importFunction),
       { prefix: this.incomingPrefix, suffix },
     );
+
+    // Justified cdk-nag exceptions travel with the resources, reasons included.
+    addImporterNagExceptions({
+      importer: this,
+      incomingPrefix: this.incomingPrefix,
+      reportPrefix: this.reportPrefix,
+      workPrefix: this.workPrefix,
+      ownBucket: !props.bucket,
+      encrypted: !!this.encryptionKey,
+      accessLogged: !!props.serverAccessLogsBucket,
+      concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
+    });
   }
 
   /**

@@ -14,6 +14,7 @@ import { CognitoUserImport } from './cognito-user-import';
 import { DEPLOYMENT_COPY_FOLDER } from '../lambda/shared/contract';
 import { executionNamePrefixFor } from '../lambda/deployment/names';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
+import { addDeploymentNagExceptions } from './private/deployment-nag';
 import { grantKeyVia } from './private/encryption';
 
 /** Props of {@link UserImportDeployment}. */
@@ -221,6 +222,7 @@ export class UserImportDeployment extends Construct {
       waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.traceFramework();
+    addDeploymentNagExceptions(this, !!importer.encryptionKey);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
