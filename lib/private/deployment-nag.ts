@@ -5,7 +5,7 @@ import {
 
 const FUNCTION_VERSIONS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' };
 const EXECUTIONS = { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.+:\\*$/' };
-const OWN_KEYS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/.*deploy-[A-Za-z0-9_-]+-\\*$/' };
+const OWN_KEYS = { regex: '/^Resource::.+\\/deploy-[A-Za-z0-9_-]+-\\*$/' };
 
 /** The justified exceptions of a UserImportDeployment's own resources (see the README's security section). */
 export function addDeploymentNagExceptions(deployment: IConstruct, encrypted: boolean): void {

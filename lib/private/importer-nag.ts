@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
-  addNagExceptions, defaultPolicyOf, endsWith, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, SYNC_INVOKE, XRAY,
+  addNagExceptions, defaultPolicyOf, objectsUnder, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, SYNC_INVOKE, XRAY,
 } from './nag';
 
 /** What the importer's exceptions depend on. */
@@ -31,7 +31,7 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
     {
       id: 'AwsSolutions-IAM5',
       reason: 'Object-level S3 actions, each on the one prefix it needs (read the dropped files, read-write work files, write reports); keys are operators\' file names, unknown at synth.',
-      appliesTo: [`${c.incomingPrefix}*`, `${c.workPrefix}*`, `${c.reportPrefix}*`].map((p) => endsWith(`.Arn>/${p}`)),
+      appliesTo: [`${c.incomingPrefix}*`, `${c.workPrefix}*`, `${c.reportPrefix}*`].map((p) => objectsUnder(p)),
     },
     { id: 'AwsSolutions-IAM5', reason: 'Reads import results from this pool\'s log groups only; the group name ends with the pool name, which CloudFormation does not expose.', appliesTo: [POOL_LOGS] },
     ...inline,

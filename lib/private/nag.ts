@@ -37,9 +37,12 @@ export function addNagExceptions(construct: IConstruct | undefined, exceptions: 
   cfn.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added.filter((r) => !seen.has(JSON.stringify(r)))] });
 }
 
-/** A regex (cdk-nag's `/.../` form) that matches `text` literally at the end of a finding. */
-export function endsWith(text: string): { regex: string } {
-  return { regex: `/${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/` };
+/**
+ * A regex (cdk-nag's `/.../` form) for the IAM5 finding of "every object under `prefix` of a
+ * bucket", whichever way the bucket's ARN is rendered (`<Bucket.Arn>`, or an import across stacks).
+ */
+export function objectsUnder(prefix: string): { regex: string } {
+  return { regex: `/^Resource::.+\\/${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/` };
 }
 
 /** The default policy of a role (where aws-cdk-lib puts grants), if it has one. */
