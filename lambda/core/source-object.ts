@@ -1,35 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { BOUNDED_REPORT_FOLDER, DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
+import { DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
+import { MAX_S3_KEY_BYTES, reportKeysFor } from './report-keys';
 import type { SourceObject, ValidateInput, ValidateOutput } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import type { OpenedObject } from './object-store';
 import { rejectedKey, RejectedEntry, validationKey, ValidationSummary, workPrefixFor } from './work-files';
 
-/** S3's documented limit on an object key, in bytes of UTF-8. */
-export const MAX_S3_KEY_BYTES = 1024;
-
-export { BOUNDED_REPORT_FOLDER, DEPLOYMENT_COPY_FOLDER, USER_ROWS_TAG } from '../shared/contract';
-
-export interface ReportKeys {
-  /** `<reportPrefix><key>.json`, or `<reportPrefix>_rejected/<sha256 of key>.json` when that is too long. */
-  readonly reportKey: string;
-  /** The failed rows next to it (`.failed.csv`). */
-  readonly failedRowsKey: string;
-  /** True when the bounded form is used (the dropped key is too long for its report key). */
-  readonly bounded: boolean;
-}
-
-/** One source for the report's keys: the natural ones while S3 can hold them, else a bounded one. */
-export function reportKeysFor(reportPrefix: string, key: string): ReportKeys {
-  const failedRowsKey = `${reportPrefix}${key}.failed.csv`;
-  if (Buffer.byteLength(failedRowsKey, 'utf8') <= MAX_S3_KEY_BYTES) {
-    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, bounded: false };
-  }
-  const digest = createHash('sha256').update(key, 'utf8').digest('hex');
-  const base = `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest}`;
-  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, bounded: true };
-}
+export { MAX_S3_KEY_BYTES, reportKeysFor } from './report-keys';
+export { BOUNDED_REPORT_FOLDER, USER_ROWS_TAG } from '../shared/contract';
+export type { ReportKeys } from './report-keys';
 
 /** Why the worker will not read an execution's source object (no reason: it may). */
 export function sourceProblem(config: EngineConfig, source: SourceObject | undefined): string | undefined {

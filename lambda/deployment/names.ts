@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
+import { EXECUTION_NAME_MAX } from '../core/execution-name';
 import type { DeploymentSettings } from './properties';
-import { reportKeysFor } from '../core/source-object';
 import { DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
 
-/** Step Functions execution names: 1–80 characters of [A-Za-z0-9-_]. */
-export const EXECUTION_NAME_MAX = 80;
 /** How many executions one import identity may take (a failed one is never reused). */
 export const MAX_ATTEMPTS = 50;
 
@@ -63,9 +61,4 @@ export function executionNameFromArn(arn: string): string {
  */
 export function copyKeyFor(workPrefix: string, executionName: string): string {
   return `${workPrefix}${DEPLOYMENT_COPY_FOLDER}${executionName}.csv`;
-}
-
-/** The report the workflow writes for an object: `<reportPrefix><key>.json` (one rule, the worker's). */
-export function reportKeyFor(reportPrefix: string, key: string): string {
-  return reportKeysFor(reportPrefix, key).reportKey;
 }
