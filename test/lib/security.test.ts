@@ -101,6 +101,20 @@ describe('without a key', () => {
   const stack = new Stack(new App(), 'S', { env });
   new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool') });
   const t = Template.fromStack(stack);
+  test('every failure path reaches a Notify: Report -> ReportError -> NotifyError, and a failed ReportError still notifies', () => {
+    const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+    const def = JSON.parse((sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
+    const states = def.States;
+    const catchTo = (name: string) => (states[name].Catch ?? []).map((c: any) => c.Next);
+    expect(catchTo('Validate')).toEqual(['ReportError']);
+    expect(catchTo('ImportParts')).toEqual(['ReportError']);
+    expect(catchTo('Report')).toEqual(['ReportError']);
+    expect(states.ReportError.Next).toBe('NotifyError');
+    expect(catchTo('ReportError')).toEqual(['ReportUnavailable']);
+    expect(states.ReportUnavailable).toMatchObject({ Type: 'Pass', ResultPath: '$.report', Result: { status: 'Failed' }, Next: 'NotifyError' });
+    expect(states.NotifyError.Next).toBe('ImportFailed');
+  });
+
   test('the workflow logs at level ALL without execution data', () => {
     t.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
   });
