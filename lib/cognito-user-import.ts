@@ -390,6 +390,9 @@ export class CognitoUserImport extends Construct {
       'cognito-idp:StartUserImportJob',
       'cognito-idp:DescribeUserImportJob',
       'cognito-idp:ListUserImportJobs',
+      // Finding the users that already exist before the upload (one or the other, per file).
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
     ], [this.userPool.userPoolArn]);
     allow('PassLogsRoleToCognito', ['iam:PassRole'], [this.logsRole.roleArn], {
       StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },

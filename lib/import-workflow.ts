@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { StepErrors } from '../lambda/shared/contract';
+import { findExistingUsers } from './private/existing-users-states';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
 export interface ImportWorkflowProps {
@@ -141,7 +142,7 @@ export class ImportWorkflow extends Construct {
     const done = new sfn.Pass(this, 'Done', { parameters: { 'source.$': '$.source', 'report.$': '$.report' } });
 
     const isImportable = new sfn.Choice(this, 'IsImportable')
-      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importParts.next(report))
+      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), findExistingUsers(this, step, throttleRetry, reportError, catchAll).next(importParts.next(report)))
       .otherwise(report);
     report.next(notify).next(done);
 

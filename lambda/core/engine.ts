@@ -1,9 +1,9 @@
 import type {
-  CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
+  ApplyExistingInput, FindExistingInput, CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 
-export type StepEvent = ValidateInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
+export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
 
 /**
  * Runs one workflow step. Each step's module (and the SDK client it needs) is loaded when the step
@@ -12,6 +12,8 @@ export type StepEvent = ValidateInput | CreateAndUploadInput | StartInput | Desc
 export async function runStep(deps: EngineDeps, config: EngineConfig, event: StepEvent): Promise<unknown> {
   switch (event.action) {
     case 'validate': return (require('./validate') as typeof import('./validate')).validate(deps, config, event);
+    case 'findExisting': return (require('./existing-users') as typeof import('./existing-users')).findExisting(deps, config, event);
+    case 'applyExisting': return (require('./existing-apply') as typeof import('./existing-apply')).applyExisting(deps, config, event);
     case 'createAndUpload': return (require('./create-and-upload') as typeof import('./create-and-upload')).createAndUpload(deps, config, event);
     case 'start': return (require('./job-control') as typeof import('./job-control')).start(deps, config, event);
     case 'describe': return (require('./job-control') as typeof import('./job-control')).describe(deps, config, event);

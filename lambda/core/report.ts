@@ -7,7 +7,7 @@ import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
 import type { ObjectWriter } from './object-store';
-import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
+import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
 export const reportKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.json`;
 export const failedCsvKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.failed.csv`;
@@ -74,10 +74,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
+  // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
+  const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
   const totals: ReportTotals = {
     rows,
     imported: sum(jobs, 'importedUsers'),
-    skipped: sum(jobs, 'skippedUsers'),
+    skipped: sum(jobs, 'skippedUsers') + existingSkipped,
     failed: sum(jobs, 'failedUsers'),
     rejected,
   };
@@ -95,6 +97,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const completedAt = deps.now().toISOString();
   const head = {
     reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
   const headJson = JSON.stringify(head);
@@ -113,6 +116,9 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   }
   await out.write(Buffer.from('],"users":['));
   first = true;
+  if (validation?.existing?.outcomesKey) {
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+  }
   for (const { summary } of harvested) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
@@ -186,6 +192,11 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
+function lookupNote(e: ExistingSummary) {
+  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
 }
 
 function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {

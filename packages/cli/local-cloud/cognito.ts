@@ -183,7 +183,7 @@ export class CognitoService extends EventEmitter {
     if (this.opts.faults.shouldThrottle(op)) throw new AwsError('TooManyRequestsException', 'Rate exceeded');
     switch (op) {
       case 'CreateUserPool': return this.createUserPool(body);
-      case 'DescribeUserPool': return { UserPool: this.pool(body.UserPoolId).desc };
+      case 'DescribeUserPool': { const p = this.pool(body.UserPoolId); return { UserPool: { ...p.desc, EstimatedNumberOfUsers: p.users.size } }; }
       case 'ListUserPools': {
         const max = Number(body.MaxResults);
         if (!Number.isInteger(max) || max < 1 || max > 60) throw new AwsError('InvalidParameterException', "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60");
