@@ -19,7 +19,8 @@ import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { bundledFunction } from './private/bundled-function';
-import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
+import { ExistingUsersPolicy, InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
+import { userSyncEnvironment, validateGroupsColumn } from './private/user-sync-props';
 
 /** Props of {@link CognitoUserImport}. */
 export interface CognitoUserImportProps {
@@ -83,6 +84,23 @@ export interface CognitoUserImportProps {
    * @default - no password hashes: imported users are RESET_REQUIRED
    */
   readonly passwordHashingAlgorithm?: PasswordHashingAlgorithm;
+
+  /**
+   * What happens to rows whose user already exists (they are found before the upload and never
+   * sent to Cognito): reported `SKIPPED`, or their attributes updated.
+   *
+   * @default ExistingUsersPolicy.SKIP
+   */
+  readonly existingUsers?: ExistingUsersPolicy;
+
+  /**
+   * A column of group names separated by `;`. It is taken out before the upload; rows naming a
+   * group the pool does not have are rejected before any job; after the import every imported,
+   * skipped or updated user is added to its groups.
+   *
+   * @default - no groups column
+   */
+  readonly groupsColumn?: string;
 
   /**
    * The most users in one import job (Cognito's own limit is 500,000). Bigger files are split.
@@ -244,15 +262,17 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
         [WorkerEnv.POWERTOOLS_METRICS_NAMESPACE]: 'CognitoUserImport',
+        ...userSyncEnvironment(props.existingUsers, props.groupsColumn),
       },
     });
-    this.grantWorker(this.workerFunction);
+    this.grantWorker(this.workerFunction, props);
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,
       maxWaitForActiveJob: props.maxWaitForActiveJob ?? DEFAULTS.maxWaitForActiveJob,
       logRetention,
       removalPolicy,
+      userSync: { update: props.existingUsers === ExistingUsersPolicy.UPDATE, groups: props.groupsColumn !== undefined },
     });
     this.workflow = workflow.stateMachine;
 
@@ -370,7 +390,7 @@ export class CognitoUserImport extends Construct {
   }
 
   /** Exactly what the steps need: no wildcard actions, resources scoped to the pool, the role and the prefixes. */
-  private grantWorker(fn: lambda.Function): void {
+  private grantWorker(fn: lambda.Function, props: CognitoUserImportProps): void {
     const stack = Stack.of(this);
     const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
@@ -393,6 +413,8 @@ export class CognitoUserImport extends Construct {
       // Finding the users that already exist before the upload (one or the other, per file).
       'cognito-idp:AdminGetUser',
       'cognito-idp:ListUsers',
+      ...(props.existingUsers === ExistingUsersPolicy.UPDATE ? ['cognito-idp:AdminUpdateUserAttributes'] : []),
+      ...(props.groupsColumn ? ['cognito-idp:ListGroups', 'cognito-idp:AdminAddUserToGroup'] : []),
     ], [this.userPool.userPoolArn]);
     allow('PassLogsRoleToCognito', ['iam:PassRole'], [this.logsRole.roleArn], {
       StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },
@@ -409,6 +431,7 @@ export class CognitoUserImport extends Construct {
 }
 
 function validateProps(props: CognitoUserImportProps): void {
+  validateGroupsColumn(props.groupsColumn);
   const prefixes: Array<[string, string | undefined]> = [
     ['incomingPrefix', props.incomingPrefix],
     ['reportPrefix', props.reportPrefix],

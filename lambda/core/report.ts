@@ -1,5 +1,5 @@
 import type {
-  HarvestOutput, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
+  HarvestOutput, PassState, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage } from './errors';
@@ -28,7 +28,7 @@ export function decideStatus(args: {
   if (validation.outcome !== 'Valid') return 'Rejected';
   const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
   if (incomplete && totals.imported === 0) return 'Failed';
-  if (!incomplete && totals.skipped + totals.failed + totals.rejected === 0) return 'Succeeded';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
   return 'PartiallySucceeded';
 }
 
@@ -76,12 +76,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
   // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
   const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
+  const update = (state as { update?: PassState }).update;
+  const groups = (state as { groups?: PassState }).groups;
   const totals: ReportTotals = {
     rows,
     imported: sum(jobs, 'importedUsers'),
     skipped: sum(jobs, 'skippedUsers') + existingSkipped,
     failed: sum(jobs, 'failedUsers'),
     rejected,
+    ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
   };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
@@ -119,6 +122,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   if (validation?.existing?.outcomesKey) {
     await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
   }
+  for (const key of update?.chunks ?? []) {
+    await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
+      if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      await entry(u);
+    });
+  }
   for (const { summary } of harvested) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
@@ -128,7 +137,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']}'));
+  if (groups) {
+    // Memberships added after the import, and each one that could not be (no user data: names only).
+    await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
+    first = true;
+    for (const key of groups.chunks ?? []) await eachJsonLine<unknown>(deps, config, key, entry);
+    await out.write(Buffer.from(']}}'));
+  } else {
+    await out.write(Buffer.from(']}'));
+  }
   await out.end();
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.

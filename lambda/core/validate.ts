@@ -2,6 +2,7 @@ import { DescribeUserPoolCommand, GetCSVHeaderCommand } from '@aws-sdk/client-co
 import type { PartDescriptor, ValidateInput, ValidateOutput } from '../shared/contract';
 import { parseCsvLine, formatCognitoValue } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
+import { GroupsColumn, groupsKey, listGroupNames } from './groups-column';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { executionToken } from './job-name';
@@ -56,6 +57,13 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     await reject(e);
   };
 
+  // The groups column (groupsColumn): cut out before every other check, its names checked against the pool.
+  const groupsColumn = config.groupsColumn
+    ? new GroupsColumn(config.groupsColumn, await listGroupNames(deps, config), () => deps.store.writer(config.bucket, groupsKey(prefix), 'application/x-ndjson'))
+    : undefined;
+  let rowGroups: string[] = [];
+  let unknownGroups: string[] = [];
+
   const seen = new UsernameSet();
   let plan: HeaderPlan | undefined;
   let parts: PartWriter | undefined;
@@ -80,7 +88,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         await fileError(line.number, `line ${line.number} is not valid UTF-8`);
         continue;
       }
-      const text = line.text;
+      let text = line.text;
+      if (groupsColumn && !line.truncated) {
+        if (line.number === 1) text = groupsColumn.header(text);
+        else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
+      }
       if (line.number === 1) {
         if (isBlank(text)) {
           writing = false;
@@ -157,6 +169,8 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
         if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
       }
+      for (const g of unknownGroups) problems.push({ column: config.groupsColumn, message: `group '${g}' does not exist in the pool` });
+      unknownGroups = [];
       if (problems.length > 0) {
         badRows += 1;
         for (const p of problems) {
@@ -169,6 +183,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         continue;
       }
       validRows += 1;
+      if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
       if (!writing || !parts) continue;
       // An untouched row goes as it was (Cognito trims spaces itself); a fixed one is written anew.
       const out = rewrite || text.indexOf('\\') >= 0
@@ -198,6 +213,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     written = await parts.finish();
   }
   await rejectedOut.end();
+  const hasGroups = (await groupsColumn?.end()) === true;
 
   const rejectedRows = outcome === 'Valid' ? badRows : rows;
   const summary: ValidationSummary = {
@@ -210,6 +226,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     rejectedEntries,
     fileErrors,
     parts: written,
+    ...(hasGroups ? { groupsKey: groupsKey(prefix) } : {}),
   };
   await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
   deps.log.info('validated', {

@@ -39,6 +39,8 @@ export interface ValidationSummary {
   /** File-level errors (also in rejectedKey); non-empty means the file was rejected. */
   fileErrors: RejectedEntry[];
   parts: PartDescriptor[];
+  /** JSON Lines of GroupsEntry (valid rows with groups), when the importer has a groups column. */
+  groupsKey?: string;
   /** Set once the rows of existing users were taken out of the parts. */
   existing?: ExistingSummary;
 }

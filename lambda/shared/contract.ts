@@ -92,7 +92,7 @@ export interface ExecutionInput {
  * Payloads stay small (Step Functions caps state at 256 KB): anything large goes to S3 under
  * the work prefix and only its key travels.
  */
-export type StepAction = 'validate' | 'findExisting' | 'applyExisting' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
+export type StepAction = 'validate' | 'findExisting' | 'applyExisting' | 'updateExisting' | 'addToGroups' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
 
 /**
  * `findExisting` → LookupState, called in a loop until `done`: finds which rows' users already
@@ -121,6 +121,36 @@ export interface LookupState {
   readonly invocations?: number;
   readonly requests?: number;
   readonly found?: number;
+}
+
+/**
+ * `updateExisting` → PassState, in a loop until `done` (existingUsers UPDATE): applies each
+ * existing user's non-empty attribute columns; `addToGroups` → PassState, in a loop until `done`
+ * (groupsColumn set): adds each imported, skipped or updated user to its groups.
+ */
+export interface UpdateExistingInput {
+  readonly action: 'updateExisting';
+  readonly validation: ValidateOutput;
+  readonly pass: PassState;
+}
+export interface AddToGroupsInput {
+  readonly action: 'addToGroups';
+  /** `$`: the validation, the harvested parts and the update pass. */
+  readonly state: WorkflowState & { readonly update?: PassState };
+  readonly pass: PassState;
+}
+/** Progress of a per-user pass (update, groups), checkpointed between workflow steps. */
+export interface PassState {
+  readonly done: boolean;
+  /** Entries of the pass's input done so far. */
+  readonly position?: number;
+  /** Work files (JSON Lines) of the outcomes so far. */
+  readonly chunks?: string[];
+  readonly invocations?: number;
+  readonly requests?: number;
+  /** Update: UPDATED / UPDATE_FAILED users. Groups: memberships added / users with a failure. */
+  readonly succeeded?: number;
+  readonly failed?: number;
 }
 
 /** `applyExisting` → ValidateOutput: the parts rewritten without the rows whose user exists. */
@@ -300,6 +330,8 @@ export interface ImportReport {
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
   readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED'; message: string }>;
+  /** With a groups column: memberships added after the import, and each that failed (line, username, group, reason). */
+  readonly groups?: { added: number; failed: Array<{ line: number; username: string; group: string; message: string }> };
   /** How the users that already exist were found before the upload, and what it cost. */
   readonly lookup?: { method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number };
   /** Present when the file ended in an unexpected error. Never contains user data. */

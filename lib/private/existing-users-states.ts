@@ -2,6 +2,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
+/** Which per-user passes the importer runs besides the lookup. */
+export interface UserSyncOptions {
+  /** existingUsers UPDATE: an update loop after the lookup. */
+  readonly update: boolean;
+  /** groupsColumn set: a group-membership loop after the import. */
+  readonly groups: boolean;
+}
+
 type Step = (stateId: string, payload: Record<string, unknown>, resultPath: string) => tasks.LambdaInvoke;
 
 /**
@@ -30,4 +38,36 @@ export function findExistingUsers(
     .otherwise(find);
   init.next(find).next(isDone);
   return sfn.Chain.custom(init, [apply], apply);
+}
+
+/** The update loop (existingUsers UPDATE), run after the lookup and before the import. */
+export function updateExistingUsers(scope: Construct, step: Step, throttleRetry: sfn.RetryProps, onError: sfn.IChainable, catchAll: sfn.CatchProps): sfn.Chain {
+  return passLoop(scope, step, throttleRetry, onError, catchAll, 'UpdateExisting',
+    { 'action': 'updateExisting', 'validation.$': '$.validation' }, '$.update');
+}
+
+/** The group-membership loop (groupsColumn set), run after every part was imported. */
+export function addUsersToGroups(scope: Construct, step: Step, throttleRetry: sfn.RetryProps, onError: sfn.IChainable, catchAll: sfn.CatchProps): sfn.Chain {
+  return passLoop(scope, step, throttleRetry, onError, catchAll, 'AddToGroups',
+    { 'action': 'addToGroups', 'state.$': '$' }, '$.groups');
+}
+
+/**
+ * A per-user pass as a loop: Pass `{done:false}` → step → done? → on. Each call works within its
+ * budget and returns where the next one goes on (so any file fits 15-minute invocations).
+ */
+export function passLoop(
+  scope: Construct, step: Step, throttleRetry: sfn.RetryProps, onError: sfn.IChainable, catchAll: sfn.CatchProps,
+  name: string, payload: Record<string, unknown>, resultPath: string,
+): sfn.Chain {
+  const init = new sfn.Pass(scope, `Start${name}`, { result: sfn.Result.fromObject({ done: false }), resultPath });
+  const call = step(name, { ...payload, 'pass.$': resultPath }, resultPath);
+  call.addRetry(throttleRetry);
+  call.addCatch(onError, catchAll);
+  const done = new sfn.Pass(scope, `${name}Done`);
+  const isDone = new sfn.Choice(scope, `Is${name}Done`)
+    .when(sfn.Condition.booleanEquals(`${resultPath}.done`, true), done)
+    .otherwise(call);
+  init.next(call).next(isDone);
+  return sfn.Chain.custom(init, [done], done);
 }
