@@ -17,8 +17,8 @@ type Status = ReportOutput['status'];
 type JobEntry = ImportReport['jobs'][number];
 
 /**
- * DESIGN §5 status: Rejected when the file was not importable; Failed on an unexpected error or
- * when jobs failed and nothing was imported; Succeeded only when every row imported.
+ * Report status (docs/COGNITO.md#report-format): Rejected when the file was not importable; Failed
+ * on an unexpected error or when jobs failed and nothing was imported; Succeeded only when every row imported.
  */
 export function decideStatus(args: {
   error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;

@@ -26,7 +26,7 @@ const INTEGER = /^-?\d+$/;
 const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
 /**
- * Every row rule of DESIGN §4/§5 that can be decided from one row and the pool. Duplicate
+ * Every row rule of docs/COGNITO.md (CSV format, validation) that can be decided from one row and the pool. Duplicate
  * usernames and row length need the whole line and the file so are checked by the caller.
  * Messages name columns and limits, never the values.
  */

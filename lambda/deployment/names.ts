@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { jobNameFor } from '../core/job-name';
 import type { DeploymentSettings } from './properties';
 
 /** Step Functions execution names: 1–80 characters of [A-Za-z0-9-_]. */
@@ -59,9 +58,4 @@ export function copyKeyFor(workPrefix: string, executionName: string): string {
 /** The report the workflow writes for an object: `<reportPrefix><key>.json`. */
 export function reportKeyFor(reportPrefix: string, key: string): string {
   return `${reportPrefix}${key}.json`;
-}
-
-/** Every import job the workflow creates for `key` has a name starting with this. */
-export function jobNamePrefixFor(key: string): string {
-  return jobNameFor(key, 1, '').replace(/-part-1$/, '');
 }

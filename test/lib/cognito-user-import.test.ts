@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,6 @@ import {
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
 } from '../../lib';
-import { longRetryAttempts } from '../../lib/import-workflow';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
 
@@ -142,8 +141,10 @@ describe('functions', () => {
   const { t } = build();
 
   test('both run nodejs24.x on arm64 with tracing, from bundled assets', () => {
-    const fns = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
-    expect(fns).toHaveLength(2);
+    const { stack, importer, t: template } = build();
+    const all = template.findResources('AWS::Lambda::Function');
+    const fns = [importer.workerFunction, importer.importFunction].map((f) => all[stack.getLogicalId(f.node.defaultChild as CfnElement)]);
+    expect(fns.every((fn) => fn !== undefined)).toBe(true);
     for (const fn of fns as any[]) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -222,12 +223,31 @@ describe('least privilege', () => {
   });
 });
 
+function definitionOf(t: Template): any {
+  const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+  return JSON.parse((sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
+}
+
+/** Start's retry of "another job active" / throttling, as synthesized. */
+function longRetryOf(definition: any): any {
+  return definition.States.ImportParts.ItemProcessor.States.Start.Retry.find((r: any) => r.ErrorEquals.includes('AnotherJobActiveError'));
+}
+
+/**
+ * The mean total wait of a Step Functions retry with full jitter (each pause uniform between 0 and
+ * min(IntervalSeconds × BackoffRate^i, MaxDelaySeconds)), from the synthesized fields alone.
+ */
+function meanRetryWaitSeconds(retry: any, attempts: number = retry.MaxAttempts): number {
+  expect(retry.JitterStrategy).toBe('FULL');
+  let total = 0;
+  for (let i = 0; i < attempts; i++) total += Math.min(retry.IntervalSeconds * retry.BackoffRate ** i, retry.MaxDelaySeconds) / 2;
+  return total;
+}
+
 describe('workflow', () => {
   const { t } = build();
   const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
-  const definition = JSON.parse(
-    (sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''),
-  );
+  const definition = definitionOf(t);
 
   test('is a Standard state machine logging at level ALL with tracing, to a log group with retention', () => {
     expect(sm.Properties.StateMachineType).toBe('STANDARD');
@@ -248,8 +268,9 @@ describe('workflow', () => {
     const retry = definition.States.ImportParts.ItemProcessor.States.Start.Retry;
     expect(retry).toEqual(expect.arrayContaining([
       expect.objectContaining({ ErrorEquals: ['UploadNotVisibleError'], IntervalSeconds: 2, MaxAttempts: 5 }),
-      expect.objectContaining({ ErrorEquals: ['AnotherJobActiveError', 'ThrottledError'], JitterStrategy: 'FULL', MaxDelaySeconds: 600, MaxAttempts: longRetryAttempts(12 * 3600) }),
+      expect.objectContaining({ ErrorEquals: ['AnotherJobActiveError', 'ThrottledError'], JitterStrategy: 'FULL', MaxDelaySeconds: 600 }),
     ]));
+    expect(meanRetryWaitSeconds(longRetryOf(definition))).toBeGreaterThanOrEqual(12 * 3600); // the default maxWaitForActiveJob
     expect(definition.States.ImportParts.ItemProcessor.States.Start.Catch[0]).toEqual(
       expect.objectContaining({ ErrorEquals: ['JobExpiredError'], Next: 'CreateAndUpload' }),
     );
@@ -273,12 +294,10 @@ describe('workflow', () => {
     expect(definition.States.ImportFailed.Type).toBe('Fail');
   });
 
-  test('the long retry covers the configured maximum wait', () => {
-    const attempts = longRetryAttempts(3600);
-    let expected = 0;
-    for (let i = 0; i < attempts; i++) expected += Math.min(30 * 2 ** i, 600) / 2;
-    expect(expected).toBeGreaterThanOrEqual(3600);
-    expect(longRetryAttempts(12 * 3600)).toBeGreaterThan(longRetryAttempts(3600));
+  test.each([1, 5, 23])('the long retry waits on average %i h (maxWaitForActiveJob), and not a retry more', (hours) => {
+    const retry = longRetryOf(definitionOf(build({ maxWaitForActiveJob: Duration.hours(hours) }).t));
+    expect(meanRetryWaitSeconds(retry)).toBeGreaterThanOrEqual(hours * 3600);
+    expect(meanRetryWaitSeconds(retry, retry.MaxAttempts - 1)).toBeLessThan(hours * 3600);
   });
 });
 

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
-import { CognitoService, CognitoTimings, ImportJob } from './cognito';
+import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile } from './cognito';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
@@ -26,7 +26,8 @@ import { Clock, sleep } from './util';
 
 export { Faults } from './faults';
 export { Clock } from './util';
-export type { ImportJob } from './cognito';
+export type { CognitoBehaviour, ImportJob } from './cognito';
+export { DEFAULT_BEHAVIOUR, parseBehaviour, loadBehaviourFile } from './cognito';
 
 export const DEFAULT_PORT = 4566;
 export const ACCOUNT_ID = '000000000000';
@@ -48,8 +49,11 @@ export interface LocalCloudOptions {
   readonly timeScale?: number;
   /** Cognito job timings (ms). */
   readonly cognitoTimings?: Partial<CognitoTimings>;
-  /** Fail a job when (failed + skipped) / rows exceeds this (Cognito's undocumented threshold). @default off */
-  readonly tooManyFailuresRatio?: number;
+  /**
+   * Answers to points AWS does not document (a behaviour file's path, or the object): see the README's
+   * "Behaviour variants". @default today's choices (`DEFAULT_BEHAVIOUR`)
+   */
+  readonly behaviour?: string | Partial<CognitoBehaviour>;
   /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
   readonly lambdaOutput?: (chunk: string) => void;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
@@ -117,7 +121,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
     timings: options.cognitoTimings,
-    tooManyFailuresRatio: options.tooManyFailuresRatio,
+    behaviour: typeof options.behaviour === 'string' ? loadBehaviourFile(options.behaviour) : options.behaviour,
   });
   const poolDesc = cognito.addPool(loadPool(options.pool, cognito.newPoolId()));
   const poolRegion = /^([a-z]{2}(-[a-z]+)+-\d)_/.exec(poolDesc.Id)?.[1] ?? region;
@@ -251,7 +255,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             s3: { ...record.s3, configurationId: 'local', bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeEventKey(key) } },
           }],
         };
-        for (let i = 0; i < faults.s3EventDeliveries; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
+        for (let i = 0, times = faults.s3EventDeliveryCount(); i < times; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
       }
     }
   });
