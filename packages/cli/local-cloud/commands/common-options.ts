@@ -3,6 +3,7 @@ import type { LocalCloudOptions } from '../index';
 import { parsePort } from './args';
 import { OptionSpec, ParsedArgs } from './command';
 import { parseOutDir, parsePoolFile } from './file-checks';
+import { userSyncProps } from './user-sync-options';
 
 export const POOL_OPTION: OptionSpec = {
   value: 'FILE',
@@ -25,5 +26,6 @@ export function cloudOptions(args: ParsedArgs, port: number): LocalCloudOptions 
     port,
     ...(pool ? { pool } : {}),
     ...(args.options['--verbose'] ? { lambdaOutput: (c: string) => process.stderr.write(c) } : {}),
+    constructProps: userSyncProps(args),
   };
 }
