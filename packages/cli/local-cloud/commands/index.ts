@@ -4,6 +4,7 @@
  */
 import { Command } from './command';
 import { demoCommand } from './demo';
+import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
 import { runLocalCommand } from './run-local';
 
@@ -11,6 +12,7 @@ export const COMMANDS: readonly Command[] = [
   localCloudCommand,
   runLocalCommand,
   demoCommand,
+  exportCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';
