@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { WorkerEnv } from '../../lambda/shared/contract';
 import { ExistingUsersPolicy } from '../options';
+import { ValidationError } from './errors';
 
 /** The environment the worker reads for the existing-users policy and the groups column. */
 export function userSyncEnvironment(existingUsers: ExistingUsersPolicy | undefined, groupsColumn: string | undefined): Record<string, string> {
@@ -14,13 +16,13 @@ export function userSyncEnvironment(existingUsers: ExistingUsersPolicy | undefin
  * The groups column must be a column name Cognito never uses: it is taken out of the file before
  * the upload, so it cannot be one of the pool's attributes or a `cognito:` column.
  */
-export function validateGroupsColumn(groupsColumn: string | undefined): void {
+export function validateGroupsColumn(scope: IConstruct, groupsColumn: string | undefined): void {
   if (groupsColumn === undefined || Token.isUnresolved(groupsColumn)) return;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(groupsColumn)) {
-    throw new Error(`CognitoUserImport: groupsColumn '${groupsColumn}' must be a plain column name (1-64 letters, digits, '_', '.', '-'), for example 'groups'.`);
+    throw new ValidationError(`CognitoUserImport: groupsColumn '${groupsColumn}' must be a plain column name (1-64 letters, digits, '_', '.', '-'), for example 'groups'.`, scope);
   }
   if (RESERVED.has(groupsColumn.toLowerCase())) {
-    throw new Error(`CognitoUserImport: groupsColumn '${groupsColumn}' is a column Cognito imports; name the groups column something else, for example 'groups'.`);
+    throw new ValidationError(`CognitoUserImport: groupsColumn '${groupsColumn}' is a column Cognito imports; name the groups column something else, for example 'groups'.`, scope);
   }
 }
 

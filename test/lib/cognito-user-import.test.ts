@@ -1,4 +1,4 @@
-import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +8,7 @@ import {
   CognitoImportLogsRole,
   CognitoUserImport,
   CognitoUserImportProps,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
+  ImportCompletedEvent,
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
 } from '../../lib';
@@ -24,6 +23,15 @@ function build(props: Partial<CognitoUserImportProps> = {}) {
     stack, importer, userPool,
     get t(): Template { return Template.fromStack(stack); },
   };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
 }
 
 function policyStatements(t: Template): any[] {
@@ -307,8 +315,8 @@ describe('events', () => {
     importer.onImportCompleted('Done', { eventPattern: { detail: { status: ['Failed'] } } });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': [EVENT_SOURCE],
-        'detail-type': [EVENT_DETAIL_TYPE],
+        'source': ['cdk-cognito-user-import'],
+        'detail-type': ['Cognito User Import Completed'],
         'detail': { importerId: [importer.importerId], status: ['Failed'] },
       },
     });
@@ -366,6 +374,12 @@ describe('prop validation says what to do', () => {
     expect(() => build(props)).toThrow(message);
   });
 
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    const error = thrownBy(() => build({ suffix: '' }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
+  });
+
   test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
     const stack = new Stack(new App(), 'S', { env });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
@@ -379,9 +393,7 @@ describe('prop validation says what to do', () => {
   });
 });
 
-test('the event names users match on are the ones the worker sends', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const contract = require('../../lambda/shared/contract');
-  expect(EVENT_SOURCE).toBe(contract.EVENT_SOURCE);
-  expect(EVENT_DETAIL_TYPE).toBe(contract.EVENT_DETAIL_TYPE);
+test('the public event names are the documented ones (consumers\' own rules match on them)', () => {
+  expect(ImportCompletedEvent.SOURCE).toBe('cdk-cognito-user-import');
+  expect(ImportCompletedEvent.DETAIL_TYPE).toBe('Cognito User Import Completed');
 });
