@@ -31,24 +31,24 @@ export const IMPORT_JOBS_QUOTA = 1000;
 
 /** Maps the Cognito errors the workflow retries to StepErrors, and the ones a user must act on to clear errors. */
 export function mapCognitoError(err: unknown, operation: string): Error {
-  if (isThrottle(err)) return throttled(`${operation}: Cognito throttled the request`);
-  if (isAnotherJobActive(err)) return anotherJobActive(`${operation}: another import job is active in the account (Cognito said ${cognitoSaid(err)})`);
+  if (isThrottle(err)) return throttled(`${operation}: Cognito throttled the request`, err);
+  if (isAnotherJobActive(err)) return anotherJobActive(`${operation}: another import job is active in the account (Cognito said ${cognitoSaid(err)})`, err);
   const name = errorName(err);
-  if (name === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`);
+  if (name === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`, err);
   if (name === 'LimitExceededException' && operation === 'CreateUserImportJob') {
     return named('ImportJobQuotaError', `${operation}: the user pool has reached Cognito's quota of ${IMPORT_JOBS_QUOTA} import jobs `
       + `(jobs are never deleted; every part uses one). Ask for a higher quota through Service Quotas or AWS Support, or import into a new pool (see the README, Limits). `
-      + `Cognito said ${cognitoSaid(err)}`);
+      + `Cognito said ${cognitoSaid(err)}`, err);
   }
   if (name === 'OperationNotEnabledException') {
     return named('OperationNotEnabledError', `${operation}: Cognito refused the operation for this user pool: ${errorMessage(err).slice(0, 200)} `
-      + '(password-hash import needs the Essentials or Plus feature plan; see the README)');
+      + '(password-hash import needs the Essentials or Plus feature plan; see the README)', err);
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return err instanceof Error ? err : new Error(String(err), { cause: err });
 }
 
-function named(name: string, message: string): Error {
-  const e = new Error(message);
+function named(name: string, message: string, cause: unknown): Error {
+  const e = new Error(message, { cause });
   e.name = name;
   return e;
 }

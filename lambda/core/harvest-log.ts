@@ -81,7 +81,7 @@ export async function readJobResults(deps: EngineDeps, args: ReadResultsArgs): P
       atEnd = !out.nextForwardToken || out.nextForwardToken === token;
       if (out.nextForwardToken) token = out.nextForwardToken;
     } catch (err) {
-      if (isThrottle(err)) throw throttled('GetLogEvents: CloudWatch Logs throttled the request');
+      if (isThrottle(err)) throw throttled('GetLogEvents: CloudWatch Logs throttled the request', err);
       if (errorName(err) !== 'ResourceNotFoundException') throw err;
       atEnd = true; // the group or stream may not exist yet: Cognito writes them when it logs
     }

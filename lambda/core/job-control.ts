@@ -36,7 +36,8 @@ export function toDescribeOutput(job: UserImportJobType, fallback: { jobId: stri
   return job.CompletionMessage ? { ...out, completionMessage: job.CompletionMessage } : out;
 }
 
-async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
+/** The job as Cognito describes it now (`{ JobId }` alone when Cognito returns nothing). */
+export async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
   try {
     const out = await deps.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: config.userPoolId, JobId: jobId }));
     return out.UserImportJob ?? { JobId: jobId };
@@ -70,9 +71,9 @@ export async function start(deps: EngineDeps, config: EngineConfig, input: Start
       }
       // A PreconditionNotMet that names neither cause: another active job in the pool is evidence enough.
       if (isUnexplainedPrecondition(err) && await otherJobActive(deps, config, job.jobId)) {
-        throw anotherJobActive(`StartUserImportJob: another import job is active (Cognito said ${cognitoSaid(err)})`);
+        throw anotherJobActive(`StartUserImportJob: another import job is active (Cognito said ${cognitoSaid(err)})`, err);
       }
-      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet (Cognito said ${cognitoSaid(err)})`);
+      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet (Cognito said ${cognitoSaid(err)})`, err);
     }
     throw mapped;
   }

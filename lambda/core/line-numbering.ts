@@ -61,7 +61,7 @@ export async function decideFromPool(
       const out = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: config.userPoolId, Username: username }));
       t = out.UserCreateDate ? new Date(out.UserCreateDate).getTime() : 0;
     } catch (err) {
-      if (isThrottle(err)) throw throttled('AdminGetUser: Cognito throttled the request');
+      if (isThrottle(err)) throw throttled('AdminGetUser: Cognito throttled the request', err);
       if (errorName(err) !== 'UserNotFoundException') throw err;
     }
     cache.set(username, t);
