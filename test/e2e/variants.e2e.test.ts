@@ -86,3 +86,37 @@ describe.each(VARIANTS)('variant: %s', (_name, behaviour) => {
     await checkInvariants(cloud, drops);
   });
 });
+
+describe('re-dropping a file under a Cognito that fails jobs over any skipped user', () => {
+  test('the second drop finds its users before the upload: reported SKIPPED, no job Failed', async () => {
+    cloud = await startLocalCloud({ port: 0, behaviour: { failJobOverFailedOrSkipped: 0, resultLineNumbers: 'first-user-is-line-1' } });
+    const csv = cognitoCsv([user(1), user(2), user(3)]);
+    const first = await drop(cloud, csv, 'incoming/again.csv');
+    expect(shape(await cloud.waitForReport(first.key))).toMatchObject({ status: 'Succeeded', totals: { rows: 3, imported: 3 } });
+    await cloud.settle();
+    const second = await drop(cloud, csv, 'incoming/again-2.csv');
+    const report = await cloud.waitForReport(second.key);
+    expect(report.status).not.toBe('Failed');
+    expect(report.totals).toEqual({ rows: 3, imported: 0, skipped: 3, failed: 0, rejected: 0 });
+    expect(report.users.map((u: any) => [u.line, u.username, u.outcome])).toEqual([[2, 'user1', 'SKIPPED'], [3, 'user2', 'SKIPPED'], [4, 'user3', 'SKIPPED']]);
+    expect(cloud.jobs().filter((j) => j.Status === 'Failed')).toEqual([]);
+    await checkInvariants(cloud, [first, second]);
+  });
+});
+
+test('run-local --concurrent drops every file at once and returns the reports in file order', async () => {
+  const { runLocal } = await import('../../packages/cli/local-cloud/cli');
+  const { mkdtempSync, writeFileSync } = await import('fs');
+  const { join } = await import('path');
+  const { tmpdir } = await import('os');
+  const dir = mkdtempSync(join(tmpdir(), 'cui-concurrent-'));
+  const files = [['one.csv', fileB], ['two.csv', fileC]].map(([n, c]) => { const p = join(dir, n); writeFileSync(p, c); return p; });
+  const reports = await runLocal(files, { behaviour: { activeJobError: 'LimitExceededException', failUsernames: FAIL } }, { progress: false, concurrent: true });
+  expect(reports.map((r) => r.source.key)).toEqual(['incoming/one.csv', 'incoming/two.csv']);
+  expect(shape(reports[0])).toEqual(EXPECTED.b);
+  expect(shape(reports[1])).toEqual(EXPECTED.c);
+  // Both executions were under way before either report was written: the drops did not wait for each other.
+  const started = reports.map((r) => Date.parse(r.startedAt));
+  const completed = reports.map((r) => Date.parse(r.completedAt));
+  expect(Math.max(...started)).toBeLessThan(Math.min(...completed));
+});
