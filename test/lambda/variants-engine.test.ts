@@ -10,7 +10,8 @@ import { isAnotherJobActive, mapCognitoError } from '../../lambda/core/cognito-e
 import { FAILED, readJobResults, SKIPPED, SUCCEEDED } from '../../lambda/core/harvest-log';
 import { start } from '../../lambda/core/job-control';
 import { decideFromLowestLine, decideFromPool, decideFromRange, evidenceLines } from '../../lambda/core/line-numbering';
-import { config, testEnv } from './helpers';
+import { validate } from '../../lambda/core/validate';
+import { BUCKET, config, testEnv } from './helpers';
 
 const err = (name: string, message = name) => Object.assign(new Error(message), { name });
 const job = { jobId: 'import-abc', jobName: 'users.csv-part-1' };
@@ -139,5 +140,37 @@ describe('line numbering decided from evidence', () => {
   test('without certain evidence: the lowest line, else an assumption said as such', () => {
     expect(decideFromLowestLine(results({ 2: SUCCEEDED, 3: SUCCEEDED }, 5))).toMatchObject({ numbering: 'header-is-line-1', decidedBy: 'lowest-line' });
     expect(decideFromLowestLine(results({}, 5))).toMatchObject({ decidedBy: 'assumed' });
+  });
+});
+
+describe('cognito:mfa_enabled is never uploaded blank', () => {
+  const run = async (csv: string, mfa: 'OFF' | 'ON' | 'OPTIONAL') => {
+    const env = testEnv({ MfaConfiguration: mfa });
+    env.store.put(BUCKET, 'incoming/u.csv', csv);
+    const out = await validate(env.deps, config(), { action: 'validate', source: { bucket: BUCKET, key: 'incoming/u.csv', etag: '"e1"' }, executionName: 'exec-1' });
+    const summary = JSON.parse(env.store.text(BUCKET, out.validationKey)!);
+    const rejected = (env.store.text(BUCKET, summary.rejectedKey) ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const part = out.parts[0] ? env.store.text(BUCKET, out.parts[0].key)!.split('\n').filter(Boolean) : [];
+    const at = part.length ? part[0].split(',').indexOf('cognito:mfa_enabled') : -1;
+    return { out, summary, rejected, mfaValues: part.slice(1).map((l) => l.split(',')[at]) };
+  };
+  const noColumn = 'cognito:username,email,email_verified\nu1,u1@example.com,true\nu2,u2@example.com,true\nu3,u3@example.com,true\n';
+  const blankColumn = 'cognito:username,email,email_verified,cognito:mfa_enabled\nu1,u1@example.com,true,\nu2,u2@example.com,true,\n';
+
+  test.each([['OFF', 'false'], ['ON', 'true']] as const)('MFA %s: every row gets %s, with or without the column', async (mfa, value) => {
+    for (const csv of [noColumn, blankColumn]) {
+      const r = await run(csv, mfa);
+      expect(r.mfaValues.length).toBeGreaterThan(1);
+      expect(r.mfaValues.every((v) => v === value)).toBe(true);
+      expect(r.summary.fixes.mfaEnabledFilled).toBe(r.mfaValues.length);
+    }
+  });
+
+  test('MFA OPTIONAL: a blank value is rejected with its line, a missing column rejects the file', async () => {
+    const blank = await run(blankColumn, 'OPTIONAL');
+    expect(blank.rejected.map((e: any) => [e.line, e.column])).toEqual([[2, 'cognito:mfa_enabled'], [3, 'cognito:mfa_enabled']]);
+    const missing = await run(noColumn, 'OPTIONAL');
+    expect(missing.out.outcome).toBe('Rejected');
+    expect(JSON.stringify(missing.rejected)).toContain('cognito:mfa_enabled');
   });
 });
