@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_POLL_INTERVAL_SECONDS,
   DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
+import { queueConfigFromEnv } from './queue-config';
 
 const ALGORITHMS: readonly string[] = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
 
@@ -33,5 +34,6 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     maxPollIntervalSeconds: positive(WorkerEnv.MAX_POLL_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS),
     eventBusName: env[WorkerEnv.EVENT_BUS_NAME] ?? 'default',
     importerId: env[WorkerEnv.IMPORTER_ID] ?? '',
+    ...(queueConfigFromEnv(env) ? { queue: queueConfigFromEnv(env) } : {}),
   };
 }

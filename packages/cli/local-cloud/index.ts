@@ -14,6 +14,7 @@ import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
 import { CognitoService, CognitoTimings, ImportJob } from './cognito';
+import { DynamoDbService } from './dynamodb/service';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
@@ -75,6 +76,7 @@ export interface LocalCloud {
   readonly logs: LogsService;
   readonly events: EventsService;
   readonly stepFunctions: StepFunctionsService;
+  readonly dynamodb: DynamoDbService;
   readonly s3: S3Client;
   /** Environment a client needs (endpoint, region, dummy credentials). */
   readonly clientEnv: Record<string, string>;
@@ -111,6 +113,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const faults = new Faults();
   const logs = new LogsService(() => clock.now(), accountId, region);
   const events = new EventsService();
+  const dynamodb = new DynamoDbService(region, accountId, () => clock.now());
   let endpoint = '';
   const cognito = new CognitoService({
     clock, faults, logs, region, accountId,
@@ -167,6 +170,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps };
     const app = resolveTemplate(synthesizeTemplate(synthOpts), synthOpts);
     notifications = app.notifications;
+    for (const t of app.tables) dynamodb.createTable(t);
     workflowBuckets = app.buckets;
     const sm = app.stateMachines[0];
     if (!sm) throw new Error('local cloud: the synthesized template has no state machine');
@@ -262,6 +266,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       Logs_20140328: (op, body) => logs.handle(op, body),
       AWSEvents: (op, body) => events.handle(op, body),
       AWSStepFunctions: (op, body) => stepFunctions.handle(op, body),
+      DynamoDB_20120810: (op, body) => dynamodb.handle(op, body),
     },
     cognito,
     faults,
@@ -318,7 +323,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     endpoint, port, region: poolRegion, accountId,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
-    faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions,
+    faults, clock, cognito, logs, events, stepFunctions, dynamodb, s3, clientEnv, workerActions,
     async dropFile(file, key) {
       const body = typeof file === 'string' ? readFileSync(resolvePath(file)) : file;
       const objectKey = key ?? `${incomingPrefix}${typeof file === 'string' ? basename(file) : `upload-${Date.now()}.csv`}`;

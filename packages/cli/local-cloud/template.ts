@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join } from 'path';
+import type { TableDefinition } from './dynamodb/service';
 
 export interface LocalFunction {
   logicalId: string;
@@ -25,6 +26,8 @@ export interface LocalNotification { bucket: string; functionArn: string; events
 
 export interface ResolvedApp {
   functions: LocalFunction[];
+  /** DynamoDB tables (the import queue's), their properties resolved. */
+  tables: TableDefinition[];
   stateMachines: LocalStateMachine[];
   notifications: LocalNotification[];
   buckets: string[];
@@ -125,6 +128,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::Logs::LogGroup': return `/aws/local/${id}`;
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
+      case 'AWS::DynamoDB::Table': return r.Properties?.TableName ?? id;
       default: return id;
     }
   };
@@ -142,6 +146,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         if (attr === 'Name') return id;
         if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
         break;
+      case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
         if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
@@ -186,8 +191,11 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
   const notifications: LocalNotification[] = [];
+  const tables: TableDefinition[] = [];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === 'AWS::Lambda::Function') {
+    if (r.Type === 'AWS::DynamoDB::Table') {
+      tables.push({ ...resolve(r.Properties ?? {}), TableName: String(ref(id)) });
+    } else if (r.Type === 'AWS::Lambda::Function') {
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
       const isOurs = assetPath !== undefined && /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath);
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -227,5 +235,5 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       }
     }
   }
-  return { functions, stateMachines, notifications, buckets: bucketIds.map(bucketName) };
+  return { functions, stateMachines, notifications, tables, buckets: bucketIds.map(bucketName) };
 }
