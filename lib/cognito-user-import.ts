@@ -18,7 +18,9 @@ import {
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
 import { ImportWorkflow } from './import-workflow';
+import { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
+import { validateQueueOptions, wireQueue } from './private/queue-wiring';
 import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
 
 /** Props of {@link CognitoUserImport}. */
@@ -157,6 +159,34 @@ export interface CognitoUserImportProps {
    * @default 1024
    */
   readonly memorySize?: number;
+
+  /**
+   * The account-wide import queue this importer waits in (README "Import queue"). Share ONE
+   * `CognitoImportQueue` among every importer of the account and region.
+   * @default - a queue of its own: this importer's files are ordered, other importers still compete through Start's answer
+   */
+  readonly queue?: ICognitoImportQueue;
+  /**
+   * How often the first file in line looks at the queue (files further back look less often, at most every 5 minutes).
+   * @default Duration.seconds(30)
+   */
+  readonly queuePollInterval?: Duration;
+  /**
+   * How long a file may wait for its turn before it ends Failed (no Cognito job exists while it waits).
+   * @default Duration.days(3)
+   */
+  readonly maxQueueWait?: Duration;
+  /**
+   * How long the slot stays held without renewal: a holder that died frees it after this.
+   * @default Duration.minutes(15)
+   */
+  readonly queueLease?: Duration;
+  /**
+   * Combine small one-part files of this importer that wait in the queue into one Cognito job
+   * (each file still gets its own report and event).
+   * @default true
+   */
+  readonly coalesceFiles?: boolean;
 }
 
 /** Defaults, one place: the README's table of secure defaults lists these. */
@@ -203,6 +233,8 @@ export class CognitoUserImport extends Construct {
   public readonly incomingPrefix: string;
   public readonly reportPrefix: string;
   public readonly workPrefix: string;
+  /** The import queue this importer's files wait in (the one passed in, or its own). */
+  public readonly queue: ICognitoImportQueue;
 
   constructor(scope: Construct, id: string, props: CognitoUserImportProps) {
     super(scope, id);
@@ -247,6 +279,7 @@ export class CognitoUserImport extends Construct {
       },
     });
     this.grantWorker(this.workerFunction);
+    this.queue = wireQueue(this, this.workerFunction, { ...props, removalPolicy });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,
@@ -406,6 +439,7 @@ export class CognitoUserImport extends Construct {
 }
 
 function validateProps(props: CognitoUserImportProps): void {
+  validateQueueOptions(props);
   const prefixes: Array<[string, string | undefined]> = [
     ['incomingPrefix', props.incomingPrefix],
     ['reportPrefix', props.reportPrefix],

@@ -10,7 +10,7 @@ import { StepErrors } from '../lambda/shared/contract';
 export interface ImportWorkflowProps {
   /** The function that runs every step (dispatches on `action`). */
   readonly worker: lambda.IFunction;
-  /** How long Start keeps retrying while another import job is active or Cognito throttles. */
+  /** How long Start keeps retrying while a job started outside the queue is active or Cognito throttles. */
   readonly maxWaitForActiveJob: Duration;
   /** Retention of the workflow's execution log group. */
   readonly logRetention: logs.RetentionDays;
@@ -43,9 +43,11 @@ export function longRetryAttempts(maxWaitSeconds: number): number {
 /**
  * The import workflow: a Standard state machine, JSONPath, logging at level ALL.
  *
- * Validate → (valid?) → for each part, one at a time: CreateAndUpload → Start → Wait/Describe
- * until terminal → Harvest; → Report → Notify. Any unexpected error → ReportError → NotifyError →
- * Fail, so every dropped file ends with exactly one report and one event.
+ * Validate → (valid?) → Enqueue → (WaitInQueue → CheckTurn)* until the file holds the account's
+ * import slot (or its rows ran in another file's combined job) → for each part, one at a time:
+ * CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job → Distribute) →
+ * Release → Report → Notify. Any unexpected error → LeaveQueue → ReportError → NotifyError → Fail, so
+ * every dropped file ends with exactly one report and one event, and never keeps the slot.
  */
 export class ImportWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -92,15 +94,23 @@ export class ImportWorkflow extends Construct {
     validate.addRetry(throttleRetry);
     validate.addCatch(reportError, catchAll);
 
-    // One part: create the job and upload, start it, watch it, harvest its results.
+    // Every error after the file joined the queue leaves it first: the slot is freed, files combined
+    // into this file's job fail with their own report, and the ticket is removed. Leaving never blocks the report.
+    const leaveQueue = step('LeaveQueue', { 'action': 'leaveQueue', 'executionName.$': '$$.Execution.Name' }, sfn.JsonPath.DISCARD);
+    leaveQueue.addRetry(throttleRetry);
+    leaveQueue.addCatch(reportError, { errors: [sfn.Errors.ALL], resultPath: '$.leaveError' });
+    leaveQueue.next(reportError);
+
+    // One part: create the job and upload, start it, watch it, harvest its results. The slot's lease
+    // is renewed on every start and describe.
     const createAndUpload = step('CreateAndUpload', { 'action': 'createAndUpload', 'part.$': '$.part' }, '$.job');
     createAndUpload.addRetry({ errors: [StepErrors.UploadFailed], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
     createAndUpload.addRetry(throttleRetry);
 
-    const start = step('Start', { 'action': 'start', 'job.$': '$.job' }, '$.job');
+    const start = step('Start', { 'action': 'startInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
     // The upload may take a moment to become visible to Cognito.
     start.addRetry({ errors: [StepErrors.UploadNotVisible], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 });
-    // One import job per account: wait for the other one, with backoff and jitter, up to the maximum wait.
+    // A job started outside the queue (console, CLI): keep the slot and wait for it, with backoff and jitter.
     start.addRetry({
       errors: [StepErrors.AnotherJobActive, StepErrors.Throttled],
       interval: Duration.seconds(LONG_RETRY_FIRST_SECONDS),
@@ -113,7 +123,7 @@ export class ImportWorkflow extends Construct {
     start.addCatch(createAndUpload, { errors: [StepErrors.JobExpired], resultPath: '$.expired' });
 
     const waitForJob = new sfn.Wait(this, 'WaitForJob', { time: sfn.WaitTime.secondsPath('$.job.waitSeconds') });
-    const describe = step('Describe', { 'action': 'describe', 'job.$': '$.job' }, '$.job');
+    const describe = step('Describe', { 'action': 'describeInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
     describe.addRetry(throttleRetry);
     const harvest = step('Harvest', { 'action': 'harvest', 'part.$': '$.part', 'job.$': '$.job' }, '$');
     harvest.addRetry(throttleRetry);
@@ -123,14 +133,14 @@ export class ImportWorkflow extends Construct {
     const onePart = createAndUpload.next(start).next(waitForJob).next(describe).next(isJobDone);
 
     const importParts = new sfn.Map(this, 'ImportParts', {
-      itemsPath: '$.validation.parts',
-      itemSelector: { 'part.$': '$$.Map.Item.Value' },
+      itemsPath: '$.queue.parts',
+      itemSelector: { 'part.$': '$$.Map.Item.Value', 'ticket.$': '$.queue.ticket' },
       // Cognito runs one import job per account at a time: parts go one after another.
       maxConcurrency: 1,
       resultPath: '$.parts',
     });
     importParts.itemProcessor(onePart);
-    importParts.addCatch(reportError, catchAll);
+    importParts.addCatch(leaveQueue, catchAll);
 
     const report = step('Report', reportPayload(), '$.report');
     report.addRetry(throttleRetry);
@@ -139,11 +149,40 @@ export class ImportWorkflow extends Construct {
     notify.addRetry(throttleRetry);
     notify.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     const done = new sfn.Pass(this, 'Done', { parameters: { 'source.$': '$.source', 'report.$': '$.report' } });
+    report.next(notify).next(done);
+
+    // The queue: a ticket, then wait for the turn (no job exists while waiting, so nothing expires).
+    const enqueue = step('Enqueue', {
+      'action': 'enqueue', 'executionName.$': '$$.Execution.Name', 'source.$': '$.source', 'validation.$': '$.validation',
+    }, '$.queue');
+    enqueue.addRetry(throttleRetry);
+    enqueue.addCatch(leaveQueue, catchAll);
+    const waitInQueue = new sfn.Wait(this, 'WaitInQueue', { time: sfn.WaitTime.secondsPath('$.queue.waitSeconds') });
+    const checkTurn = step('CheckTurn', { 'action': 'checkTurn', 'queue.$': '$.queue', 'validation.$': '$.validation' }, '$.queue');
+    checkTurn.addRetry(throttleRetry);
+    checkTurn.addCatch(leaveQueue, catchAll);
+    const release = step('Release', { 'action': 'release', 'queue.$': '$.queue' }, sfn.JsonPath.DISCARD);
+    release.addRetry(throttleRetry);
+    release.addCatch(leaveQueue, catchAll);
+    const distribute = step('Distribute', { 'action': 'distribute', 'queue.$': '$.queue', 'parts.$': '$.parts' }, '$.parts');
+    distribute.addRetry(throttleRetry);
+    distribute.addCatch(leaveQueue, catchAll);
+    const takeResults = new sfn.Pass(this, 'TakeCombinedResults', { inputPath: '$.queue.results', resultPath: '$.parts' });
+    const isCombined = new sfn.Choice(this, 'IsCombinedJob')
+      .when(sfn.Condition.booleanEquals('$.queue.combined', true), distribute.next(release))
+      .otherwise(release);
+    release.next(report);
+    importParts.next(isCombined);
+    takeResults.next(report);
+    const route = new sfn.Choice(this, 'IsItMyTurn')
+      .when(sfn.Condition.stringEquals('$.queue.outcome', 'Acquired'), importParts)
+      .when(sfn.Condition.stringEquals('$.queue.outcome', 'Coalesced'), takeResults)
+      .otherwise(waitInQueue);
+    enqueue.next(waitInQueue).next(checkTurn).next(route);
 
     const isImportable = new sfn.Choice(this, 'IsImportable')
-      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importParts.next(report))
+      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), enqueue)
       .otherwise(report);
-    report.next(notify).next(done);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,

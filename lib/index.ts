@@ -1,4 +1,5 @@
 export * from './cognito-import-logs-role';
+export * from './cognito-import-queue';
 export * from './cognito-user-import';
 export * from './options';
 export * from './events';
