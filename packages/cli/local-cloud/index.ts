@@ -43,6 +43,8 @@ export interface LocalCloudOptions {
   readonly workflow?: boolean;
   /** Extra JSON-able props for `CognitoUserImport` (e.g. `{ invalidRows: 'REJECT_FILE' }`). */
   readonly constructProps?: Record<string, unknown>;
+  /** Several importers sharing the drop bucket and one import queue: each entry is one importer's extra props. */
+  readonly importers?: Array<Record<string, unknown>>;
   /** Environment overrides for the worker function (e.g. `{ MAX_ROWS_PER_PART: '3' }`). */
   readonly workerEnv?: Record<string, string>;
   /** Workflow time compression: Retry intervals and Wait durations are multiplied by this. @default 0.01 */
@@ -167,7 +169,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   let workflowBuckets: string[] = [];
   if (options.workflow !== false) {
-    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps };
+    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps, importers: options.importers };
     const app = resolveTemplate(synthesizeTemplate(synthOpts), synthOpts);
     notifications = app.notifications;
     for (const t of app.tables) dynamodb.createTable(t);

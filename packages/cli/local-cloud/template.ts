@@ -41,6 +41,11 @@ export interface SynthOptions {
   bucketName: string;
   /** Extra JSON-able props for `CognitoUserImport` (invalidRows, passwordHashingAlgorithm, maxUsersPerJob...). */
   constructProps?: Record<string, unknown>;
+  /**
+   * Several importers instead of one: each entry is one `CognitoUserImport`'s extra props; all of
+   * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
+   */
+  importers?: Array<Record<string, unknown>>;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -64,7 +69,7 @@ const cache = new Map<string, any>();
 
 /** Synthesizes App → Stack → `new CognitoUserImport(stack, 'Import', { userPool: UserPool.fromUserPoolId(...) })`. */
 export function synthesizeTemplate(opts: SynthOptions): any {
-  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}]);
+  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}, opts.importers ?? []]);
   const hit = cache.get(key);
   if (hit) return hit;
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -81,7 +86,14 @@ export function synthesizeTemplate(opts: SynthOptions): any {
     });
     const stack = new cdk.Stack(app, STACK, { env: { account: opts.accountId, region: opts.region } });
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', opts.poolId);
-    new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    if (opts.importers?.length) {
+      const s3 = require('aws-cdk-lib/aws-s3') as typeof import('aws-cdk-lib/aws-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+      const bucket = new s3.Bucket(stack, 'Drop', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+      const queue = new lib.CognitoImportQueue(stack, 'Queue');
+      opts.importers.forEach((props, i) => new lib.CognitoUserImport(stack, `Import${i + 1}`, { userPool, bucket, queue, ...(opts.constructProps ?? {}), ...props }));
+    } else {
+      new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    }
     const template = Template.fromStack(stack).toJSON();
     cache.set(key, template);
     return template;
