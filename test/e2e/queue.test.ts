@@ -50,7 +50,8 @@ async function queueItems(c: LocalCloud): Promise<Array<Record<string, any>>> {
 
 test('hundreds of files across two importers sharing one queue: FIFO, one job at a time, own reports, few jobs', async () => {
   cloud = await startLocalCloud({ port: 0, importers, workerEnv: { MAX_ROWS_PER_PART: '120' } });
-  const files = plan(200);
+  // QUEUE_E2E_FILES: a quicker run while developing (the default is the real test: hundreds of files).
+  const files = plan(Number(process.env.QUEUE_E2E_FILES ?? 200));
   // A username in two waiting files of the same importer: never lost (the later file runs after the
   // first landed, and Cognito reports its row SKIPPED as an existing user).
   files[10].usernames.push('shared-user');
@@ -65,7 +66,10 @@ test('hundreds of files across two importers sharing one queue: FIFO, one job at
   const started = Date.now();
   const drops = await Promise.all(files.map((f) => drop(cloud!, csvOf(f), f.key)));
   const reports = new Map<string, any>();
-  for (const f of files) reports.set(f.key, await cloud.waitForReport(f.key, { timeoutMs: 600_000 }));
+  for (const f of files) {
+    reports.set(f.key, await cloud.waitForReport(f.key, { timeoutMs: 600_000 }));
+    if (process.env.QUEUE_E2E_PROGRESS) process.stderr.write(`report ${reports.size}/${files.length} after ${((Date.now() - started) / 1000).toFixed(0)} s, ${cloud.jobs().length} jobs\n`);
+  }
   const seconds = (Date.now() - started) / 1000;
 
   // Each file's own report is right.
