@@ -97,8 +97,11 @@ async function jobRunningInPool(ctx: QueueContext): Promise<boolean> {
   }
 }
 
-function waiting(ctx: QueueContext, state: QueueState, position: number, reason: string): QueueState {
-  const waitSeconds = queueWaitSeconds(ctx.queue, position);
+/** A file combined into a running job looks less often: its results come when the whole job is done. */
+const COMBINED_WAIT_POSITION = 4;
+
+function waiting(ctx: QueueContext, state: QueueState, position: number, reason: string, combined = false): QueueState {
+  const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position);
   ctx.deps.log.info('waiting for the import slot', { ticket: state.seq, position, reason, waitSeconds });
   return { ticket: state.ticket, seq: state.seq, enqueuedAt: state.enqueuedAt, outcome: 'Waiting', position, waitSeconds };
 }
@@ -126,13 +129,13 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
   if (ticket.status === 'CLAIMED') {
     await store.updateTicket(ticket.sk, { seenAt: now }, undefined, now);
     const lease = await store.lease();
-    if (lease && lease.holder === ticket.coalescedInto && lease.expiresAtMs >= now) return waiting(ctx, state, 0, 'combined into a running job');
+    if (lease && lease.holder === ticket.coalescedInto && lease.expiresAtMs >= now) return waiting(ctx, state, 0, 'combined into a running job', true);
     const again = await store.ticket(ticket.sk);
     if (again && again.status === 'CLAIMED') {
       // The holder lost the slot (it died): this file's rows may or may not have been imported.
       await store.updateTicket(ticket.sk, { status: 'FAILED' }, { status: 'CLAIMED' }, now);
     }
-    return waiting(ctx, state, 0, 'combined job finishing');
+    return waiting(ctx, state, 0, 'combined job finishing', true);
   }
   if (ticket.status === 'RUNNING' && ticket.plan) return acquired(state, ticket);
 
