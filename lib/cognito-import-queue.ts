@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ValidationError } from './private/errors';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
 
 /**
@@ -93,7 +94,7 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
 export class CognitoImportQueue extends QueueBase {
   /** A queue defined in another stack or app, by its table name. */
   public static fromQueueAttributes(scope: Construct, id: string, attrs: CognitoImportQueueAttributes): ICognitoImportQueue {
-    if (!attrs.tableName) throw new Error('CognitoImportQueue.fromQueueAttributes: tableName is required (the queue table\'s name).');
+    if (!attrs.tableName) throw new ValidationError('CognitoImportQueue.fromQueueAttributes: tableName is required (the queue table\'s name).', scope);
     class Imported extends QueueBase {
       public readonly tableName = attrs.tableName;
       public readonly tableArn = Stack.of(scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: attrs.tableName });
@@ -116,7 +117,7 @@ export class CognitoImportQueue extends QueueBase {
   constructor(scope: Construct, id: string, props: CognitoImportQueueProps = {}) {
     super(scope, id);
     if (props.tableName !== undefined && !/^[a-zA-Z0-9_.-]{3,255}$/.test(props.tableName)) {
-      throw new Error(`CognitoImportQueue: tableName '${props.tableName}' must be 3-255 characters of letters, digits, '_', '.' or '-' (DynamoDB's rule).`);
+      throw new ValidationError(`CognitoImportQueue: tableName '${props.tableName}' must be 3-255 characters of letters, digits, '_', '.' or '-' (DynamoDB's rule).`, this);
     }
     this.encryptionKey = props.encryptionKey;
     this.table = new dynamodb.Table(this, 'Table', {

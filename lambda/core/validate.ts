@@ -25,7 +25,7 @@ export async function loadPoolRules(deps: EngineDeps, config: EngineConfig): Pro
     ]);
     return buildPoolRules(pool.UserPool ?? { Id: config.userPoolId }, header.CSVHeader ?? [], config.passwordHashingAlgorithm);
   } catch (err) {
-    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`);
+    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`, err);
     throw err;
   }
 }
@@ -122,7 +122,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
       const fileRejected = !plan || !parts || fileErrors.length > 0;
       const plain = fileRejected ? undefined : checkPlainRow(rules, plan!, text);
-      let checked = plain && plain.booleansNormalized === 0 ? plain : undefined;
+      let checked = plain && plain.booleansNormalized === 0 && !plain.mfaFilled ? plain : undefined;
       let quotedFields = 0;
       let problems: RowProblem[] = [];
       if (!checked) {
@@ -147,6 +147,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         values = checked.values;
         if (checked.booleansNormalized > 0) {
           fix('booleansNormalized', checked.booleansNormalized);
+          rewrite = true;
+        }
+        if (checked.mfaFilled) {
+          fix('mfaEnabledFilled', checked.mfaFilled);
           rewrite = true;
         }
       }

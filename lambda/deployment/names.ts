@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { jobNameFor } from '../core/job-name';
+import { EXECUTION_NAME_MAX } from '../core/execution-name';
 import type { DeploymentSettings } from './properties';
 
-/** Step Functions execution names: 1–80 characters of [A-Za-z0-9-_]. */
-export const EXECUTION_NAME_MAX = 80;
 /** How many executions one import identity may take (a failed one is never reused). */
 export const MAX_ATTEMPTS = 50;
 
@@ -54,14 +52,4 @@ export function executionNameFromArn(arn: string): string {
  */
 export function copyKeyFor(workPrefix: string, executionName: string): string {
   return `${workPrefix}deployments/${executionName}.csv`;
-}
-
-/** The report the workflow writes for an object: `<reportPrefix><key>.json`. */
-export function reportKeyFor(reportPrefix: string, key: string): string {
-  return `${reportPrefix}${key}.json`;
-}
-
-/** Every import job the workflow creates for `key` has a name starting with this. */
-export function jobNamePrefixFor(key: string): string {
-  return jobNameFor(key, 1, '').replace(/-part-1$/, '');
 }

@@ -10,7 +10,8 @@ import {
 import { ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { runQueueStep } from '../../lambda/core/queue-steps';
-import { queueCommand } from '../../packages/cli/local-cloud/commands/queue';
+import { main } from '../../packages/cli/local-cloud/cli';
+import { listQueues } from '../../packages/cli/local-cloud/commands/queue';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { config, testEnv } from '../lambda/helpers';
 
@@ -104,7 +105,7 @@ test('queue command: lists the slot holder and the waiting files in line order, 
   await runQueueStep(deps, cfg, { action: 'checkTurn', queue: states[0], validation: { parts: [part('first')] } });
 
   let out = '';
-  const code = await queueCommand(['--region', 'us-east-1', '--endpoint-url', cloud.endpoint, '--json'], (s) => { out += s; }, () => undefined);
+  const code = await listQueues({ region: 'us-east-1', endpointUrl: cloud.endpoint, json: true }, (s) => { out += s; }, () => undefined);
   expect(code).toBe(0);
   const listings = JSON.parse(out);
   expect(listings.map((l: any) => l.table)).toEqual(['import-queue']); // found by shape, the other table is not a queue
@@ -113,10 +114,19 @@ test('queue command: lists the slot holder and the waiting files in line order, 
     [1, 'RUNNING', undefined, 'incoming/first.csv'], [2, 'WAITING', 0, 'incoming/second.csv'], [3, 'WAITING', 1, 'incoming/third.csv'],
   ]);
   let text = '';
-  expect(await queueCommand(['--region=us-east-1', `--endpoint-url=${cloud.endpoint}`, '--table', 'import-queue'], (s) => { text += s; }, () => undefined)).toBe(0);
+  expect(await listQueues({ region: 'us-east-1', endpointUrl: cloud.endpoint, table: 'import-queue' }, (s) => { text += s; }, () => undefined)).toBe(0);
   expect(text).toContain('slot held by ticket 1');
   expect(text).toMatch(/#3 +WAITING +position 1/);
-  let err = '';
-  expect(await queueCommand(['--endpoint-url', cloud.endpoint, '--bogus'], () => undefined, (s) => { err += s; })).toBe(2);
-  expect(err).toContain('unknown argument --bogus');
+  // Through the CLI's dispatcher: a bad endpoint is a usage error (exit 2); a good command line exits 0.
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    expect(await main(['queue', '--region', 'us-east-1', '--endpoint-url', 'not-a-url'])).toBe(2);
+    expect(String(stderr.mock.calls.map((c) => c[0]).join(''))).toContain('--endpoint-url must be an http(s) URL');
+    expect(await main(['queue', '--region=us-east-1', `--endpoint-url=${cloud.endpoint}`, '--table', 'import-queue'])).toBe(0);
+    expect(String(stdout.mock.calls.map((c) => c[0]).join(''))).toContain('slot held by ticket 1');
+  } finally {
+    stderr.mockRestore();
+    stdout.mockRestore();
+  }
 });

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
-import { CognitoService, CognitoTimings, ImportJob } from './cognito';
+import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { DynamoDbService } from './dynamodb/service';
 import { EventsService } from './events';
 import { Faults } from './faults';
@@ -27,7 +27,8 @@ import { Clock, sleep } from './util';
 
 export { Faults } from './faults';
 export { Clock } from './util';
-export type { ImportJob } from './cognito';
+export type { CognitoBehaviour, ImportJob } from './cognito';
+export { DEFAULT_BEHAVIOUR, parseBehaviour, loadBehaviourFile } from './cognito';
 
 export const DEFAULT_PORT = 4566;
 export const ACCOUNT_ID = '000000000000';
@@ -51,8 +52,11 @@ export interface LocalCloudOptions {
   readonly timeScale?: number;
   /** Cognito job timings (ms). */
   readonly cognitoTimings?: Partial<CognitoTimings>;
-  /** Fail a job when (failed + skipped) / rows exceeds this (Cognito's undocumented threshold). @default off */
-  readonly tooManyFailuresRatio?: number;
+  /**
+   * Answers to points AWS does not document (a behaviour file's path, or the object): see the README's
+   * "Behaviour variants". @default today's choices (`DEFAULT_BEHAVIOUR`)
+   */
+  readonly behaviour?: string | Partial<CognitoBehaviour>;
   /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
   readonly lambdaOutput?: (chunk: string) => void;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
@@ -113,16 +117,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const accountId = ACCOUNT_ID;
   const clock = new Clock();
   const faults = new Faults();
-  const logs = new LogsService(() => clock.now(), accountId, region);
+  const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
   const dynamodb = new DynamoDbService(region, accountId, () => clock.now());
   let endpoint = '';
-  const cognito = new CognitoService({
+  const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
     timings: options.cognitoTimings,
-    tooManyFailuresRatio: options.tooManyFailuresRatio,
+    behaviour: typeof options.behaviour === 'string' ? loadBehaviourFile(options.behaviour) : options.behaviour,
   });
   const poolDesc = cognito.addPool(loadPool(options.pool, cognito.newPoolId()));
   const poolRegion = /^([a-z]{2}(-[a-z]+)+-\d)_/.exec(poolDesc.Id)?.[1] ?? region;
@@ -257,7 +261,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             s3: { ...record.s3, configurationId: 'local', bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeEventKey(key) } },
           }],
         };
-        for (let i = 0; i < faults.s3EventDeliveries; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
+        for (let i = 0, times = faults.s3EventDeliveryCount(); i < times; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
       }
     }
   });
@@ -272,12 +276,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     cognito,
     faults,
+    maxUploadBytes: () => cognito.behaviour.maxPartBytes,
     s3: s3rver.callback(),
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
       if (path === '/_local/clock' && method === 'POST') { clock.advance(Number(body.advanceMs) || 0); return { now: clock.now() }; }
       if (path === '/_local/cognito/timings' && method === 'POST') { Object.assign(cognito.timings, body); return cognito.timings; }
+      if (path === '/_local/cognito/behaviour') { if (method === 'POST') cognito.behaviour = parseBehaviour(body, 'POST /_local/cognito/behaviour'); return cognito.behaviour; }
       if (path === '/_local/events') return events.recorded;
       throw new Error(`unknown admin route ${method} ${path}`);
     },

@@ -6,15 +6,8 @@
 import {
   DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { Command, ExitCode, UsageError } from './command';
 
-export const QUEUE_USAGE = `Usage:
-  cognito-user-import queue --region R [--endpoint-url URL] [--table NAME] [--json]
-
-  --region R          the AWS region of the queue
-  --endpoint-url URL  another endpoint (e.g. the local cloud's http://127.0.0.1:4566)
-  --table NAME        the queue's table (default: every CognitoImportQueue table the account has in the region)
-  --json              print the entries as JSON on stdout
-`;
 
 export interface QueueEntry {
   ticket: number;
@@ -97,47 +90,64 @@ function format(l: QueueListing): string {
   return lines.join('\n') + '\n';
 }
 
-export class QueueUsageError extends Error {}
+export interface QueueListOptions {
+  readonly region: string;
+  readonly endpointUrl?: string;
+  readonly table?: string;
+  readonly json?: boolean;
+}
 
-/** Runs the command; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function queueCommand(argv: string[], out: (s: string) => void = (x) => process.stdout.write(x), err: (s: string) => void = (x) => process.stderr.write(x)): Promise<number> {
-  let region: string | undefined, endpoint: string | undefined, table: string | undefined, json = false;
-  try {
-    for (let i = 0; i < argv.length; i++) {
-      const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-      const value = () => { const v = inline ?? argv[++i]; if (v === undefined || v === '') throw new QueueUsageError(`${flag} needs a value`); return v; };
-      if (flag === '--region') region = value();
-      else if (flag === '--endpoint-url') endpoint = value();
-      else if (flag === '--table') table = value();
-      else if (flag === '--json') json = true;
-      else if (flag === '-h' || flag === '--help') { out(QUEUE_USAGE); return 0; }
-      else throw new QueueUsageError(`unknown argument ${argv[i]}`);
-    }
-    region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (!region) throw new QueueUsageError('--region is required (or set AWS_REGION)');
-    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) throw new QueueUsageError('--endpoint-url must be an http(s) URL');
-  } catch (e) {
-    if (!(e instanceof QueueUsageError)) throw e;
-    err(`error: ${e.message}\n${QUEUE_USAGE}`);
-    return 2;
-  }
-  const loopback = endpoint !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(endpoint);
+/** Lists every queue table (or `table`); returns the exit code. */
+export async function listQueues(o: QueueListOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const loopback = o.endpointUrl !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(o.endpointUrl);
   const db = new DynamoDBClient({
-    region, ...(endpoint ? { endpoint } : {}),
+    region: o.region, ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
     // The local cloud accepts any credentials; use dummies when none are configured.
     ...(loopback && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   try {
-    const tables = table ? [table] : await findQueueTables(db);
-    if (tables.length === 0) { err('no import queue table found in this region (pass --table NAME)\n'); return 1; }
+    const tables = o.table ? [o.table] : await findQueueTables(db);
+    if (tables.length === 0) { err('cognito-user-import: no import queue table found in this region (pass --table NAME)\n'); return ExitCode.ERROR; }
     const listings = [];
     for (const t of tables) listings.push(await readQueue(db, t));
-    out(json ? JSON.stringify(listings, null, 2) + '\n' : listings.map(format).join(''));
-    return 0;
-  } catch (e) {
-    err(`error: ${(e as Error).name}: ${(e as Error).message}\n`);
-    return 1;
+    out(o.json ? JSON.stringify(listings, null, 2) + '\n' : listings.map(format).join(''));
+    return ExitCode.OK;
   } finally {
     db.destroy();
   }
 }
+
+export const queueCommand: Command = {
+  name: 'queue',
+  summary: 'list what is running and waiting in the account\'s import queue',
+  description: [
+    'Reads the CognitoImportQueue table(s) of the account and region: who holds the import slot, and every waiting,',
+    'running and combined file in line order (ticket, status, position, time in line, importer id, object key).',
+    'Without --table, every table shaped like an import queue is listed. Needs dynamodb:ListTables, DescribeTable,',
+    'GetItem and Query. Prints no user data.',
+  ].join('\n'),
+  options: {
+    '--region': { value: 'R', description: 'the AWS Region of the queue (default: AWS_REGION)' },
+    '--endpoint-url': {
+      value: 'URL',
+      description: 'a DynamoDB endpoint other than AWS\'s (for example a running local cloud)',
+      parse: (raw, flag) => { if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new UsageError(`${flag} must be an http(s) URL`); return raw; },
+    },
+    '--table': { value: 'NAME', description: 'the queue\'s table (default: every import queue table in the region)' },
+    '--json': { description: 'print the listing as JSON' },
+  },
+  examples: [
+    { command: 'cognito-user-import queue --region eu-west-1', comment: 'the queue(s) of this account in eu-west-1' },
+    { command: 'cognito-user-import queue --region us-east-1 --endpoint-url http://127.0.0.1:4566 --json', comment: 'a running local cloud\'s queue, as JSON' },
+  ],
+  async run(args) {
+    const region = (args.options['--region'] as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('queue needs --region (or AWS_REGION)');
+    return listQueues({
+      region,
+      endpointUrl: args.options['--endpoint-url'] as string | undefined,
+      table: args.options['--table'] as string | undefined,
+      json: args.options['--json'] === true,
+    }, (x) => process.stdout.write(x), (x) => process.stderr.write(x));
+  },
+};

@@ -1,0 +1,184 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { ICognitoImportQueue } from './cognito-import-queue';
+import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
+
+/** Props of {@link CognitoUserImport}. */
+export interface CognitoUserImportProps {
+  /** The user pool users are imported into. Works with `UserPool.fromUserPoolId`. */
+  readonly userPool: cognito.IUserPool;
+
+  /**
+   * The bucket operators drop CSV files into, and where reports are written.
+   * A bucket from another stack works; its encryption key (if any) is included in every grant.
+   *
+   * @default - a new private bucket: all public access blocked, TLS only, encrypted, versioned,
+   *            dropped files and work files expire after `dataRetention`, retained on stack deletion
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The role Cognito assumes to write import results to CloudWatch Logs. One role can serve several importers.
+   *
+   * @default - a new {@link CognitoImportLogsRole} scoped to this pool's log group
+   */
+  readonly logsRole?: iam.IRole;
+
+  /**
+   * Key prefix that triggers an import when a file lands under it. Must end with `/`.
+   *
+   * @default 'incoming/'
+   */
+  readonly incomingPrefix?: string;
+
+  /**
+   * Only keys with this suffix trigger an import.
+   *
+   * @default '.csv'
+   */
+  readonly suffix?: string;
+
+  /**
+   * Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv`. Must end with `/`.
+   *
+   * @default 'reports/'
+   */
+  readonly reportPrefix?: string;
+
+  /**
+   * Key prefix of the work files (normalized parts, line maps, results). Must end with `/`.
+   *
+   * @default 'work/'
+   */
+  readonly workPrefix?: string;
+
+  /**
+   * What to do with rows that break a rule.
+   *
+   * @default InvalidRowPolicy.SKIP - bad rows are reported and left out, the rest is imported
+   */
+  readonly invalidRows?: InvalidRowPolicy;
+
+  /**
+   * The algorithm of the `password_hash` column. Only some pools allow password hash imports.
+   *
+   * @default - no password hashes: imported users are RESET_REQUIRED
+   */
+  readonly passwordHashingAlgorithm?: PasswordHashingAlgorithm;
+
+  /**
+   * The most users in one import job (Cognito's own limit is 500,000). Bigger files are split.
+   *
+   * @default 500000
+   */
+  readonly maxUsersPerJob?: number;
+
+  /**
+   * How long to keep retrying Start while another import job is active in the account (Cognito
+   * runs one at a time) or while Cognito throttles. A created job expires if not started within 24 h.
+   *
+   * @default Duration.hours(12)
+   */
+  readonly maxWaitForActiveJob?: Duration;
+
+  /**
+   * The longest pause between two status checks of a running job. Polling starts at 5 seconds
+   * and doubles up to this.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly maxPollInterval?: Duration;
+
+  /**
+   * A KMS key to encrypt the bucket this construct creates. Every grant then includes the key.
+   *
+   * @default - S3-managed encryption (SSE-S3)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Where the created bucket writes its server access logs.
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * How long dropped CSVs and work files are kept in the created bucket (they hold personal data).
+   * Reports hold usernames and line numbers only and are kept.
+   *
+   * @default Duration.days(30)
+   */
+  readonly dataRetention?: Duration;
+
+  /**
+   * What happens to the created bucket and log groups when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Retention of the Lambda and workflow log groups.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The event bus that receives the "Cognito User Import Completed" events.
+   *
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * Memory of the function that validates, uploads and reports. Memory stays flat in file size;
+   * more memory means more CPU and a faster validation of big files.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The account-wide import queue this importer waits in (README "Import queue"). Share ONE
+   * `CognitoImportQueue` among every importer of the account and region.
+   *
+   * @default - a queue of its own: this importer's files are ordered, other importers still compete through Start's answer
+   */
+  readonly queue?: ICognitoImportQueue;
+
+  /**
+   * How often the first file in line looks at the queue (files further back look less often, at most every 5 minutes).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly queuePollInterval?: Duration;
+
+  /**
+   * How long a file may wait for its turn before it ends Failed (no Cognito job exists while it waits).
+   *
+   * @default Duration.days(3)
+   */
+  readonly maxQueueWait?: Duration;
+
+  /**
+   * How long the slot stays held without renewal: a holder that died frees it after this.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly queueLease?: Duration;
+
+  /**
+   * Combine small one-part files of this importer that wait in the queue into one Cognito job
+   * (each file still gets its own report and event).
+   *
+   * @default true
+   */
+  readonly coalesceFiles?: boolean;
+}

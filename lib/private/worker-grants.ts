@@ -1,0 +1,52 @@
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/** The resources the worker function's steps touch. */
+export interface WorkerResources {
+  readonly bucket: s3.IBucket;
+  readonly incomingPrefix: string;
+  readonly reportPrefix: string;
+  readonly workPrefix: string;
+  readonly userPool: cognito.IUserPool;
+  readonly logsRole: iam.IRole;
+  readonly eventBus: events.IEventBus;
+}
+
+/** Exactly what the steps need: no wildcard actions, resources scoped to the pool, the role and the prefixes. */
+export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
+  const stack = Stack.of(fn);
+  const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
+
+  allow('ReadDroppedFiles', ['s3:GetObject', 's3:GetObjectVersion'], [r.bucket.arnForObjects(`${r.incomingPrefix}*`)]);
+  allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [
+    r.bucket.arnForObjects(`${r.workPrefix}*`),
+  ]);
+  allow('WriteReports', ['s3:PutObject'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
+  if (r.bucket.encryptionKey) {
+    allow('UseBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [r.bucket.encryptionKey.keyArn]);
+  }
+  allow('RunImportJobs', [
+    'cognito-idp:GetCSVHeader',
+    'cognito-idp:DescribeUserPool',
+    'cognito-idp:CreateUserImportJob',
+    'cognito-idp:StartUserImportJob',
+    'cognito-idp:DescribeUserImportJob',
+    'cognito-idp:ListUserImportJobs',
+  ], [r.userPool.userPoolArn]);
+  allow('PassLogsRoleToCognito', ['iam:PassRole'], [r.logsRole.roleArn], {
+    StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },
+  });
+  const poolLogs = Arn.format({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `/aws/cognito/userpools/${r.userPool.userPoolId}/*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  }, stack);
+  allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
+  allow('PublishCompletionEvents', ['events:PutEvents'], [r.eventBus.eventBusArn]);
+}
