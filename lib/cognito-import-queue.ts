@@ -20,9 +20,17 @@ export interface ICognitoImportQueue {
   readonly encryptionKey?: kms.IKey;
   /**
    * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
+   *
+   * @param grantee the principal that waits in the queue (an importer's worker function)
+   * @returns the grant on the principal's policy
    */
   grantUse(grantee: iam.IGrantable): iam.Grant;
-  /** Lets `grantee` read the queue (what is waiting and running), e.g. for the CLI's `queue` command. */
+  /**
+   * Lets `grantee` read the queue (what is waiting and running), e.g. for the CLI's `queue` command.
+   *
+   * @param grantee the principal that lists the queue
+   * @returns the grant on the principal's policy
+   */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -72,11 +80,23 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
   public abstract readonly tableArn: string;
   public abstract readonly encryptionKey?: kms.IKey;
 
+  /**
+   * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
+   *
+   * @param grantee the principal that waits in the queue (an importer's worker function)
+   * @returns the grant on the principal's policy
+   */
   public grantUse(grantee: iam.IGrantable): iam.Grant {
     this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*');
     return iam.Grant.addToPrincipal({ grantee, actions: USE_ACTIONS, resourceArns: [this.tableArn] });
   }
 
+  /**
+   * Lets `grantee` read the queue (what is waiting and running), e.g. for the CLI's `queue` command.
+   *
+   * @param grantee the principal that lists the queue
+   * @returns the grant on the principal's policy
+   */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     this.encryptionKey?.grant(grantee, 'kms:Decrypt');
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.tableArn] });
@@ -92,7 +112,14 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
  * atomic ticket counter, one ticket per waiting file and one lease item (the slot).
  */
 export class CognitoImportQueue extends QueueBase {
-  /** A queue defined in another stack or app, by its table name. */
+  /**
+   * A queue defined in another stack or app, by its table name.
+   *
+   * @param scope the construct the reference is created in
+   * @param id the reference's construct id, unique within `scope`
+   * @param attrs the queue's table name (and key, if customer managed)
+   * @returns the queue, ready for `queue:` and grants
+   */
   public static fromQueueAttributes(scope: Construct, id: string, attrs: CognitoImportQueueAttributes): ICognitoImportQueue {
     if (!attrs.tableName) throw new ValidationError('CognitoImportQueue.fromQueueAttributes: tableName is required (the queue table\'s name).', scope);
     class Imported extends QueueBase {
@@ -103,7 +130,14 @@ export class CognitoImportQueue extends QueueBase {
     return new Imported(scope, id);
   }
 
-  /** A queue defined elsewhere whose table uses an AWS managed or owned key, by its table name. */
+  /**
+   * A queue defined elsewhere whose table uses an AWS managed or owned key, by its table name.
+   *
+   * @param scope the construct the reference is created in
+   * @param id the reference's construct id, unique within `scope`
+   * @param tableName the queue's table name
+   * @returns the queue, ready for `queue:` and grants
+   */
   public static fromTableName(scope: Construct, id: string, tableName: string): ICognitoImportQueue {
     return CognitoImportQueue.fromQueueAttributes(scope, id, { tableName });
   }
@@ -114,6 +148,11 @@ export class CognitoImportQueue extends QueueBase {
   public readonly tableArn: string;
   public readonly encryptionKey?: kms.IKey;
 
+  /**
+   * @param scope the parent construct (deploy one queue per account and region)
+   * @param id the construct id, unique within `scope`
+   * @param props an optional key, table name, removal policy and point-in-time recovery
+   */
   constructor(scope: Construct, id: string, props: CognitoImportQueueProps = {}) {
     super(scope, id);
     if (props.tableName !== undefined && !/^[a-zA-Z0-9_.-]{3,255}$/.test(props.tableName)) {
