@@ -114,6 +114,21 @@ export class QueueStore {
     }
   }
 
+  /** Records that the ticket's owner looked (`seenAt`) and returns the ticket: one request, not two. */
+  async touch(sk: string, nowMs: number): Promise<Ticket | undefined> {
+    try {
+      const out = await this.send(() => this.db.send(new UpdateItemCommand({
+        TableName: this.table, Key: key(sk), UpdateExpression: 'SET seenAt = :now, #ttl = :ttl', ConditionExpression: 'attribute_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': QUEUE_SK, '#ttl': QUEUE_TTL }, ExpressionAttributeValues: { ':now': N(nowMs), ':ttl': this.expires(nowMs) },
+        ReturnValues: 'ALL_NEW',
+      })));
+      return out.Attributes ? toTicket(out.Attributes) : undefined;
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
   async ticket(sk: string): Promise<Ticket | undefined> {
     const out = await this.send(() => this.db.send(new GetItemCommand({ TableName: this.table, Key: key(sk), ConsistentRead: true })));
     return out.Item ? toTicket(out.Item) : undefined;

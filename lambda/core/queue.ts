@@ -97,8 +97,11 @@ async function jobRunningInPool(ctx: QueueContext): Promise<boolean> {
   }
 }
 
-/** A file combined into a running job looks less often: its results come when the whole job is done. */
-const COMBINED_WAIT_POSITION = 4;
+/**
+ * A file combined into a running job looks as seldom as the last file in line: its results come only
+ * when the whole job is done, and hundreds of combined files must not flood the table.
+ */
+const COMBINED_WAIT_POSITION = Number.MAX_SAFE_INTEGER;
 
 function waiting(ctx: QueueContext, state: QueueState, position: number, reason: string, combined = false): QueueState {
   const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position);
@@ -114,7 +117,7 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
   const { deps, store, queue } = ctx;
   const state = input.queue;
   const now = deps.now().getTime();
-  const ticket = await store.ticket(state.ticket);
+  const ticket = await store.touch(state.ticket, now);
   if (!ticket) throw new QueueError(QueueErrors.TicketLost, `queue ticket ${state.seq} is gone (removed as stale?)`);
 
   if (ticket.status === 'DONE') {
@@ -127,7 +130,6 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     throw new QueueError(QueueErrors.CoalescedJobFailed, `the job this file was combined into (ticket ${seqOf(ticket.coalescedInto)}) ended in an error before its results were written`);
   }
   if (ticket.status === 'CLAIMED') {
-    await store.updateTicket(ticket.sk, { seenAt: now }, undefined, now);
     const lease = await store.lease();
     if (lease && lease.holder === ticket.coalescedInto && lease.expiresAtMs >= now) return waiting(ctx, state, 0, 'combined into a running job', true);
     const again = await store.ticket(ticket.sk);
@@ -143,7 +145,6 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     await leave(ctx, ticket);
     throw new QueueError(QueueErrors.WaitExceeded, `waited for the import slot longer than the queue's maximum wait (${queue.maxWaitSeconds} s)`);
   }
-  await store.updateTicket(ticket.sk, { seenAt: now }, undefined, now);
   const ahead = await waitingAhead(ctx, ticket, now);
   if (ahead.length > 0) return waiting(ctx, state, ahead.length, 'files ahead');
   if (await slotTaken(ctx, now, ticket.sk)) return waiting(ctx, state, 0, 'slot held');
