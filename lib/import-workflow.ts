@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { StepErrors } from '../lambda/shared/contract';
+import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
 export interface ImportWorkflowProps {
@@ -16,6 +18,10 @@ export interface ImportWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the log group. */
   readonly removalPolicy: RemovalPolicy;
+  /** Encrypts the log group (the key policy must let CloudWatch Logs use it). */
+  readonly encryptionKey?: kms.IKey;
+  /** The per-user passes besides the existing-user lookup. @default - neither update nor groups */
+  readonly userSync?: UserSyncOptions;
 }
 
 /** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
@@ -41,13 +47,15 @@ export function longRetryAttempts(maxWaitSeconds: number): number {
 }
 
 /**
- * The import workflow: a Standard state machine, JSONPath, logging at level ALL.
+ * The import workflow: a Standard state machine, JSONPath, logging at level ALL without execution data.
  *
- * Validate → (valid?) → Enqueue → (WaitInQueue → CheckTurn)* until the file holds the account's
- * import slot (or its rows ran in another file's combined job) → for each part, one at a time:
- * CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job → Distribute) →
- * Release → Report → Notify. Any unexpected error → LeaveQueue → ReportError → NotifyError → Fail, so
- * every dropped file ends with exactly one report and one event, and never keeps the slot.
+ * Validate → (valid?) → existing users → Enqueue → (WaitInQueue → CheckTurn)* until the file holds
+ * the account's import slot (or its rows ran in another file's combined job) → for each part, one at
+ * a time: CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job →
+ * Distribute) → Release → groups → Report → Notify. Any unexpected error (in Report too) → (once
+ * queued: LeaveQueue, which frees the slot) → ReportError → NotifyError → Fail, so every dropped file
+ * ends with exactly one report and one event and never keeps the slot; if even ReportError fails,
+ * ReportUnavailable still sends the event (status Failed).
  */
 export class ImportWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -89,6 +97,17 @@ export class ImportWorkflow extends Construct {
     });
     reportError.next(notifyError).next(failed);
     const catchAll = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+    // Even when no report can be written, the event still goes out (status Failed, no report URI).
+    const reportUnavailable = new sfn.Pass(this, 'ReportUnavailable', {
+      result: sfn.Result.fromObject({
+        status: 'Failed', jobIds: [], totals: { rows: 0, imported: 0, skipped: 0, failed: 0, rejected: 0 },
+        firstReasons: ['the import failed and its report could not be written'],
+      }),
+      resultPath: '$.report',
+    });
+    reportUnavailable.next(notifyError);
+    reportError.addCatch(reportUnavailable, { errors: [sfn.Errors.ALL], resultPath: '$.reportError' });
+    notifyError.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' });
 
     const validate = step('Validate', { 'action': 'validate', 'source.$': '$.source', 'executionName.$': '$$.Execution.Name' }, '$.validation');
     validate.addRetry(throttleRetry);
@@ -144,12 +163,12 @@ export class ImportWorkflow extends Construct {
 
     const report = step('Report', reportPayload(), '$.report');
     report.addRetry(throttleRetry);
-    report.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    // A report that cannot be written is retried as a failure report; that path still notifies.
+    report.addCatch(reportError, catchAll);
     const notify = step('Notify', { 'action': 'notify', 'source.$': '$.source', 'report.$': '$.report' }, sfn.JsonPath.DISCARD);
     notify.addRetry(throttleRetry);
     notify.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     const done = new sfn.Pass(this, 'Done', { parameters: { 'source.$': '$.source', 'report.$': '$.report' } });
-    report.next(notify).next(done);
 
     // The queue: a ticket, then wait for the turn (no job exists while waiting, so nothing expires).
     const enqueue = step('Enqueue', {
@@ -168,31 +187,50 @@ export class ImportWorkflow extends Construct {
     distribute.addRetry(throttleRetry);
     distribute.addCatch(leaveQueue, catchAll);
     const takeResults = new sfn.Pass(this, 'TakeCombinedResults', { inputPath: '$.queue.results', resultPath: '$.parts' });
+
+    // After the import (own job or a combined one): group memberships, then the report.
+    const afterImport = props.userSync?.groups
+      ? addUsersToGroups(this, step, throttleRetry, reportError, catchAll).next(report)
+      : report;
     const isCombined = new sfn.Choice(this, 'IsCombinedJob')
       .when(sfn.Condition.booleanEquals('$.queue.combined', true), distribute.next(release))
       .otherwise(release);
-    release.next(report);
+    release.next(afterImport);
     importParts.next(isCombined);
-    takeResults.next(report);
+    takeResults.next(afterImport);
     const route = new sfn.Choice(this, 'IsItMyTurn')
       .when(sfn.Condition.stringEquals('$.queue.outcome', 'Acquired'), importParts)
       .when(sfn.Condition.stringEquals('$.queue.outcome', 'Coalesced'), takeResults)
       .otherwise(waitInQueue);
     enqueue.next(waitInQueue).next(checkTurn).next(route);
+    // Nothing left to upload (every row's user existed): no job, so no place in the queue.
+    const anythingToImport = new sfn.Choice(this, 'AnythingToImport')
+      .when(sfn.Condition.isPresent('$.validation.parts[0]'), enqueue)
+      .otherwise(afterImport);
 
+    // Existing users are found (and updated) before the file joins the queue; group memberships come after the import.
+    const importSteps = () => {
+      let chain = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
+      if (props.userSync?.update) chain = chain.next(updateExistingUsers(this, step, throttleRetry, reportError, catchAll));
+      return chain.next(anythingToImport);
+    };
     const isImportable = new sfn.Choice(this, 'IsImportable')
-      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), enqueue)
+      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importSteps())
       .otherwise(report);
+    report.next(notify).next(done);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      encryptionKey: props.encryptionKey,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(validate.next(isImportable)),
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Execution data (inputs, outputs, error causes) stays out of the logs: counts and keys only
+      // ever reach step outputs, but the logs need not hold them for a year.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: 'Cognito CSV user import: validate, import each part, report, notify',
     });
   }

@@ -5,6 +5,7 @@
 import { calibrateCommand } from './calibrate';
 import { Command } from './command';
 import { demoCommand } from './demo';
+import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
 import { queueCommand } from './queue';
 import { runLocalCommand } from './run-local';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   runLocalCommand,
   demoCommand,
   calibrateCommand,
+  exportCommand,
   queueCommand,
 ];
 
