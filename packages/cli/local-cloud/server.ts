@@ -21,6 +21,8 @@ export interface Routes {
   admin?: (method: string, path: string, body: any) => Promise<unknown>;
   /** Largest upload a pre-signed URL accepts. */
   maxUploadBytes?: number;
+  /** Other REST-style services by path prefix (e.g. the Lambda API, CloudFormation's response receiver). */
+  paths?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>>;
 }
 
 export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
@@ -85,6 +87,11 @@ export function createLocalServer(routes: Routes): Server {
     }
     if (url.pathname.startsWith(UPLOAD_PATH)) {
       void handleUpload(req, res, url);
+      return;
+    }
+    const service = Object.entries(routes.paths ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
+    if (service) {
+      void service[1](req, res, url);
       return;
     }
     if (url.pathname.startsWith('/_local/') && routes.admin) {

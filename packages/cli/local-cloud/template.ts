@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { basename, join } from 'path';
+import { basename, join, resolve as pathResolve } from 'path';
 
 export interface LocalFunction {
   logicalId: string;
@@ -38,6 +38,10 @@ export interface SynthOptions {
   bucketName: string;
   /** Extra JSON-able props for `CognitoUserImport` (invalidRows, passwordHashingAlgorithm, maxUsersPerJob...). */
   constructProps?: Record<string, unknown>;
+  /** A synthesized cloud assembly's directory: function code is its `aws:asset:path` folders (every function with one). */
+  assemblyDir?: string;
+  /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
+  stackName?: string;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -87,11 +91,12 @@ export function synthesizeTemplate(opts: SynthOptions): any {
   }
 }
 
-/** Resolves the template's functions, state machines and bucket notifications to local names and ARNs. */
-export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp {
+/** A function that resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Sub...) in a template value to local values. */
+export function templateResolver(template: any, opts: SynthOptions): (value: any) => any {
   const resources: Record<string, any> = template.Resources ?? {};
   const { region, accountId } = opts;
-  const fnName = (id: string) => `${STACK}-${id}`.slice(0, 64);
+  const stack = opts.stackName ?? STACK;
+  const fnName = (id: string) => `${stack}-${id}`.slice(0, 64);
   // The drop bucket: the one the functions' BUCKET_NAME points at (else the first bucket).
   const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
   let dropBucketId = bucketIds[0];
@@ -107,8 +112,8 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::AccountId': return accountId;
       case 'AWS::Partition': return 'aws';
       case 'AWS::URLSuffix': return 'amazonaws.com';
-      case 'AWS::StackName': return STACK;
-      case 'AWS::StackId': return `arn:aws:cloudformation:${region}:${accountId}:stack/${STACK}/local`;
+      case 'AWS::StackName': return stack;
+      case 'AWS::StackId': return `arn:aws:cloudformation:${region}:${accountId}:stack/${stack}/local`;
       case 'AWS::NoValue': return undefined;
     }
     const r = resources[id];
@@ -125,6 +130,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::Logs::LogGroup': return `/aws/local/${id}`;
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
+      case 'AWS::Cognito::UserPool': return opts.poolId;
       default: return id;
     }
   };
@@ -141,6 +147,11 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::StepFunctions::StateMachine':
         if (attr === 'Name') return id;
         if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
+        break;
+      case 'AWS::Cognito::UserPool':
+        if (attr === 'Arn') return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${opts.poolId}`;
+        if (attr === 'ProviderName') return `cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
+        if (attr === 'ProviderURL') return `https://cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
         break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
@@ -182,6 +193,17 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
     for (const k of keys) out[k] = resolve(v[k]);
     return out;
   };
+  return resolve;
+}
+
+/** Resolves the template's functions, state machines and bucket notifications to local names and ARNs. */
+export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp {
+  const resources: Record<string, any> = template.Resources ?? {};
+  const { region, accountId } = opts;
+  const resolve = templateResolver(template, opts);
+  const fnName = (id: string): string => resolve({ Ref: id });
+  const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
+  const bucketName = (id: string): string => resolve({ Ref: id });
 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
@@ -189,7 +211,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type === 'AWS::Lambda::Function') {
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
-      const isOurs = assetPath !== undefined && /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath);
+      const isOurs = assetPath !== undefined && (opts.assemblyDir !== undefined || /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath));
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = String(v);
@@ -197,7 +219,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         logicalId: id,
         name: fnName(id),
         arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName(id)}`,
-        ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: assetPath } : {}),
+        ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: opts.assemblyDir ? pathResolve(opts.assemblyDir, assetPath!) : assetPath } : {}),
         handler: r.Properties?.Handler ?? 'index.handler',
         env,
         timeoutSeconds: r.Properties?.Timeout ?? 3,
