@@ -8,13 +8,14 @@
  */
 import { existsSync } from 'fs';
 import { basename, join } from 'path';
+import { REHEARSE_USAGE, rehearseCommand } from './commands/rehearse';
 import { DEFAULT_PORT, LocalCloud, LocalCloudOptions, startLocalCloud } from './index';
 
 const USAGE = `Usage:
   cognito-user-import local-cloud [--port N] [--pool FILE]
   cognito-user-import run-local CSV... [--pool FILE] [--json]
   cognito-user-import demo
-
+${REHEARSE_USAGE}
   --pool FILE   the JSON that 'aws cognito-idp describe-user-pool' prints (default: email auto-verified, MFA off)
   --port N      loopback port of the local cloud (default ${DEFAULT_PORT}; 0 = any free port)
   --json        print the reports as one JSON array on stdout
@@ -174,6 +175,7 @@ async function demo(args: Args): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command === 'rehearse') return await rehearseCommand(rest);
     const args = parseArgs(rest);
     if (!command || command === '-h' || command === '--help' || args.help) {
       process.stdout.write(USAGE);

@@ -8,8 +8,9 @@
  * and body, to the local cloud over plain HTTP on loopback. Only the listed hosts are routed; everything
  * else keeps Node's own behaviour. Installed inside the sandbox (worker thread) before the handler loads.
  */
-import * as http from 'http';
-import * as https from 'https';
+// The modules themselves (not TypeScript's import wrappers, whose properties are read-only).
+import http = require('http');
+import https = require('https');
 
 type RequestFn = typeof http.request;
 

@@ -227,6 +227,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         // As the Lambda runtime does: the AWS SDK v3 comes with it, on NODE_PATH (bundles leave it out).
         NODE_PATH: sdkModulesDir(),
+        // Lambda runs Node.js 24; the SDK's warning about this machine's older Node.js is not the function's output.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
         POWERTOOLS_LOG_LEVEL: process.env.LOCAL_CLOUD_LAMBDA_LOG_LEVEL ?? 'WARN',
         ...f.env,

@@ -2,6 +2,7 @@
  * Reads the workflow, the functions and their environment from the SYNTHESIZED template of a stack
  * holding a `CognitoUserImport`, and resolves the CloudFormation references to local values.
  */
+import { createHash } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, resolve as pathResolve } from 'path';
@@ -96,7 +97,11 @@ export function templateResolver(template: any, opts: SynthOptions): (value: any
   const resources: Record<string, any> = template.Resources ?? {};
   const { region, accountId } = opts;
   const stack = opts.stackName ?? STACK;
-  const fnName = (id: string) => `${stack}-${id}`.slice(0, 64);
+  // Like CloudFormation's generated names: stack and logical id, cut to Lambda's 64 characters with a hash that keeps them unique.
+  const fnName = (id: string) => {
+    const full = `${stack}-${id}`;
+    return full.length <= 64 ? full : `${full.slice(0, 55)}-${createHash('sha256').update(full).digest('hex').slice(0, 8)}`;
+  };
   // The drop bucket: the one the functions' BUCKET_NAME points at (else the first bucket).
   const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
   let dropBucketId = bucketIds[0];
