@@ -36,9 +36,10 @@ export function findAssembly(appDir: string, log: (line: string) => void = () =>
   if (!existsSync(join(dir, 'cdk.json'))) {
     throw new Error(`no cloud assembly in ${dir} (no cdk.out/manifest.json) and no cdk.json to synthesize one; run 'npx cdk synth' or give --app DIR`);
   }
+  // --no-notices: the notices are fetched from the internet, which a pipeline step need not wait for.
   log(`no cloud assembly in ${dir}: running cdk synth`);
   const cdk = cdkCli(dir);
-  const r = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--output', out], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--no-notices', '--output', out], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(join(out, 'manifest.json'))) {
     throw new Error(`cdk synth failed in ${dir} (exit ${r.status}): ${String(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}`);
   }
