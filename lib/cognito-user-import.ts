@@ -1,10 +1,9 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -16,162 +15,18 @@ import {
   WorkerEnv,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
+import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
+import { CognitoUserImportProps } from './cognito-user-import-props';
+import { ExistingUsersPolicy, InvalidRowPolicy } from './options';
 import { bundledFunction } from './private/bundled-function';
-import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
-
-/** Props of {@link CognitoUserImport}. */
-export interface CognitoUserImportProps {
-  /** The user pool users are imported into. Works with `UserPool.fromUserPoolId`. */
-  readonly userPool: cognito.IUserPool;
-
-  /**
-   * The bucket operators drop CSV files into, and where reports are written.
-   * A bucket from another stack works; its encryption key (if any) is included in every grant.
-   *
-   * @default - a new private bucket: all public access blocked, TLS only, encrypted, versioned,
-   *            dropped files and work files expire after `dataRetention`, retained on stack deletion
-   */
-  readonly bucket?: s3.IBucket;
-
-  /**
-   * The role Cognito assumes to write import results to CloudWatch Logs. One role can serve several importers.
-   *
-   * @default - a new {@link CognitoImportLogsRole} scoped to this pool's log group
-   */
-  readonly logsRole?: iam.IRole;
-
-  /**
-   * Key prefix that triggers an import when a file lands under it. Must end with `/`.
-   *
-   * @default 'incoming/'
-   */
-  readonly incomingPrefix?: string;
-
-  /**
-   * Only keys with this suffix trigger an import.
-   *
-   * @default '.csv'
-   */
-  readonly suffix?: string;
-
-  /**
-   * Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv`. Must end with `/`.
-   *
-   * @default 'reports/'
-   */
-  readonly reportPrefix?: string;
-
-  /**
-   * Key prefix of the work files (normalized parts, line maps, results). Must end with `/`.
-   *
-   * @default 'work/'
-   */
-  readonly workPrefix?: string;
-
-  /**
-   * What to do with rows that break a rule.
-   *
-   * @default InvalidRowPolicy.SKIP - bad rows are reported and left out, the rest is imported
-   */
-  readonly invalidRows?: InvalidRowPolicy;
-
-  /**
-   * The algorithm of the `password_hash` column. Only some pools allow password hash imports.
-   *
-   * @default - no password hashes: imported users are RESET_REQUIRED
-   */
-  readonly passwordHashingAlgorithm?: PasswordHashingAlgorithm;
-
-  /**
-   * The most users in one import job (Cognito's own limit is 500,000). Bigger files are split.
-   *
-   * @default 500000
-   */
-  readonly maxUsersPerJob?: number;
-
-  /**
-   * How long to keep retrying Start while another import job is active in the account (Cognito
-   * runs one at a time) or while Cognito throttles. A created job expires if not started within 24 h.
-   *
-   * @default Duration.hours(12)
-   */
-  readonly maxWaitForActiveJob?: Duration;
-
-  /**
-   * The longest pause between two status checks of a running job. Polling starts at 5 seconds
-   * and doubles up to this.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly maxPollInterval?: Duration;
-
-  /**
-   * A KMS key to encrypt the bucket this construct creates. Every grant then includes the key.
-   *
-   * @default - S3-managed encryption (SSE-S3)
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Where the created bucket writes its server access logs.
-   *
-   * @default - no server access logs
-   */
-  readonly serverAccessLogsBucket?: s3.IBucket;
-
-  /**
-   * How long dropped CSVs and work files are kept in the created bucket (they hold personal data).
-   * Reports hold usernames and line numbers only and are kept.
-   *
-   * @default Duration.days(30)
-   */
-  readonly dataRetention?: Duration;
-
-  /**
-   * What happens to the created bucket and log groups when the stack is deleted.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Retention of the Lambda and workflow log groups.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * The event bus that receives the "Cognito User Import Completed" events.
-   *
-   * @default - the account's default event bus
-   */
-  readonly eventBus?: events.IEventBus;
-
-  /**
-   * Memory of the function that validates, uploads and reports. Memory stays flat in file size;
-   * more memory means more CPU and a faster validation of big files.
-   *
-   * @default 1024
-   */
-  readonly memorySize?: number;
-}
-
-/** Defaults, one place: the README's table of secure defaults lists these. */
-const DEFAULTS = {
-  incomingPrefix: 'incoming/',
-  suffix: '.csv',
-  reportPrefix: 'reports/',
-  workPrefix: 'work/',
-  maxWaitForActiveJob: Duration.hours(12),
-  maxPollInterval: Duration.minutes(5),
-  dataRetention: Duration.days(30),
-  logRetention: logs.RetentionDays.ONE_YEAR,
-  memorySize: 1024,
-};
-
+import { userSyncEnvironment } from './private/user-sync-props';
+import { DEFAULTS } from './private/defaults';
+import { createDropBucket, localBucketReference } from './private/drop-bucket';
+import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
+import { addImporterNagExceptions } from './private/importer-nag';
+import { validateProps } from './private/validate-props';
+import { grantWorker } from './private/worker-grants';
 
 /**
  * Imports users into an Amazon Cognito user pool from CSV files dropped into a bucket.
@@ -199,14 +54,23 @@ export class CognitoUserImport extends Construct {
   public readonly eventBus: events.IEventBus;
   /** Stable id of this importer, carried in its events as `detail.importerId`. */
   public readonly importerId: string;
-  /** Key prefixes. */
+  /** The customer-managed key everything this importer stores is encrypted with, when one was given. */
+  public readonly encryptionKey?: kms.IKey;
+  /** Key prefix of dropped files: an object created under it starts an import. */
   public readonly incomingPrefix: string;
+  /** Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv` (bounded keys under `_rejected/` for keys too long). */
   public readonly reportPrefix: string;
+  /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
   public readonly workPrefix: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the user pool, and optionally the bucket, prefixes and limits
+   */
   constructor(scope: Construct, id: string, props: CognitoUserImportProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
 
     this.userPool = props.userPool;
     this.incomingPrefix = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
@@ -217,8 +81,20 @@ export class CognitoUserImport extends Construct {
     const logRetention = props.logRetention ?? DEFAULTS.logRetention;
     this.importerId = this.node.addr;
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.encryptionKey = props.encryptionKey;
+    if (this.encryptionKey) allowLogsToUseKey(this.encryptionKey);
 
-    this.bucket = props.bucket ? this.localReference(props.bucket) : this.createBucket(props, removalPolicy);
+    this.bucket = props.bucket
+      ? localBucketReference(this, props.bucket)
+      : createDropBucket(this, {
+        incomingPrefix: this.incomingPrefix,
+        workPrefix: this.workPrefix,
+        reportPrefix: this.reportPrefix,
+        dataRetention: props.dataRetention ?? DEFAULTS.dataRetention,
+        removalPolicy,
+        encryptionKey: props.encryptionKey,
+        serverAccessLogsBucket: props.serverAccessLogsBucket,
+      });
     this.logsRole = props.logsRole ?? new CognitoImportLogsRole(this, 'LogsRole', { userPool: props.userPool }).role;
 
     this.workerFunction = bundledFunction(this, 'Worker', {
@@ -229,6 +105,8 @@ export class CognitoUserImport extends Construct {
       timeout: Duration.minutes(15),
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -239,25 +117,41 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.REPORT_PREFIX]: this.reportPrefix,
         [WorkerEnv.WORK_PREFIX]: this.workPrefix,
         [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? DEFAULT_MAX_ROWS_PER_PART),
+        [WorkerEnv.MAX_FILE_SIZE_BYTES]: String((props.maxFileSize ?? DEFAULTS.maxFileSize).toBytes()),
         [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String((props.maxPollInterval ?? DEFAULTS.maxPollInterval).toSeconds()),
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
         [WorkerEnv.POWERTOOLS_METRICS_NAMESPACE]: 'CognitoUserImport',
+        ...userSyncEnvironment(props.existingUsers, props.groupsColumn),
       },
     });
-    this.grantWorker(this.workerFunction);
+    grantWorker(this.workerFunction, {
+      bucket: this.bucket,
+      incomingPrefix: this.incomingPrefix,
+      reportPrefix: this.reportPrefix,
+      workPrefix: this.workPrefix,
+      userPool: this.userPool,
+      logsRole: this.logsRole,
+      eventBus: this.eventBus,
+      existingUsers: props.existingUsers,
+      groupsColumn: props.groupsColumn,
+    });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,
       maxWaitForActiveJob: props.maxWaitForActiveJob ?? DEFAULTS.maxWaitForActiveJob,
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
+      userSync: { update: props.existingUsers === ExistingUsersPolicy.UPDATE, groups: props.groupsColumn !== undefined },
     });
     this.workflow = workflow.stateMachine;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...(this.encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -268,6 +162,8 @@ export class CognitoUserImport extends Construct {
       timeout: Duration.seconds(30),
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
@@ -276,16 +172,34 @@ export class CognitoUserImport extends Construct {
       },
     });
     this.workflow.grantStartExecution(this.importFunction);
+    // Lambda sends undeliverable events to the dead-letter queue with the function's role.
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, this.importFunction, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
 
     this.bucket.addEventNotification(
       s3.EventType.OBJECT_CREATED,
       new s3n.LambdaDestination(this.importFunction),
       { prefix: this.incomingPrefix, suffix },
     );
+
+    // Justified cdk-nag exceptions travel with the resources, reasons included.
+    addImporterNagExceptions({
+      importer: this,
+      incomingPrefix: this.incomingPrefix,
+      reportPrefix: this.reportPrefix,
+      workPrefix: this.workPrefix,
+      ownBucket: !props.bucket,
+      encrypted: !!this.encryptionKey,
+      accessLogged: !!props.serverAccessLogsBucket,
+      concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
+    });
   }
 
   /**
-   * Lets `grantee` drop CSV files under the incoming prefix (s3:PutObject, and the key if the bucket has one).
+   * Lets `grantee` drop CSV files under the incoming prefix (s3:PutObject, and the bucket's key
+   * through S3 only, if it has one).
+   *
+   * @param grantee the principal that drops files (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantDrop(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -293,20 +207,40 @@ export class CognitoUserImport extends Construct {
       actions: ['s3:PutObject'],
       resourceArns: [this.bucket.arnForObjects(`${this.incomingPrefix}*`)],
     });
-    this.bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (this.bucket.encryptionKey) grantKeyVia(this.bucket.encryptionKey, grantee, 's3', ['kms:GenerateDataKey', 'kms:Decrypt']);
     return grant;
   }
 
   /**
-   * Lets `grantee` read the reports (s3:GetObject under the report prefix, and the key if the bucket has one).
+   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts),
+   * not the failed rows next to them (see `grantReadFailedRows`).
+   *
+   * @param grantee the principal that reads reports (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantReadReports(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadUnderReports(grantee, '*.json');
+  }
+
+  /**
+   * Lets `grantee` read the failed rows (`<reportPrefix>*.failed.csv`: copies of users' own rows,
+   * with every attribute value, kept for `dataRetention`). A separate grant from `grantReadReports`
+   * because these hold personal data.
+   *
+   * @param grantee the principal that fixes and re-drops rows (a role, user or function)
+   * @returns the grant on the principal's policy
+   */
+  public grantReadFailedRows(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadUnderReports(grantee, '*.failed.csv');
+  }
+
+  private grantReadUnderReports(grantee: iam.IGrantable, pattern: string): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
-      resourceArns: [this.bucket.arnForObjects(`${this.reportPrefix}*`)],
+      resourceArns: [this.bucket.arnForObjects(`${this.reportPrefix}${pattern}`)],
     });
-    this.bucket.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    if (this.bucket.encryptionKey) grantKeyVia(this.bucket.encryptionKey, grantee, 's3', ['kms:Decrypt']);
     return grant;
   }
 
@@ -314,6 +248,10 @@ export class CognitoUserImport extends Construct {
    * An EventBridge rule that matches this importer's "Cognito User Import Completed" events
    * (one per dropped file, whatever its outcome). Narrow it with `options.eventPattern`
    * (e.g. `{ detail: { status: ['Failed', 'Rejected'] } }`).
+   *
+   * @param id the rule's construct id, unique within this importer
+   * @param options extra event pattern, target, rule name and description
+   * @returns the rule (add more targets with `addTarget`)
    */
   public onImportCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
     const rule = new events.Rule(this, id, {
@@ -321,140 +259,13 @@ export class CognitoUserImport extends Construct {
       description: options.description ?? 'Cognito user import completed',
       eventBus: this.eventBus,
       eventPattern: {
-        source: [EVENT_SOURCE],
-        detailType: [EVENT_DETAIL_TYPE],
+        source: [ImportCompletedEvent.SOURCE],
+        detailType: [ImportCompletedEvent.DETAIL_TYPE],
         detail: { importerId: [this.importerId] },
       },
     });
     if (options.eventPattern) rule.addEventPattern(options.eventPattern);
     if (options.target) rule.addTarget(options.target);
     return rule;
-  }
-
-  /**
-   * A bucket from another stack is referenced through its ARN here, so that its trigger
-   * configuration lives in this stack (the bucket's stack would otherwise depend on this one,
-   * a cycle, since the trigger names this stack's function).
-   */
-  private localReference(bucket: s3.IBucket): s3.IBucket {
-    if (Stack.of(bucket) === Stack.of(this)) return bucket;
-    return s3.Bucket.fromBucketAttributes(this, 'DropBucket', {
-      bucketArn: bucket.bucketArn,
-      encryptionKey: bucket.encryptionKey,
-    });
-  }
-
-  private createBucket(props: CognitoUserImportProps, removalPolicy: RemovalPolicy): s3.Bucket {
-    const retention = props.dataRetention ?? DEFAULTS.dataRetention;
-    // Dropped files and work files hold personal data: they expire, and so do their old versions.
-    const expire = (prefix: string, ruleId: string): s3.LifecycleRule => ({
-      id: ruleId,
-      prefix,
-      expiration: retention,
-      noncurrentVersionExpiration: Duration.days(1),
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    });
-    return new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: props.encryptionKey ? true : undefined,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'cognito-user-import/' : undefined,
-      lifecycleRules: [expire(this.incomingPrefix, 'ExpireDroppedFiles'), expire(this.workPrefix, 'ExpireWorkFiles')],
-      removalPolicy,
-    });
-  }
-
-  /** Exactly what the steps need: no wildcard actions, resources scoped to the pool, the role and the prefixes. */
-  private grantWorker(fn: lambda.Function): void {
-    const stack = Stack.of(this);
-    const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-      fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
-
-    allow('ReadDroppedFiles', ['s3:GetObject', 's3:GetObjectVersion'], [this.bucket.arnForObjects(`${this.incomingPrefix}*`)]);
-    allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [
-      this.bucket.arnForObjects(`${this.workPrefix}*`),
-    ]);
-    allow('WriteReports', ['s3:PutObject'], [this.bucket.arnForObjects(`${this.reportPrefix}*`)]);
-    if (this.bucket.encryptionKey) {
-      allow('UseBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [this.bucket.encryptionKey.keyArn]);
-    }
-    allow('RunImportJobs', [
-      'cognito-idp:GetCSVHeader',
-      'cognito-idp:DescribeUserPool',
-      'cognito-idp:CreateUserImportJob',
-      'cognito-idp:StartUserImportJob',
-      'cognito-idp:DescribeUserImportJob',
-      'cognito-idp:ListUserImportJobs',
-    ], [this.userPool.userPoolArn]);
-    allow('PassLogsRoleToCognito', ['iam:PassRole'], [this.logsRole.roleArn], {
-      StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },
-    });
-    const poolLogs = Arn.format({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: `/aws/cognito/userpools/${this.userPool.userPoolId}/*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }, stack);
-    allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
-    allow('PublishCompletionEvents', ['events:PutEvents'], [this.eventBus.eventBusArn]);
-  }
-}
-
-function validateProps(props: CognitoUserImportProps): void {
-  const prefixes: Array<[string, string | undefined]> = [
-    ['incomingPrefix', props.incomingPrefix],
-    ['reportPrefix', props.reportPrefix],
-    ['workPrefix', props.workPrefix],
-  ];
-  for (const [name, value] of prefixes) {
-    if (value === undefined || Token.isUnresolved(value)) continue;
-    if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(value)) {
-      throw new Error(`CognitoUserImport: ${name} '${value}' must be a key prefix like 'incoming/': safe characters, no leading '/', ending with '/'.`);
-    }
-  }
-  const incoming = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
-  const others = [props.reportPrefix ?? DEFAULTS.reportPrefix, props.workPrefix ?? DEFAULTS.workPrefix];
-  for (const other of others) {
-    if (other.startsWith(incoming) || incoming.startsWith(other)) {
-      throw new Error(`CognitoUserImport: incomingPrefix '${incoming}' and '${other}' overlap; reports and work files written there would trigger imports. Use separate prefixes.`);
-    }
-  }
-  if (props.suffix !== undefined && props.suffix.length === 0) {
-    throw new Error("CognitoUserImport: suffix must not be empty; use '.csv' (the default) or another file ending.");
-  }
-  if (props.maxUsersPerJob !== undefined && (!Number.isInteger(props.maxUsersPerJob) || props.maxUsersPerJob < 1 || props.maxUsersPerJob > DEFAULT_MAX_ROWS_PER_PART)) {
-    throw new Error(`CognitoUserImport: maxUsersPerJob must be a whole number from 1 to 500000 (Cognito's limit per job); got ${props.maxUsersPerJob}.`);
-  }
-  const maxWait = props.maxWaitForActiveJob;
-  if (maxWait && (maxWait.toSeconds() < 60 || maxWait.toSeconds() > Duration.hours(23).toSeconds())) {
-    throw new Error('CognitoUserImport: maxWaitForActiveJob must be between 1 minute and 23 hours (a created job expires if not started within 24 hours).');
-  }
-  const poll = props.maxPollInterval;
-  if (poll && (poll.toSeconds() < 5 || poll.toSeconds() > 3600)) {
-    throw new Error('CognitoUserImport: maxPollInterval must be between 5 seconds and 1 hour.');
-  }
-  const retention = props.dataRetention;
-  if (retention && (retention.toDays({ integral: false }) < 1 || !Number.isInteger(retention.toDays({ integral: false })))) {
-    throw new Error('CognitoUserImport: dataRetention must be a whole number of days, at least 1 (S3 lifecycle rules count in days).');
-  }
-  if (props.memorySize !== undefined && (props.memorySize < 256 || props.memorySize > 10240)) {
-    throw new Error(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`);
-  }
-  if (props.bucket) {
-    const createdOnly: Array<[string, unknown]> = [
-      ['encryptionKey', props.encryptionKey],
-      ['serverAccessLogsBucket', props.serverAccessLogsBucket],
-      ['dataRetention', props.dataRetention],
-    ];
-    for (const [name, value] of createdOnly) {
-      if (value !== undefined) {
-        throw new Error(`CognitoUserImport: ${name} applies to the bucket this construct creates; configure it on the bucket you pass instead, or drop 'bucket'.`);
-      }
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type {
-  HarvestOutput, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
+  HarvestOutput, PassState, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage } from './errors';
@@ -7,18 +7,20 @@ import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
 import type { ObjectWriter } from './object-store';
-import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
+import { reportKeysFor } from './report-keys';
+import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
+import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
-export const reportKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.json`;
-export const failedCsvKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.failed.csv`;
+/** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
+const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
 const FIRST_REASONS = 5;
 
 type Status = ReportOutput['status'];
 type JobEntry = ImportReport['jobs'][number];
 
 /**
- * DESIGN §5 status: Rejected when the file was not importable; Failed on an unexpected error or
- * when jobs failed and nothing was imported; Succeeded only when every row imported.
+ * Report status (docs/COGNITO.md#report-format): Rejected when the file was not importable; Failed
+ * on an unexpected error or when jobs failed and nothing was imported; Succeeded only when every row imported.
  */
 export function decideStatus(args: {
   error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;
@@ -28,7 +30,7 @@ export function decideStatus(args: {
   if (validation.outcome !== 'Valid') return 'Rejected';
   const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
   if (incomplete && totals.imported === 0) return 'Failed';
-  if (!incomplete && totals.skipped + totals.failed + totals.rejected === 0) return 'Succeeded';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
   return 'PartiallySucceeded';
 }
 
@@ -72,14 +74,25 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
     return j;
   });
+  harvested.forEach(({ summary }, i) => {
+    if (summary?.lineNumbering) {
+      jobs[i].resultLineNumbers = summary.lineNumbering.numbering;
+      jobs[i].lineNumbersDecidedBy = `${summary.lineNumbering.decidedBy}: ${summary.lineNumbering.detail}`;
+    }
+    if (summary?.withoutResult) jobs[i].rowsWithoutResult = summary.withoutResult;
+  });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
+  // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
+  const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
+  const update = (state as { update?: PassState }).update;
+  const groups = (state as { groups?: PassState }).groups;
+  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+    ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
   const totals: ReportTotals = {
-    rows,
-    imported: sum(jobs, 'importedUsers'),
-    skipped: sum(jobs, 'skippedUsers'),
-    failed: sum(jobs, 'failedUsers'),
-    rejected,
+    ...fates,
+    skipped: fates.skipped + existingSkipped,
+    ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
   };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
@@ -90,11 +103,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
 
-  const reportKey = reportKeyFor(config.reportPrefix, source.key);
+  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
   const out = deps.store.writer(config.bucket, reportKey, 'application/json');
   const completedAt = deps.now().toISOString();
   const head = {
     reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
   const headJson = JSON.stringify(head);
@@ -113,6 +127,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   }
   await out.write(Buffer.from('],"users":['));
   first = true;
+  if (validation?.existing?.outcomesKey) {
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+  }
+  for (const key of update?.chunks ?? []) {
+    await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
+      if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      await entry(u);
+    });
+  }
   for (const { summary } of harvested) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
@@ -122,8 +145,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']}'));
-  await out.end();
+  if (groups) {
+    // Memberships added after the import, and each one that could not be (no user data: names only).
+    await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
+    first = true;
+    for (const key of groups.chunks ?? []) await eachJsonLine<unknown>(deps, config, key, entry);
+    await out.write(Buffer.from(']}'));
+  } else {
+    await out.write(Buffer.from(']'));
+  }
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.
   if (validation && validation.outcome === 'Valid') {
@@ -135,7 +165,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     }
   }
 
+  // The report names where the rows to fix are (a separate grant reads them; they expire).
   const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
+  await out.end();
+
   const result: ReportOutput = {
     status,
     reportUri: `s3://${config.bucket}/${reportKey}`,
@@ -150,11 +185,13 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
 }
 
 async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
-  const key = failedCsvKeyFor(config.reportPrefix, source.key);
+  // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
+  if (sourceProblem(config, source)) return undefined;
+  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
   let writer: ObjectWriter | undefined;
   try {
-    const object = await deps.store.open(source.bucket, source.key, source.versionId);
-    writer = deps.store.writer(config.bucket, key, 'text/csv');
+    const object = await openSource(deps, config, source);
+    writer = deps.store.writer(config.bucket, key, 'text/csv', { tagging: USER_ROWS_TAGGING });
     await copySelectedLines(object.body, (n) => lines.has(n), writer);
     await writer.end();
     return key;
@@ -186,6 +223,25 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
+function lookupNote(e: ExistingSummary) {
+  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
+}
+
+/**
+ * Totals from the rows' own fates (harvest gives each row of a part exactly one), so that imported + skipped +
+ * failed + rejected = rows: rows with no result from Cognito, and rows of parts no job finished, count as failed.
+ * Undefined when a part's summary predates per-row fates (the job counters are used then).
+ */
+function rowTotals(validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, rows: number, rejected: number): ReportTotals | undefined {
+  if (!validation || validation.outcome !== 'Valid' || summaries.some((s) => s?.withoutResult === undefined)) return undefined;
+  const done = new Set(summaries.map((s) => s!.partNumber));
+  const notHarvested = validation.parts.filter((p) => !done.has(p.partNumber)).reduce((n, p) => n + p.rows, 0);
+  let imported = 0, skipped = 0, failed = notHarvested;
+  for (const s of summaries) { imported += s!.succeeded; skipped += s!.skipped; failed += s!.failed + s!.withoutResult!; }
+  return { rows, imported, skipped, failed, rejected };
 }
 
 function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {

@@ -6,6 +6,8 @@ import {
   DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { errorMessage, errorName } from '../core/errors';
+import { executionToken, jobNamePrefix } from '../core/job-name';
+import { failedCsvKeyFor, reportKeyFor } from '../core/report-keys';
 import { type Log, silentLog } from '../core/logger';
 import type { ExecutionInput, ImportReport, ReportOutput } from '../shared/contract';
 import {
@@ -13,7 +15,6 @@ import {
 } from './events';
 import {
   MAX_ATTEMPTS, attemptName, copyKeyFor, executionArnFor, executionBaseName, executionNameFromArn, isExecutionArn,
-  jobNamePrefixFor, reportKeyFor,
 } from './names';
 import {
   type ImportOutcome, breach, failureMessage, hasLineNumbers, outcomeFromReportDocument, outcomeFromReportOutput,
@@ -225,7 +226,7 @@ async function readReportOutcome(state: ImportState, s: DeploymentSettings, deps
   const reportKey = reportKeyFor(s.reportPrefix, state.key);
   const doc = await readReport(state.bucket, reportKey, deps);
   if (!doc) return undefined;
-  const failedKey = `${s.reportPrefix}${state.key}.failed.csv`;
+  const failedKey = failedCsvKeyFor(s.reportPrefix, state.key);
   const anyBad = (doc.totals?.failed ?? 0) + (doc.totals?.rejected ?? 0) > 0;
   return outcomeFromReportDocument(doc, `s3://${state.bucket}/${reportKey}`, anyBad ? `s3://${state.bucket}/${failedKey}` : undefined);
 }
@@ -275,7 +276,9 @@ async function stopExecutionAndJobs(executionArn: string, state: ImportState, s:
   } catch (err) {
     if (errorName(err) !== 'ExecutionDoesNotExist') throw err;
   }
-  const stopped = await stopImportJobs(s.userPoolId, jobNamePrefixFor(state.key), deps);
+  // The workflow names the jobs of this execution with this prefix (the copy key and the execution's token).
+  const prefix = jobNamePrefix(state.key, executionToken(executionNameFromArn(executionArn)));
+  const stopped = await stopImportJobs(s.userPoolId, prefix, deps);
   log.info('Stopped the import jobs of this execution', { executionArn, jobIds: stopped });
 }
 

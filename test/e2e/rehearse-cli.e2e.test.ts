@@ -48,7 +48,7 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; stdout
 let dir: string;
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-testIfBuilt('rehearse --json on a consumer app: the good seed deploys, the bad one fails naming its line, exit 1', async () => {
+testIfBuilt('rehearse --json on a consumer app: the good seed deploys, the bad one fails naming its line, exit 3', async () => {
   dir = mkdtempSync(join(tmpdir(), 'cui-consumer-'));
   writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
   writeFileSync(join(dir, 'app.js'), APP(ROOT));
@@ -60,7 +60,7 @@ testIfBuilt('rehearse --json on a consumer app: the good seed deploys, the bad o
   const r = await run(['rehearse', '--json'], dir);
   expect(r.stderr).toContain('running cdk synth');
   expect(existsSync(join(dir, 'cdk.out', 'manifest.json'))).toBe(true);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   const events = JSON.parse(r.stdout);
   expect(events.map((e: any) => [e.path, e.event, e.status])).toEqual([
     ['ConsumerStack/GoodSeed', 'Create', 'SUCCESS'],
@@ -79,8 +79,8 @@ testIfBuilt('rehearse --json on a consumer app: the good seed deploys, the bad o
   expect(r.stdout).not.toContain('@example.com');
 }, 240_000);
 
-testIfBuilt('rehearse with an unknown option is a usage error (exit 2)', async () => {
+testIfBuilt('rehearse with an unknown option is a usage error (exit 2), naming the option', async () => {
   const r = await run(['rehearse', '--bogus'], ROOT);
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain('unknown argument --bogus');
+  expect(r.stderr).toContain('unknown option --bogus');
 });

@@ -1,9 +1,14 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionNameFor } from '../../lambda/core/execution-name';
-import { isValidJobName, jobNameFor } from '../../lambda/core/job-name';
+import { jobNameFor, jobNamePrefix } from '../../lambda/core/job-name';
 import { decodeS3Key, startImports } from '../../lambda/core/trigger';
 import { RecordingLog } from './helpers';
+
+/** Cognito's JobName rule (docs/COGNITO.md#import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */
+function isValidJobName(name: string): boolean {
+  return name.length >= 1 && name.length <= 128 && /^[\w\s+=,.@-]+$/.test(name);
+}
 
 describe('job names', () => {
   test.each([
@@ -24,6 +29,18 @@ describe('job names', () => {
     expect(a).toMatch(/-abcdef12-part-12$/);
     expect(isValidJobName(a)).toBe(true);
     expect(a).not.toBe(b);
+  });
+
+  test('every part of a long key shares one prefix, so the jobs of an execution can be found again', () => {
+    const key = `cognito-user-import/work-files/deployments/${'d'.repeat(80)}.csv`;
+    const prefix = jobNamePrefix(key, 'abcdef12');
+    for (const n of [1, 9, 10, 999, 9_999_999]) {
+      const name = jobNameFor(key, n, 'abcdef12');
+      expect(name.startsWith(prefix)).toBe(true);
+      expect(name.slice(prefix.length)).toBe(String(n));
+      expect(isValidJobName(name)).toBe(true);
+    }
+    expect(jobNameFor(key, 1, 'abcdef13').startsWith(prefix)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,12 +8,10 @@ import {
   CognitoImportLogsRole,
   CognitoUserImport,
   CognitoUserImportProps,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
+  ImportCompletedEvent,
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
 } from '../../lib';
-import { longRetryAttempts } from '../../lib/import-workflow';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
 
@@ -25,6 +23,15 @@ function build(props: Partial<CognitoUserImportProps> = {}) {
     stack, importer, userPool,
     get t(): Template { return Template.fromStack(stack); },
   };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
 }
 
 function policyStatements(t: Template): any[] {
@@ -53,12 +60,18 @@ describe('drop bucket', () => {
     });
   });
 
-  test('dropped files and work files expire after 30 days, old versions after 1 day', () => {
+  test('every copy of users\' rows expires after 30 days (dropped files, work files, tagged failed rows), old versions after 1 day', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({ Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, Status: 'Enabled' }),
+          { Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          {
+            Id: 'ExpireFailedRows', Prefix: 'reports/', TagFilters: [{ Key: 'cognito-user-import:contents', Value: 'user-rows' }],
+            ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled',
+          },
+          { Id: 'AbortIncompleteMultipartUploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireReplacedReports', Prefix: 'reports/', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
         ],
       },
     });
@@ -142,8 +155,10 @@ describe('functions', () => {
   const { t } = build();
 
   test('both run nodejs24.x on arm64 with tracing, from bundled assets', () => {
-    const fns = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
-    expect(fns).toHaveLength(2);
+    const { stack, importer, t: template } = build();
+    const all = template.findResources('AWS::Lambda::Function');
+    const fns = [importer.workerFunction, importer.importFunction].map((f) => all[stack.getLogicalId(f.node.defaultChild as CfnElement)]);
+    expect(fns.every((fn) => fn !== undefined)).toBe(true);
     for (const fn of fns as any[]) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -203,8 +218,8 @@ describe('least privilege', () => {
     const s3Statements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:') && s.Action !== 's3:PutBucketNotification');
     const byPrefix = (prefix: string) => s3Statements.filter((s) => JSON.stringify(s.Resource).includes(`/${prefix}*`));
     expect(byPrefix('incoming/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject']);
-    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
+    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     for (const s of s3Statements) expect(JSON.stringify(s.Resource)).toMatch(/\/(incoming|reports|work)\/\*/);
   });
 
@@ -222,12 +237,31 @@ describe('least privilege', () => {
   });
 });
 
+function definitionOf(t: Template): any {
+  const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+  return JSON.parse((sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
+}
+
+/** Start's retry of "another job active" / throttling, as synthesized. */
+function longRetryOf(definition: any): any {
+  return definition.States.ImportParts.ItemProcessor.States.Start.Retry.find((r: any) => r.ErrorEquals.includes('AnotherJobActiveError'));
+}
+
+/**
+ * The mean total wait of a Step Functions retry with full jitter (each pause uniform between 0 and
+ * min(IntervalSeconds × BackoffRate^i, MaxDelaySeconds)), from the synthesized fields alone.
+ */
+function meanRetryWaitSeconds(retry: any, attempts: number = retry.MaxAttempts): number {
+  expect(retry.JitterStrategy).toBe('FULL');
+  let total = 0;
+  for (let i = 0; i < attempts; i++) total += Math.min(retry.IntervalSeconds * retry.BackoffRate ** i, retry.MaxDelaySeconds) / 2;
+  return total;
+}
+
 describe('workflow', () => {
   const { t } = build();
   const sm = Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
-  const definition = JSON.parse(
-    (sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''),
-  );
+  const definition = definitionOf(t);
 
   test('is a Standard state machine logging at level ALL with tracing, to a log group with retention', () => {
     expect(sm.Properties.StateMachineType).toBe('STANDARD');
@@ -248,8 +282,9 @@ describe('workflow', () => {
     const retry = definition.States.ImportParts.ItemProcessor.States.Start.Retry;
     expect(retry).toEqual(expect.arrayContaining([
       expect.objectContaining({ ErrorEquals: ['UploadNotVisibleError'], IntervalSeconds: 2, MaxAttempts: 5 }),
-      expect.objectContaining({ ErrorEquals: ['AnotherJobActiveError', 'ThrottledError'], JitterStrategy: 'FULL', MaxDelaySeconds: 600, MaxAttempts: longRetryAttempts(12 * 3600) }),
+      expect.objectContaining({ ErrorEquals: ['AnotherJobActiveError', 'ThrottledError'], JitterStrategy: 'FULL', MaxDelaySeconds: 600 }),
     ]));
+    expect(meanRetryWaitSeconds(longRetryOf(definition))).toBeGreaterThanOrEqual(12 * 3600); // the default maxWaitForActiveJob
     expect(definition.States.ImportParts.ItemProcessor.States.Start.Catch[0]).toEqual(
       expect.objectContaining({ ErrorEquals: ['JobExpiredError'], Next: 'CreateAndUpload' }),
     );
@@ -273,12 +308,10 @@ describe('workflow', () => {
     expect(definition.States.ImportFailed.Type).toBe('Fail');
   });
 
-  test('the long retry covers the configured maximum wait', () => {
-    const attempts = longRetryAttempts(3600);
-    let expected = 0;
-    for (let i = 0; i < attempts; i++) expected += Math.min(30 * 2 ** i, 600) / 2;
-    expect(expected).toBeGreaterThanOrEqual(3600);
-    expect(longRetryAttempts(12 * 3600)).toBeGreaterThan(longRetryAttempts(3600));
+  test.each([1, 5, 23])('the long retry waits on average %i h (maxWaitForActiveJob), and not a retry more', (hours) => {
+    const retry = longRetryOf(definitionOf(build({ maxWaitForActiveJob: Duration.hours(hours) }).t));
+    expect(meanRetryWaitSeconds(retry)).toBeGreaterThanOrEqual(hours * 3600);
+    expect(meanRetryWaitSeconds(retry, retry.MaxAttempts - 1)).toBeLessThan(hours * 3600);
   });
 });
 
@@ -288,8 +321,8 @@ describe('events', () => {
     importer.onImportCompleted('Done', { eventPattern: { detail: { status: ['Failed'] } } });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': [EVENT_SOURCE],
-        'detail-type': [EVENT_DETAIL_TYPE],
+        'source': ['cdk-cognito-user-import'],
+        'detail-type': ['Cognito User Import Completed'],
         'detail': { importerId: [importer.importerId], status: ['Failed'] },
       },
     });
@@ -347,7 +380,13 @@ describe('prop validation says what to do', () => {
     expect(() => build(props)).toThrow(message);
   });
 
-  test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    const error = thrownBy(() => build({ suffix: '' }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
+  });
+
+  test.each(['serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
     const stack = new Stack(new App(), 'S', { env });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
     const extra: Record<string, unknown> = {
@@ -360,9 +399,7 @@ describe('prop validation says what to do', () => {
   });
 });
 
-test('the event names users match on are the ones the worker sends', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const contract = require('../../lambda/shared/contract');
-  expect(EVENT_SOURCE).toBe(contract.EVENT_SOURCE);
-  expect(EVENT_DETAIL_TYPE).toBe(contract.EVENT_DETAIL_TYPE);
+test('the public event names are the documented ones (consumers\' own rules match on them)', () => {
+  expect(ImportCompletedEvent.SOURCE).toBe('cdk-cognito-user-import');
+  expect(ImportCompletedEvent.DETAIL_TYPE).toBe('Cognito User Import Completed');
 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -122,54 +122,72 @@ describe('functions and provider', () => {
     }
   });
 
-  test('onEvent may start the workflow, describe/stop its executions, copy under work/deployments/ only, stop its jobs', () => {
+  test('onEvent may start the workflow, describe/stop its executions, copy under work/deployments/ (its own names) only, stop its jobs', () => {
     const t = build().template();
+    const resourceId = Object.keys(t.findResources('Custom::CognitoUserImport'))[0];
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^SeedOnEventRole') }],
       PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('ImportBucket'), 'Arn'] }, '/work/deployments/*']] } }),
+        Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('ImportBucket'), 'Arn'] }, `/work/deployments/deploy-${resourceId}-*`]] } }),
         Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('ImportWorkflowStateMachine') } }),
         Match.objectLike({ Action: ['states:DescribeExecution', 'states:StopExecution'] }),
         Match.objectLike({ Action: ['cognito-idp:ListUserImportJobs', 'cognito-idp:StopUserImportJob'] }),
       ]) },
     });
     // Never the incoming prefix: a copy there would fire the bucket trigger and import twice.
-    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SeedOnEventRole') }] } }));
-    expect(policies).not.toContain('/incoming/');
+    const onEventPolicies = t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SeedOnEventRole') }] } });
+    expect(Object.keys(onEventPolicies)).toHaveLength(1);
+    expect(JSON.stringify(onEventPolicies)).not.toContain('/incoming/');
   });
 
-  test('isComplete may read reports and describe/stop executions, not start them', () => {
+  test('isComplete may read its own reports only and describe/stop executions, not start them', () => {
     const t = build().template();
-    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SeedIsCompleteRole') }] } }));
-    expect(policies).toContain('/reports/*');
+    const resourceId = Object.keys(t.findResources('Custom::CognitoUserImport'))[0];
+    const isCompletePolicies = t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SeedIsCompleteRole') }] } });
+    expect(Object.keys(isCompletePolicies)).toHaveLength(1);
+    const policies = JSON.stringify(isCompletePolicies);
+    expect(policies).toContain(`/reports/work/deployments/deploy-${resourceId}-*`);
+    expect(policies).not.toContain('/reports/*');
+    expect(policies).not.toContain('failed.csv');
     expect(policies).toContain('states:DescribeExecution');
     expect(policies).not.toContain('states:StartExecution');
   });
 });
 
 describe('validation', () => {
-  const cases: Array<[string, Partial<UserImportDeploymentProps>, boolean, RegExp]> = [
-    ['no source', {}, false, /no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey/],
-    ['both sources', { sourceKey: 'a.csv' }, true, /give either csvFile .* or sourceBucket \+ sourceKey .*, not both/],
-    ['key without bucket', { sourceKey: 'a.csv' }, false, /sourceBucket and sourceKey go together; set both/],
-    ['missing file', { csvFile: '/nonexistent/users.csv' }, false, /csvFile '\/nonexistent\/users.csv' is not a file/],
-    ['negative maxFailedUsers', { maxFailedUsers: -1 }, true, /maxFailedUsers must be a whole number, 0 or more; got -1/],
-    ['fractional maxFailedUsers', { maxFailedUsers: 1.5 }, true, /maxFailedUsers must be a whole number/],
-    ['timeout above 1 hour', { timeout: Duration.minutes(61), queryInterval: Duration.seconds(60) }, true, /timeout must be at most 1 hour \(CloudFormation's limit.*waitForCompletion: false/],
-    ['timeout not a multiple', { timeout: Duration.seconds(100), queryInterval: Duration.seconds(30) }, true, /timeout \(100 s\) must be a whole multiple of queryInterval \(30 s\)/],
-    ['timeout shorter than interval', { timeout: Duration.seconds(20), queryInterval: Duration.seconds(30) }, true, /must be a whole multiple of queryInterval/],
-    ['sub-second interval', { queryInterval: Duration.millis(500), timeout: Duration.seconds(30) }, true, /queryInterval must be a whole number of seconds, at least 1; got 500 millis/],
-    ['fractional timeout', { timeout: Duration.millis(1500), queryInterval: Duration.seconds(1) }, true, /timeout must be a whole number of seconds/],
-    ['leading slash key', { sourceKey: '/a.csv' }, false, /sourceKey '\/a.csv' must not start with '\/'/],
+  /** What the case gives besides its props: the example CSV file, a source bucket, or nothing. */
+  type Source = 'csv' | 'bucket' | 'none';
+  const cases: Array<[string, Partial<UserImportDeploymentProps>, Source, RegExp]> = [
+    ['no source', {}, 'none', /no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey/],
+    ['both sources', { sourceKey: 'a.csv' }, 'csv', /give either csvFile .* or sourceBucket \+ sourceKey .*, not both/],
+    ['key without bucket', { sourceKey: 'a.csv' }, 'none', /sourceBucket and sourceKey go together; set both/],
+    ['missing file', { csvFile: '/nonexistent/users.csv' }, 'none', /csvFile '\/nonexistent\/users.csv' is not a file/],
+    ['negative maxFailedUsers', { maxFailedUsers: -1 }, 'csv', /maxFailedUsers must be a whole number, 0 or more; got -1/],
+    ['fractional maxFailedUsers', { maxFailedUsers: 1.5 }, 'csv', /maxFailedUsers must be a whole number/],
+    ['timeout above 1 hour', { timeout: Duration.minutes(61), queryInterval: Duration.seconds(60) }, 'csv', /timeout must be at most 1 hour \(CloudFormation's limit.*waitForCompletion: false/],
+    ['timeout not a multiple', { timeout: Duration.seconds(100), queryInterval: Duration.seconds(30) }, 'csv', /timeout \(100 s\) must be a whole multiple of queryInterval \(30 s\)/],
+    ['timeout shorter than interval', { timeout: Duration.seconds(20), queryInterval: Duration.seconds(30) }, 'csv', /must be a whole multiple of queryInterval/],
+    ['sub-second interval', { queryInterval: Duration.millis(500), timeout: Duration.seconds(30) }, 'csv', /queryInterval must be a whole number of seconds, at least 1; got 500 millis/],
+    ['fractional timeout', { timeout: Duration.millis(1500), queryInterval: Duration.seconds(1) }, 'csv', /timeout must be a whole number of seconds/],
+    ['leading slash key', { sourceKey: '/a.csv' }, 'bucket', /sourceKey '\/a.csv' must not start with '\/'/],
   ];
-  test.each(cases)('%s', (_name, props, withCsv, message) => {
+  test.each(cases)('%s', (_name, props, source, message) => {
     const stack = new Stack(new App(), 'S', { env });
     const importer = new CognitoUserImport(stack, 'Import', { userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc') });
-    const extra: Partial<UserImportDeploymentProps> = { ...props };
-    if (props.sourceKey && !withCsv && !props.csvFile && _name === 'leading slash key') {
-      Object.assign(extra, { sourceBucket: s3.Bucket.fromBucketName(stack, 'B', 'bbb') });
+    const given: Partial<UserImportDeploymentProps> = source === 'csv' ? { csvFile: CSV }
+      : source === 'bucket' ? { sourceBucket: s3.Bucket.fromBucketName(stack, 'B', 'bbb') } : {};
+    expect(() => new UserImportDeployment(stack, 'Seed', { importer, ...given, ...props })).toThrow(message);
+  });
+
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    let error: unknown;
+    try {
+      build({ maxFailedUsers: -1 });
+    } catch (e) {
+      error = e;
     }
-    expect(() => new UserImportDeployment(stack, 'Seed', { importer, ...(withCsv ? { csvFile: CSV } : {}), ...extra })).toThrow(message);
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Seed');
   });
 
   test('a 1-hour timeout (the maximum) is accepted', () => {

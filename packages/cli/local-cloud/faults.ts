@@ -4,6 +4,10 @@
  */
 export type PutFailure = '500' | 'reset';
 
+/** The faults, by name, as counted by {@link Faults.fired}. */
+export type FaultName =
+  | 'throttle' | 'foreignJobActive' | 'lateUploadVisibility' | 'putFailure' | 'presignedUrlTtl' | 'duplicateS3Event' | 'workerCrash';
+
 export class Faults {
   /** Every Nth Cognito call answers TooManyRequestsException (0 = off). */
   throttleEveryNth = 0;
@@ -12,6 +16,8 @@ export class Faults {
   private cognitoCalls = 0;
   /** Until this emulator-clock time (ms), a foreign import job is active in the account. */
   foreignJobActiveUntil = 0;
+  /** A foreign job armed to become active at the next Start, for this many ms (so it fires however slow the machine). */
+  private foreignJobArmedMs: number | undefined;
   /** The next N StartUserImportJob calls after an upload answer PreconditionNotMetException. */
   preconditionNotMetStarts = 0;
   /** Queue of failures for the next PUTs to pre-signed URLs. */
@@ -22,6 +28,17 @@ export class Faults {
   s3EventDeliveries = 1;
   /** Worker actions that crash after the handler returned (the side effects happened), with a count. */
   crashAfter = new Map<string, number>();
+  /** How many times each fault took effect: a test asserts its fault fired, or it proves nothing. */
+  private readonly firedCounts = new Map<FaultName, number>();
+
+  /** How many times `fault` actually took effect (a call answered with it) since the last `reset()`. */
+  fired(fault: FaultName): number {
+    return this.firedCounts.get(fault) ?? 0;
+  }
+  private fire(fault: FaultName): true {
+    this.firedCounts.set(fault, this.fired(fault) + 1);
+    return true;
+  }
 
   /** Throttle every Nth Cognito call (e.g. 3 = a third of the calls). */
   throttleCognito(everyNth: number, operations: string[] = []): this {
@@ -30,9 +47,13 @@ export class Faults {
     this.cognitoCalls = 0;
     return this;
   }
-  /** A foreign import job is active for `ms` milliseconds of the emulator's clock, starting now. */
-  foreignJobActive(ms: number, now = Date.now()): this {
-    this.foreignJobActiveUntil = now + ms;
+  /**
+   * A foreign import job is active for `ms` milliseconds of the emulator's clock, starting at `now`, or, without
+   * `now`, starting at the next StartUserImportJob (so that Start is sure to meet it however long the steps before take).
+   */
+  foreignJobActive(ms: number, now?: number): this {
+    if (now === undefined) this.foreignJobArmedMs = ms;
+    else this.foreignJobActiveUntil = now + ms;
     return this;
   }
   /** The next `n` starts after an upload see PreconditionNotMetException (late visibility of the upload). */
@@ -66,18 +87,45 @@ export class Faults {
     if (this.throttleEveryNth <= 0) return false;
     if (this.throttleOperations.length > 0 && !this.throttleOperations.includes(operation)) return false;
     this.cognitoCalls += 1;
-    return this.cognitoCalls % this.throttleEveryNth === 0;
+    return this.cognitoCalls % this.throttleEveryNth === 0 && this.fire('throttle');
+  }
+  /** @internal Whether the foreign job is active at `now` (a Start then finds the account busy). */
+  foreignJobActiveAt(now: number): boolean {
+    if (this.foreignJobArmedMs !== undefined) {
+      this.foreignJobActiveUntil = now + this.foreignJobArmedMs;
+      this.foreignJobArmedMs = undefined;
+    }
+    return now < this.foreignJobActiveUntil && this.fire('foreignJobActive');
+  }
+  /** @internal Whether this Start after an upload answers PreconditionNotMet (uses one of the `n`). */
+  takeLateUpload(): boolean {
+    if (this.preconditionNotMetStarts <= 0) return false;
+    this.preconditionNotMetStarts -= 1;
+    return this.fire('lateUploadVisibility');
+  }
+  /** @internal The lifetime of a new pre-signed URL: the injected one, or `standardMs`. */
+  presignedUrlTtlOr(standardMs: number): number {
+    if (this.presignedUrlTtlMs === undefined) return standardMs;
+    this.fire('presignedUrlTtl');
+    return this.presignedUrlTtlMs;
+  }
+  /** @internal How many times to deliver one S3 event (each delivery past the first counts as fired). */
+  s3EventDeliveryCount(): number {
+    for (let i = 1; i < this.s3EventDeliveries; i++) this.fire('duplicateS3Event');
+    return this.s3EventDeliveries;
   }
   /** @internal */
   takePutFailure(): PutFailure | undefined {
-    return this.putFailures.shift();
+    const failure = this.putFailures.shift();
+    if (failure) this.fire('putFailure');
+    return failure;
   }
   /** @internal */
   takeCrash(action: string): boolean {
     const n = this.crashAfter.get(action) ?? 0;
     if (n <= 0) return false;
     this.crashAfter.set(action, n - 1);
-    return true;
+    return this.fire('workerCrash');
   }
 
   reset(): this {
@@ -85,11 +133,13 @@ export class Faults {
     this.throttleOperations = [];
     this.cognitoCalls = 0;
     this.foreignJobActiveUntil = 0;
+    this.foreignJobArmedMs = undefined;
     this.preconditionNotMetStarts = 0;
     this.putFailures = [];
     this.presignedUrlTtlMs = undefined;
     this.s3EventDeliveries = 1;
     this.crashAfter.clear();
+    this.firedCounts.clear();
     return this;
   }
 

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath, sep } from 'path';
-import { CognitoService, CognitoTimings, ImportJob } from './cognito';
+import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { CFN_RESPONSE_PATH, CfnResponses, responseHost } from './cfn-response-receiver';
@@ -21,14 +21,18 @@ import { LambdaError, LambdaFunction } from './lambda';
 import { findFunction, LAMBDA_API_PATH, lambdaApi } from './lambda-api';
 import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
-import { createLocalServer } from './server';
+import { allowLongKeySegments, confineStore } from './confined-store';
+import { honourIfMatch } from './s3-if-match';
+import { createLocalServer, s3Error } from './server';
 import { StepFunctionsService } from './stepfunctions';
 import { resolveTemplate, synthesizeTemplate, LocalFunction, LocalNotification } from './template';
 import { Clock, sleep } from './util';
 
 export { Faults } from './faults';
 export { Clock } from './util';
-export type { ImportJob } from './cognito';
+export { TOKEN_HEADER } from './request-guard';
+export type { CognitoBehaviour, ImportJob } from './cognito';
+export { DEFAULT_BEHAVIOUR, parseBehaviour, loadBehaviourFile } from './cognito';
 
 export const DEFAULT_PORT = 4566;
 export const ACCOUNT_ID = '000000000000';
@@ -50,10 +54,15 @@ export interface LocalCloudOptions {
   readonly timeScale?: number;
   /** Cognito job timings (ms). */
   readonly cognitoTimings?: Partial<CognitoTimings>;
-  /** Fail a job when (failed + skipped) / rows exceeds this (Cognito's undocumented threshold). @default off */
-  readonly tooManyFailuresRatio?: number;
+  /**
+   * Answers to points AWS does not document (a behaviour file's path, or the object): see the README's
+   * "Behaviour variants". @default today's choices (`DEFAULT_BEHAVIOUR`)
+   */
+  readonly behaviour?: string | Partial<CognitoBehaviour>;
   /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
   readonly lambdaOutput?: (chunk: string) => void;
+  /** Token `/_local/*` requests must carry (header `x-local-cloud-token`). @default 32 random hex digits per run */
+  readonly adminToken?: string;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
   readonly dataDirectory?: string;
   /**
@@ -77,6 +86,8 @@ export interface LocalCloud {
   readonly incomingPrefix: string;
   readonly reportPrefix: string;
   readonly stateMachineArn?: string;
+  /** The per-run token for `/_local/*` (send it as the `x-local-cloud-token` header). */
+  readonly adminToken: string;
   readonly faults: Faults;
   readonly clock: Clock;
   readonly cognito: CognitoService;
@@ -127,15 +138,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const accountId = ACCOUNT_ID;
   const clock = new Clock();
   const faults = new Faults();
-  const logs = new LogsService(() => clock.now(), accountId, region);
+  const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
   let endpoint = '';
-  const cognito = new CognitoService({
+  const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
     timings: options.cognitoTimings,
-    tooManyFailuresRatio: options.tooManyFailuresRatio,
+    behaviour: typeof options.behaviour === 'string' ? loadBehaviourFile(options.behaviour) : options.behaviour,
   });
   const poolDesc = cognito.addPool(loadPool(options.pool, cognito.newPoolId()));
   const poolRegion = /^([a-z]{2}(-[a-z]+)+-\d)_/.exec(poolDesc.Id)?.[1] ?? region;
@@ -251,6 +262,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     allowMismatchedSignatures: true,
     configureBuckets: [...new Set([bucketName, ...workflowBuckets])].map((name) => ({ name, configs: [] })),
   });
+  confineStore(s3rver.store);
+  allowLongKeySegments(require('s3rver/lib/stores/filesystem')); // eslint-disable-line @typescript-eslint/no-require-imports
   await s3rver.configureBuckets();
 
   // S3 object-created events → the trigger function (async invocation: 2 retries on error).
@@ -281,11 +294,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             s3: { ...record.s3, configurationId: 'local', bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeEventKey(key) } },
           }],
         };
-        for (let i = 0; i < faults.s3EventDeliveries; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
+        for (let i = 0, times = faults.s3EventDeliveryCount(); i < times; i++) void deliver(n.functionArn, JSON.parse(JSON.stringify(out)));
       }
     }
   });
 
+  const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
   const server = createLocalServer({
     json: {
       AWSCognitoIdentityProviderService: (op, body) => cognito.handle(op, body),
@@ -295,7 +309,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     cognito,
     faults,
-    s3: s3rver.callback(),
+    maxUploadBytes: () => cognito.behaviour.maxPartBytes,
+    s3: honourIfMatch(s3rver.callback(), s3rver.store, s3Error),
+    adminToken,
     paths: {
       [LAMBDA_API_PATH]: lambdaApi({
         region: poolRegion, accountId,
@@ -309,6 +325,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
       if (path === '/_local/clock' && method === 'POST') { clock.advance(Number(body.advanceMs) || 0); return { now: clock.now() }; }
       if (path === '/_local/cognito/timings' && method === 'POST') { Object.assign(cognito.timings, body); return cognito.timings; }
+      if (path === '/_local/cognito/behaviour') { if (method === 'POST') cognito.behaviour = parseBehaviour(body, 'POST /_local/cognito/behaviour'); return cognito.behaviour; }
       if (path === '/_local/events') return events.recorded;
       throw new Error(`unknown admin route ${method} ${path}`);
     },
@@ -354,7 +371,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   let stopped = false;
   const cloud: LocalCloud = {
-    endpoint, port, region: poolRegion, accountId,
+    endpoint, port, region: poolRegion, accountId, adminToken,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
     faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions, cfnResponses, functions,

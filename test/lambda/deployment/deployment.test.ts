@@ -8,7 +8,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { isComplete, onEvent, type DeploymentDeps } from '../../../lambda/deployment/deployment';
 import { DeploymentFailedError, type IsCompleteEvent, type ProviderEvent } from '../../../lambda/deployment/events';
-import { attemptName, copyKeyFor, executionArnFor, executionBaseName, jobNamePrefixFor } from '../../../lambda/deployment/names';
+import { attemptName, copyKeyFor, executionArnFor, executionBaseName } from '../../../lambda/deployment/names';
+import { executionToken, jobNameFor } from '../../../lambda/core/job-name';
 import { parseSettings } from '../../../lambda/deployment/properties';
 import type { ImportReport, ReportOutput } from '../../../lambda/shared/contract';
 
@@ -197,11 +198,11 @@ describe('onEvent: Delete', () => {
 
   test('stops a still-running execution of this resource and the import job it started (not other jobs)', async () => {
     sfn.on(DescribeExecutionCommand, { executionArn: ARN1 }).resolves({ status: 'RUNNING', startDate: new Date('2026-01-01T00:00:00Z') });
-    const prefix = jobNamePrefixFor(KEY1);
     cognito.on(ListUserImportJobsCommand).resolves({
       UserImportJobs: [
-        { JobId: 'import-mine', JobName: `${prefix}-1a2b3c4d-part-1`, Status: 'InProgress' },
-        { JobId: 'import-done', JobName: `${prefix}-1a2b3c4d-part-0`, Status: 'Succeeded' },
+        { JobId: 'import-mine', JobName: jobNameFor(KEY1, 2, executionToken(base)), Status: 'InProgress' },
+        { JobId: 'import-done', JobName: jobNameFor(KEY1, 1, executionToken(base)), Status: 'Succeeded' },
+        { JobId: 'import-other-execution', JobName: jobNameFor(KEY1, 2, executionToken(`${base}-2`)), Status: 'InProgress' },
         { JobId: 'import-other', JobName: 'incoming-users.csv-99999999-part-1', Status: 'InProgress' },
       ],
     });
@@ -209,6 +210,29 @@ describe('onEvent: Delete', () => {
     expect(sfn.commandCalls(StopExecutionCommand)[0].args[0].input.executionArn).toBe(ARN1);
     const stopped = cognito.commandCalls(StopUserImportJobCommand).map((c) => c.args[0].input.JobId);
     expect(stopped).toEqual(['import-mine']);
+  });
+
+  test('with a long work prefix and logical id, stops the job the workflow named (names are cut the same way)', async () => {
+    // The workflow names its jobs after the copied key and the execution; with this valid work
+    // prefix the copy key is long enough that the job name is cut and hashed.
+    const workPrefix = 'cognito-user-import/work-files/';
+    const props = { ...PROPS, WorkPrefix: workPrefix };
+    const logicalId = `SeedUsers${'X'.repeat(60)}`;
+    const name = attemptName(executionBaseName(STACK, logicalId, parseSettings(props), '"etag-1"'), 2);
+    const arn = executionArnFor(SM, name);
+    const workflowJobName = (part: number) => jobNameFor(copyKeyFor(workPrefix, name), part, executionToken(name));
+    expect(workflowJobName(1)).not.toContain(name); // the key was cut to fit 128 characters
+    sfn.on(DescribeExecutionCommand, { executionArn: arn }).resolves({ status: 'RUNNING', startDate: new Date('2026-01-01T00:00:00Z') });
+    cognito.on(ListUserImportJobsCommand).resolves({
+      UserImportJobs: [
+        { JobId: 'import-part-1', JobName: workflowJobName(1), Status: 'Succeeded' },
+        { JobId: 'import-part-12', JobName: workflowJobName(12), Status: 'InProgress' },
+        { JobId: 'import-other', JobName: jobNameFor(copyKeyFor(workPrefix, name), 12, executionToken(`${name}-x`)), Status: 'InProgress' },
+      ],
+    });
+    await onEvent(event('Delete', { PhysicalResourceId: arn, LogicalResourceId: logicalId, ResourceProperties: props }), deps);
+    const stopped = cognito.commandCalls(StopUserImportJobCommand).map((c) => c.args[0].input.JobId);
+    expect(stopped).toEqual(['import-part-12']);
   });
 
   test('a Create that failed before starting anything (physical id is not an execution) deletes nothing', async () => {
@@ -321,7 +345,7 @@ describe('isComplete: every job outcome', () => {
 
   test('past the timeout: stops the execution and its job, and fails (a failed Create leaves nothing running)', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-01-01T00:00:00Z') });
-    cognito.on(ListUserImportJobsCommand).resolves({ UserImportJobs: [{ JobId: 'import-mine', JobName: `${jobNamePrefixFor(KEY1)}-aa-part-1`, Status: 'Pending' }] });
+    cognito.on(ListUserImportJobsCommand).resolves({ UserImportJobs: [{ JobId: 'import-mine', JobName: jobNameFor(KEY1, 1, executionToken(base)), Status: 'Pending' }] });
     now = new Date('2026-01-01T00:49:30Z'); // 3000 s timeout − 30 s interval reached
     await expect(isComplete(completeEvent(), deps)).rejects.toThrow(/did not finish within 3000 seconds: the workflow execution and its import job were stopped/);
     expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(1);

@@ -6,7 +6,7 @@
  */
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'fs';
-import { startLocalCloud, type LocalCloud, ACCOUNT_ID } from '../index';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions, ACCOUNT_ID } from '../index';
 import { defaultPool, parsePoolJson, PoolDescription } from '../pool';
 import { templateResolver } from '../template';
 import { isFile, StackArtifact } from './assembly';
@@ -34,6 +34,8 @@ export interface RehearsalOptions {
   lambdaOutput?: (chunk: string) => void;
   /** Job timings of the local Cognito (tests). */
   cognitoTimings?: Record<string, number>;
+  /** The local Cognito's answers where AWS documents nothing (`--behaviour`). */
+  behaviour?: LocalCloudOptions['behaviour'];
 }
 
 /** The deployments of a stack, in the order CloudFormation creates them (dependencies first). */
@@ -103,6 +105,7 @@ export class Rehearsal {
       stack: { template: stack.template, assemblyDir: stack.assemblyDir, stackName: stack.stackName },
       ...(opts.lambdaOutput ? { lambdaOutput: opts.lambdaOutput } : {}),
       ...(opts.cognitoTimings ? { cognitoTimings: opts.cognitoTimings } : {}),
+      ...(opts.behaviour ? { behaviour: opts.behaviour } : {}),
     });
     try {
       const stackId = `arn:aws:cloudformation:${cloud.region}:${ACCOUNT_ID}:stack/${stack.stackName}/00000000-0000-4000-8000-000000000000`;

@@ -1,0 +1,189 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ExistingUsersPolicy, InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
+
+/** Props of {@link CognitoUserImport}. */
+export interface CognitoUserImportProps {
+  /** The user pool users are imported into. Works with `UserPool.fromUserPoolId`. */
+  readonly userPool: cognito.IUserPool;
+
+  /**
+   * The bucket operators drop CSV files into, and where reports are written.
+   * A bucket from another stack works; its encryption key (if any) is included in every grant.
+   *
+   * @default - a new private bucket: all public access blocked, TLS only, encrypted, versioned,
+   *            dropped files and work files expire after `dataRetention`, retained on stack deletion
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The role Cognito assumes to write import results to CloudWatch Logs. One role can serve several importers.
+   *
+   * @default - a new {@link CognitoImportLogsRole} scoped to this pool's log group
+   */
+  readonly logsRole?: iam.IRole;
+
+  /**
+   * Key prefix that triggers an import when a file lands under it. Must end with `/`.
+   *
+   * @default 'incoming/'
+   */
+  readonly incomingPrefix?: string;
+
+  /**
+   * Only keys with this suffix trigger an import.
+   *
+   * @default '.csv'
+   */
+  readonly suffix?: string;
+
+  /**
+   * Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv`. Must end with `/`.
+   *
+   * @default 'reports/'
+   */
+  readonly reportPrefix?: string;
+
+  /**
+   * Key prefix of the work files (normalized parts, line maps, results). Must end with `/`.
+   *
+   * @default 'work/'
+   */
+  readonly workPrefix?: string;
+
+  /**
+   * What to do with rows that break a rule.
+   *
+   * @default InvalidRowPolicy.SKIP - bad rows are reported and left out, the rest is imported
+   */
+  readonly invalidRows?: InvalidRowPolicy;
+
+  /**
+   * The algorithm of the `password_hash` column. Only some pools allow password hash imports.
+   *
+   * @default - no password hashes: imported users are RESET_REQUIRED
+   */
+  readonly passwordHashingAlgorithm?: PasswordHashingAlgorithm;
+
+  /**
+   * What happens to rows whose user already exists (they are found before the upload and never
+   * sent to Cognito): reported `SKIPPED`, or their attributes updated.
+   *
+   * @default ExistingUsersPolicy.SKIP
+   */
+  readonly existingUsers?: ExistingUsersPolicy;
+
+  /**
+   * A column of group names separated by `;`. It is taken out before the upload; rows naming a
+   * group the pool does not have are rejected before any job; after the import every imported,
+   * skipped or updated user is added to its groups.
+   *
+   * @default - no groups column
+   */
+  readonly groupsColumn?: string;
+
+  /**
+   * The most users in one import job (Cognito's own limit is 500,000). Bigger files are split.
+   *
+   * @default 500000
+   */
+  readonly maxUsersPerJob?: number;
+
+  /**
+   * How long to keep retrying Start while another import job is active in the account (Cognito
+   * runs one at a time) or while Cognito throttles. A created job expires if not started within 24 h.
+   *
+   * @default Duration.hours(12)
+   */
+  readonly maxWaitForActiveJob?: Duration;
+
+  /**
+   * The longest pause between two status checks of a running job. Polling starts at 5 seconds
+   * and doubles up to this, so it is also the longest a finished job can wait to be noticed.
+   * One minute costs about $0.005 per hour of import at list prices; longer is cheaper but slower.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly maxPollInterval?: Duration;
+
+  /**
+   * A customer-managed KMS key for everything this importer stores: the bucket it creates, its
+   * dead-letter queue, and its log groups (Lambda and workflow; a `UserImportDeployment` of this
+   * importer uses it for its own log groups too). Every grant includes the key, restricted with
+   * `kms:ViaService`. The key policy gets a statement letting CloudWatch Logs of this account and
+   * region use it (with the documented encryption-context condition); for a key imported by ARN,
+   * add that statement to its policy yourself (see the README's security section).
+   * With a bucket you pass, the bucket keeps its own encryption and the rest uses this key.
+   *
+   * @default - SSE-S3 for the bucket, SQS-managed encryption for the queue, log groups encrypted by CloudWatch Logs
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Where the created bucket writes its server access logs.
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * How long every copy of users' rows is kept in the created bucket: dropped CSVs, work files and
+   * the failed rows next to the reports (`.failed.csv`, tagged `cognito-user-import:contents=user-rows`),
+   * old versions included (noncurrent versions expire one day after they are replaced).
+   * Reports hold usernames, line numbers and messages only and are kept.
+   *
+   * @default Duration.days(30)
+   */
+  readonly dataRetention?: Duration;
+
+  /**
+   * What happens to the created bucket and log groups when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Retention of the Lambda and workflow log groups.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The event bus that receives the "Cognito User Import Completed" events.
+   *
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * Memory of the function that validates, uploads and reports. Memory stays flat in file size;
+   * more memory means more CPU and a faster validation of big files.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The largest file this importer takes. A larger file is rejected before any import job (a
+   * `Rejected` report saying so); split it into smaller files.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly maxFileSize?: Size;
+
+  /**
+   * Reserved concurrent executions of each of the importer's functions (the worker and the S3
+   * trigger). Compliance packs (NIST 800-53, HIPAA, PCI DSS) ask for it; the workflow retries a
+   * throttled step and S3 retries a throttled trigger, so a small number (e.g. 5) is safe.
+   *
+   * @default - no reservation: the functions use the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
