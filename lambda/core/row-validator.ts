@@ -72,14 +72,14 @@ export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly st
  */
 export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string): CheckedRow | undefined {
   const c = compiled(rules);
-  // A file without a cognito:mfa_enabled column needs it filled on every row: the full path writes it.
-  // (Else the scratch array would keep the previous row's filled value and hide this row's blank.)
-  if (c.mfa >= 0 && plan.sourceIndex[c.mfa] < 0) return undefined;
   if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0 || line.indexOf('\r') >= 0) return undefined;
   const wanted = wantedColumns(c, plan);
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
   // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
   const values = c.scratch;
+  // checkValues fills a blank cognito:mfa_enabled in place: when the file has no such column nothing
+  // overwrites that slot, so it is cleared here or the next row would look filled already.
+  if (c.mfa >= 0) values[c.mfa] = '';
   let start = 0;
   let field = 0;
   for (;;) {
