@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
+import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
 
 /**
@@ -173,5 +174,7 @@ export class CognitoImportQueue extends QueueBase {
     });
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
+    addNagExceptions(this.table, inPacks([NIST, HIPAA], 'DynamoDBInBackupPlan',
+      'The queue holds only short-lived coordination items (tickets, the slot lease) that expire by TTL; point-in-time recovery is on, and a backup plan would restore nothing anyone needs.'));
   }
 }

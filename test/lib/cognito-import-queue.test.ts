@@ -104,7 +104,10 @@ describe('CognitoUserImport and its queue', () => {
     // Tokens (ARNs) only appear inside JSON strings: replace them to read the definition.
     const pieces: unknown[] = sm.Properties.DefinitionString['Fn::Join'][1];
     const states = JSON.parse(pieces.map((p) => (typeof p === 'string' ? p : 'token')).join('')).States;
-    expect(states.IsImportable.Choices[0].Next).toBe('Enqueue');
+    // Existing users are looked up first; a file with rows left to upload then joins the queue.
+    expect(states.IsImportable.Choices[0].Next).toBe('StartLookup');
+    expect(states.ApplyExisting.Next).toBe('AnythingToImport');
+    expect(states.AnythingToImport.Choices[0].Next).toBe('Enqueue');
     expect(states.Enqueue.Next).toBe('WaitInQueue');
     expect(states.WaitInQueue.Next).toBe('CheckTurn');
     expect(states.IsItMyTurn.Choices.map((c: any) => c.Next)).toEqual(['ImportParts', 'TakeCombinedResults']);

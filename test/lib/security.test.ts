@@ -107,7 +107,9 @@ describe('without a key', () => {
     const states = def.States;
     const catchTo = (name: string) => (states[name].Catch ?? []).map((c: any) => c.Next);
     expect(catchTo('Validate')).toEqual(['ReportError']);
-    expect(catchTo('ImportParts')).toEqual(['ReportError']);
+    // Once queued, an error leaves the import queue first (frees the slot), then reports.
+    expect(catchTo('ImportParts')).toEqual(['LeaveQueue']);
+    expect(states.LeaveQueue.Next).toBe('ReportError');
     expect(catchTo('Report')).toEqual(['ReportError']);
     expect(states.ReportError.Next).toBe('NotifyError');
     expect(catchTo('ReportError')).toEqual(['ReportUnavailable']);
