@@ -14,6 +14,7 @@ import type { CoalescedMember, DistributeInput } from '../shared/queue-contract'
 import { parseCsvLine } from './csv-fields';
 import { readTextLineBatches } from './line-reader';
 import { USERNAME_COLUMN } from './pool-rules';
+import { renew as renewSlot } from './queue';
 import type { QueueContext } from './queue';
 import type { Ticket } from './queue-store';
 import { HarvestSummary, resultsKey, resultsSummaryKey, UserOutcome } from './work-files';
@@ -134,6 +135,7 @@ async function copyRows(ctx: QueueContext, key: string, write: (chunk: Buffer) =
  */
 export async function distribute(ctx: QueueContext, input: DistributeInput): Promise<HarvestOutput[]> {
   const { deps, config, store } = ctx;
+  await renewSlot(ctx, input.queue.ticket);
   const me = await store.ticket(input.queue.ticket);
   const members = JSON.parse(me?.members ?? '[]') as CoalescedMember[];
   const combined = input.parts[0];

@@ -130,13 +130,13 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     throw new QueueError(QueueErrors.CoalescedJobFailed, `the job this file was combined into (ticket ${seqOf(ticket.coalescedInto)}) ended in an error before its results were written`);
   }
   if (ticket.status === 'CLAIMED') {
-    const lease = await store.lease();
-    if (lease && lease.holder === ticket.coalescedInto && lease.expiresAtMs >= now) return waiting(ctx, state, 0, 'combined into a running job', true);
+    // The holder hands results over (DONE) or fails its riders (LeaveQueue) before it removes its
+    // ticket; a slow holder (even one whose lease ran out) is still working, so only a holder whose
+    // ticket is gone while this file is still claimed has ended without results.
+    const holder = ticket.coalescedInto ? await store.ticket(ticket.coalescedInto) : undefined;
+    if (holder) return waiting(ctx, state, 0, 'combined into a running job', true);
     const again = await store.ticket(ticket.sk);
-    if (again && again.status === 'CLAIMED') {
-      // The holder lost the slot (it died): this file's rows may or may not have been imported.
-      await store.updateTicket(ticket.sk, { status: 'FAILED' }, { status: 'CLAIMED' }, now);
-    }
+    if (again && again.status === 'CLAIMED') await store.updateTicket(ticket.sk, { status: 'FAILED' }, { status: 'CLAIMED' }, now);
     return waiting(ctx, state, 0, 'combined job finishing', true);
   }
   if (ticket.status === 'RUNNING' && ticket.plan) return acquired(state, ticket);
@@ -161,6 +161,8 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     ...(plan.members ? { members: JSON.stringify(plan.members) } : {}),
   }, undefined, now);
   if (!ok) throw new QueueError(QueueErrors.TicketLost, `queue ticket ${ticket.seq} disappeared while taking the slot`);
+  // Combining files may take a while: the lease starts again now.
+  await renew(ctx, ticket.sk);
   deps.log.info('took the import slot', { ticket: ticket.seq, combinedFiles: plan.members?.length ?? 1, parts: plan.parts.length });
   return { ...baseState(state), outcome: 'Acquired', waitSeconds: 0, parts: plan.parts, combined: plan.combined };
 }
@@ -183,7 +185,7 @@ async function leave(ctx: QueueContext, ticket: Ticket): Promise<void> {
 }
 
 /** Keeps the slot while the holder works; a holder that lost it carries on (its job already exists). */
-async function renew(ctx: QueueContext, ticket: string): Promise<void> {
+export async function renew(ctx: QueueContext, ticket: string): Promise<void> {
   const now = ctx.deps.now().getTime();
   if (!(await ctx.store.renew(ticket, now + ctx.queue.leaseSeconds * 1000, now))) {
     ctx.deps.log.warn('the import slot lease was lost (it expired and another file took it)', { ticket: seqOf(ticket) });

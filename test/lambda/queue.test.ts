@@ -206,6 +206,18 @@ describe('coalescing', () => {
     expect(await items(r)).toEqual(['COUNTER']);
   });
 
+  test('a slow holder whose lease ran out keeps its riders waiting (no result is lost)', async () => {
+    const r = await rig({ leaseSeconds: 900 });
+    const pa = putPart(r, 'a', ['a1'], [2]);
+    const pb = putPart(r, 'b', ['b1'], [2]);
+    const a = await enqueue(r, 'a', [pa]);
+    const b = await enqueue(r, 'b', [pb]);
+    expect(await check(r, a, [pa])).toMatchObject({ combined: true });
+    advance(r, 2000);
+    expect(await check(r, b, [pb])).toMatchObject({ outcome: 'Waiting' });
+    expect(await items(r)).toContain(b.ticket);
+  });
+
   test('a file over the job limits or with several parts does not ride along', async () => {
     const r = await rig();
     const pa = putPart(r, 'a', ['a1'], [2]);
