@@ -104,7 +104,8 @@ async function jobRunningInPool(ctx: QueueContext): Promise<boolean> {
 const COMBINED_WAIT_POSITION = Number.MAX_SAFE_INTEGER;
 
 function waiting(ctx: QueueContext, state: QueueState, position: number, reason: string, combined = false): QueueState {
-  const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position);
+  const waited = Math.max(0, (ctx.deps.now().getTime() - state.enqueuedAt) / 1000);
+  const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position, waited);
   ctx.deps.log.info('waiting for the import slot', { ticket: state.seq, position, reason, waitSeconds });
   return { ticket: state.ticket, seq: state.seq, enqueuedAt: state.enqueuedAt, outcome: 'Waiting', position, waitSeconds };
 }

@@ -35,8 +35,8 @@ export function validateQueueOptions(scope: Construct, o: ImporterQueueOptions):
     throw new ValidationError('CognitoUserImport: queuePollInterval must be between 5 seconds and 5 minutes.', scope);
   }
   const wait = seconds(o.maxQueueWait);
-  if (wait !== undefined && (wait < 3600 || wait > 30 * 86_400)) {
-    throw new ValidationError('CognitoUserImport: maxQueueWait must be between 1 hour and 30 days (a Step Functions execution has a 25,000-event history; waiting costs a few events per poll).', scope);
+  if (wait !== undefined && (wait < 3600 || wait > 7 * 86_400)) {
+    throw new ValidationError('CognitoUserImport: maxQueueWait must be between 1 hour and 7 days (a Step Functions execution has a 25,000-event history; each look at the queue costs about 9 events).', scope);
   }
   const lease = seconds(o.queueLease);
   const pollCap = seconds(o.maxPollInterval) ?? 300;

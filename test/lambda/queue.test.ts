@@ -229,3 +229,17 @@ describe('coalescing', () => {
     expect((await check(r, multi, [part('multi', 2, 1, 2)])).outcome).toBe('Waiting');
   });
 });
+
+test('looks at the queue grow apart with the position and the time already waited, up to 5 minutes', async () => {
+  const { queueWaitSeconds } = await import('../../lambda/shared/queue-config');
+  const q: QueueConfig = { tableName: 't', pollSeconds: 30, leaseSeconds: 900, maxWaitSeconds: 3600, coalesce: true };
+  expect(queueWaitSeconds(q, 0)).toBe(30);
+  expect(queueWaitSeconds(q, 4)).toBe(120);
+  expect(queueWaitSeconds(q, 100)).toBe(300);
+  expect(queueWaitSeconds(q, 0, 2 * 3600)).toBe(120);
+  expect(queueWaitSeconds(q, 0, 3 * 86400)).toBe(300);
+  // A 7-day wait stays within a workflow's 25,000-event history (about 9 events per look).
+  let t = 0, looks = 0;
+  while (t < 7 * 86400) { t += queueWaitSeconds(q, 0, t); looks += 1; }
+  expect(looks * 9).toBeLessThan(25_000);
+});

@@ -122,8 +122,8 @@ describe('CognitoUserImport and its queue', () => {
   test.each([
     [{ queuePollInterval: Duration.seconds(1) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
     [{ queuePollInterval: Duration.minutes(6) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
-    [{ maxQueueWait: Duration.minutes(30) }, 'maxQueueWait must be between 1 hour and 30 days'],
-    [{ maxQueueWait: Duration.days(31) }, 'maxQueueWait must be between 1 hour and 30 days'],
+    [{ maxQueueWait: Duration.minutes(30) }, 'maxQueueWait must be between 1 hour and 7 days'],
+    [{ maxQueueWait: Duration.days(8) }, 'maxQueueWait must be between 1 hour and 7 days'],
     [{ queueLease: Duration.minutes(5) }, 'queueLease must be at least 660 seconds'],
     [{ queueLease: Duration.minutes(12), maxPollInterval: Duration.minutes(20) }, 'queueLease must be at least 1260 seconds'],
     [{ queueLease: Duration.days(2) }, 'and at most 1 day'],
