@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { ValidationError } from './private/errors';
 
 /** Props of {@link CognitoImportLogsRole}. */
 export interface CognitoImportLogsRoleProps {
@@ -58,7 +59,7 @@ export class CognitoImportLogsRole extends Construct {
   constructor(scope: Construct, id: string, props: CognitoImportLogsRoleProps = {}) {
     super(scope, id);
     if (props.restrictToSourceArn && !props.userPool) {
-      throw new Error('CognitoImportLogsRole: restrictToSourceArn needs userPool (the pool whose ARN the trust policy names); pass userPool or drop restrictToSourceArn.');
+      throw new ValidationError('CognitoImportLogsRole: restrictToSourceArn needs userPool (the pool whose ARN the trust policy names); pass userPool or drop restrictToSourceArn.', this);
     }
 
     const conditions: Record<string, Record<string, string>> = {};

@@ -64,7 +64,7 @@ export class CognitoUserImport extends Construct {
    */
   constructor(scope: Construct, id: string, props: CognitoUserImportProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
 
     this.userPool = props.userPool;
     this.incomingPrefix = props.incomingPrefix ?? DEFAULTS.incomingPrefix;

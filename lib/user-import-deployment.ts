@@ -8,9 +8,10 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { DeploymentProps } from '../lambda/deployment/properties';
+import { DEPLOYMENT_DEFAULTS, DeploymentProps } from '../lambda/deployment/properties';
 import { CognitoUserImport } from './cognito-user-import';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
+import { ValidationError } from './private/errors';
 
 /** Props of {@link UserImportDeployment}. */
 export interface UserImportDeploymentProps {
@@ -89,11 +90,11 @@ export interface UserImportDeploymentProps {
 }
 
 const DEFAULTS = {
-  maxFailedUsers: 0,
-  failOnSkipped: false,
-  timeout: Duration.minutes(50),
-  queryInterval: Duration.seconds(30),
-  waitForCompletion: true,
+  maxFailedUsers: DEPLOYMENT_DEFAULTS.maxFailedUsers,
+  failOnSkipped: DEPLOYMENT_DEFAULTS.failOnSkipped,
+  timeout: Duration.seconds(DEPLOYMENT_DEFAULTS.timeoutSeconds),
+  queryInterval: Duration.seconds(DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
+  waitForCompletion: DEPLOYMENT_DEFAULTS.waitForCompletion,
   logRetention: logs.RetentionDays.ONE_YEAR,
 };
 /** CloudFormation's hard limit for a custom resource. */
@@ -142,7 +143,7 @@ export class UserImportDeployment extends Construct {
    */
   constructor(scope: Construct, id: string, props: UserImportDeploymentProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
     const importer = props.importer;
     const timeout = props.timeout ?? DEFAULTS.timeout;
     const queryInterval = props.queryInterval ?? DEFAULTS.queryInterval;
@@ -288,44 +289,44 @@ function readObject(grantee: iam.IGrantable, objectArn: string): void {
   iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [objectArn] });
 }
 
-function validateProps(props: UserImportDeploymentProps): void {
+function validateProps(scope: Construct, props: UserImportDeploymentProps): void {
   const fromFile = props.csvFile !== undefined;
   const fromBucket = props.sourceBucket !== undefined || props.sourceKey !== undefined;
   if (fromFile && fromBucket) {
-    throw new Error('UserImportDeployment: give either csvFile (a local CSV) or sourceBucket + sourceKey (an existing S3 object), not both.');
+    throw new ValidationError('UserImportDeployment: give either csvFile (a local CSV) or sourceBucket + sourceKey (an existing S3 object), not both.', scope);
   }
   if (!fromFile && !fromBucket) {
-    throw new Error('UserImportDeployment: no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey to an existing S3 object.');
+    throw new ValidationError('UserImportDeployment: no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey to an existing S3 object.', scope);
   }
   if (fromBucket && (props.sourceBucket === undefined || props.sourceKey === undefined || props.sourceKey === '')) {
-    throw new Error('UserImportDeployment: sourceBucket and sourceKey go together; set both to name an existing S3 object (or use csvFile).');
+    throw new ValidationError('UserImportDeployment: sourceBucket and sourceKey go together; set both to name an existing S3 object (or use csvFile).', scope);
   }
   if (fromFile) {
     let stat: fs.Stats | undefined;
     try { stat = fs.statSync(props.csvFile!); } catch { stat = undefined; }
     if (!stat || !stat.isFile()) {
-      throw new Error(`UserImportDeployment: csvFile '${props.csvFile}' is not a file; give the path of a CSV file (relative paths are resolved from the current directory).`);
+      throw new ValidationError(`UserImportDeployment: csvFile '${props.csvFile}' is not a file; give the path of a CSV file (relative paths are resolved from the current directory).`, scope);
     }
   }
   const max = props.maxFailedUsers;
   if (max !== undefined && !Token.isUnresolved(max) && (!Number.isInteger(max) || max < 0)) {
-    throw new Error(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`);
+    throw new ValidationError(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`, scope);
   }
   const timeout = props.timeout ?? DEFAULTS.timeout;
   const interval = props.queryInterval ?? DEFAULTS.queryInterval;
   if (interval.toMilliseconds() < 1000 || interval.toMilliseconds() % 1000 !== 0) {
-    throw new Error(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`);
+    throw new ValidationError(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`, scope);
   }
   if (timeout.toMilliseconds() % 1000 !== 0) {
-    throw new Error(`UserImportDeployment: timeout must be a whole number of seconds; got ${timeout.toHumanString()}.`);
+    throw new ValidationError(`UserImportDeployment: timeout must be a whole number of seconds; got ${timeout.toHumanString()}.`, scope);
   }
   if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
-    throw new Error(`UserImportDeployment: timeout must be at most 1 hour (CloudFormation's limit for a custom resource); got ${timeout.toHumanString()}. For longer imports set waitForCompletion: false.`);
+    throw new ValidationError(`UserImportDeployment: timeout must be at most 1 hour (CloudFormation's limit for a custom resource); got ${timeout.toHumanString()}. For longer imports set waitForCompletion: false.`, scope);
   }
   if (timeout.toSeconds() < interval.toSeconds() || timeout.toSeconds() % interval.toSeconds() !== 0) {
-    throw new Error(`UserImportDeployment: timeout (${timeout.toSeconds()} s) must be a whole multiple of queryInterval (${interval.toSeconds()} s).`);
+    throw new ValidationError(`UserImportDeployment: timeout (${timeout.toSeconds()} s) must be a whole multiple of queryInterval (${interval.toSeconds()} s).`, scope);
   }
   if (props.sourceKey !== undefined && !Token.isUnresolved(props.sourceKey) && props.sourceKey.startsWith('/')) {
-    throw new Error(`UserImportDeployment: sourceKey '${props.sourceKey}' must not start with '/'; give the object key as S3 shows it.`);
+    throw new ValidationError(`UserImportDeployment: sourceKey '${props.sourceKey}' must not start with '/'; give the object key as S3 shows it.`, scope);
   }
 }

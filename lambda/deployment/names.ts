@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
+import { EXECUTION_NAME_MAX } from '../core/execution-name';
 import type { DeploymentSettings } from './properties';
 
-/** Step Functions execution names: 1–80 characters of [A-Za-z0-9-_]. */
-export const EXECUTION_NAME_MAX = 80;
 /** How many executions one import identity may take (a failed one is never reused). */
 export const MAX_ATTEMPTS = 50;
 
@@ -53,9 +52,4 @@ export function executionNameFromArn(arn: string): string {
  */
 export function copyKeyFor(workPrefix: string, executionName: string): string {
   return `${workPrefix}deployments/${executionName}.csv`;
-}
-
-/** The report the workflow writes for an object: `<reportPrefix><key>.json`. */
-export function reportKeyFor(reportPrefix: string, key: string): string {
-  return `${reportPrefix}${key}.json`;
 }

@@ -1,4 +1,4 @@
-import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,15 @@ function build(props: Partial<CognitoUserImportProps> = {}) {
     stack, importer, userPool,
     get t(): Template { return Template.fromStack(stack); },
   };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
 }
 
 function policyStatements(t: Template): any[] {
@@ -363,6 +372,12 @@ describe('prop validation says what to do', () => {
   ];
   test.each(cases)('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    const error = thrownBy(() => build({ suffix: '' }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
   });
 
   test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {

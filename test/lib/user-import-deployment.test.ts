@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -173,6 +173,17 @@ describe('validation', () => {
     const given: Partial<UserImportDeploymentProps> = source === 'csv' ? { csvFile: CSV }
       : source === 'bucket' ? { sourceBucket: s3.Bucket.fromBucketName(stack, 'B', 'bbb') } : {};
     expect(() => new UserImportDeployment(stack, 'Seed', { importer, ...given, ...props })).toThrow(message);
+  });
+
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    let error: unknown;
+    try {
+      build({ maxFailedUsers: -1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Seed');
   });
 
   test('a 1-hour timeout (the maximum) is accepted', () => {
