@@ -16,11 +16,14 @@ export function usageLine(c: Command): string {
 /** What the tool does with AWS: nothing, except the commands that say they call it. */
 function awsSentence(commands: readonly Command[]): string[] {
   const callers = commands.filter((c) => c.contactsAws).map((c) => c.name);
-  const except = callers.length ? `, except ${callers.join(', ')}, which ${callers.length > 1 ? 'call' : 'calls'} AWS with your credentials` : '';
+  const first = callers.length
+    ? `No command contacts AWS except ${callers.join(', ')} (${callers.length > 1 ? 'they call' : 'it calls'} AWS with your credentials). The others`
+    : 'No command contacts AWS. Commands';
   return [
-    `No command contacts AWS${except}: the others need no account or credentials, run against a local cloud on`,
-    '127.0.0.1, and send nothing off this machine unless you point a client at an endpoint yourself. Output holds',
-    'job ids, statuses, counts, line numbers and messages, never e-mail addresses, phone numbers or attribute values.',
+    first,
+    'need no account or credentials: they run against a local cloud on 127.0.0.1 and send nothing off this machine',
+    'unless you point a client at an endpoint yourself. Output holds job ids, statuses, counts, line numbers and',
+    'messages, never e-mail addresses, phone numbers or attribute values.',
   ];
 }
 
