@@ -1,15 +1,18 @@
 import type {
-  HarvestOutput, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
+  HarvestOutput, PassState, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage } from './errors';
 import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
-import { failedCsvKeyFor, reportKeyFor } from './report-keys';
 import type { ObjectWriter } from './object-store';
-import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
+import { reportKeysFor } from './report-keys';
+import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
+import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
+/** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
+const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
 const FIRST_REASONS = 5;
 
 type Status = ReportOutput['status'];
@@ -27,7 +30,7 @@ export function decideStatus(args: {
   if (validation.outcome !== 'Valid') return 'Rejected';
   const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
   if (incomplete && totals.imported === 0) return 'Failed';
-  if (!incomplete && totals.skipped + totals.failed + totals.rejected === 0) return 'Succeeded';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
   return 'PartiallySucceeded';
 }
 
@@ -80,8 +83,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
-  const totals: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+  // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
+  const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
+  const update = (state as { update?: PassState }).update;
+  const groups = (state as { groups?: PassState }).groups;
+  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
     ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
+  const totals: ReportTotals = {
+    ...fates,
+    skipped: fates.skipped + existingSkipped,
+    ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
+  };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
 
@@ -91,11 +103,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
 
-  const reportKey = reportKeyFor(config.reportPrefix, source.key);
+  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
   const out = deps.store.writer(config.bucket, reportKey, 'application/json');
   const completedAt = deps.now().toISOString();
   const head = {
     reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
   const headJson = JSON.stringify(head);
@@ -114,6 +127,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   }
   await out.write(Buffer.from('],"users":['));
   first = true;
+  if (validation?.existing?.outcomesKey) {
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+  }
+  for (const key of update?.chunks ?? []) {
+    await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
+      if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      await entry(u);
+    });
+  }
   for (const { summary } of harvested) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
@@ -123,8 +145,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']}'));
-  await out.end();
+  if (groups) {
+    // Memberships added after the import, and each one that could not be (no user data: names only).
+    await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
+    first = true;
+    for (const key of groups.chunks ?? []) await eachJsonLine<unknown>(deps, config, key, entry);
+    await out.write(Buffer.from(']}'));
+  } else {
+    await out.write(Buffer.from(']'));
+  }
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.
   if (validation && validation.outcome === 'Valid') {
@@ -136,7 +165,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     }
   }
 
+  // The report names where the rows to fix are (a separate grant reads them; they expire).
   const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
+  await out.end();
+
   const result: ReportOutput = {
     status,
     reportUri: `s3://${config.bucket}/${reportKey}`,
@@ -151,11 +185,13 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
 }
 
 async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
-  const key = failedCsvKeyFor(config.reportPrefix, source.key);
+  // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
+  if (sourceProblem(config, source)) return undefined;
+  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
   let writer: ObjectWriter | undefined;
   try {
-    const object = await deps.store.open(source.bucket, source.key, source.versionId);
-    writer = deps.store.writer(config.bucket, key, 'text/csv');
+    const object = await openSource(deps, config, source);
+    writer = deps.store.writer(config.bucket, key, 'text/csv', { tagging: USER_ROWS_TAGGING });
     await copySelectedLines(object.body, (n) => lines.has(n), writer);
     await writer.end();
     return key;
@@ -187,6 +223,11 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
+function lookupNote(e: ExistingSummary) {
+  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
 }
 
 /**

@@ -4,6 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantKeyVia } from './encryption';
+import { ExistingUsersPolicy } from '../options';
 
 /** The resources the worker function's steps touch. */
 export interface WorkerResources {
@@ -14,6 +16,10 @@ export interface WorkerResources {
   readonly userPool: cognito.IUserPool;
   readonly logsRole: iam.IRole;
   readonly eventBus: events.IEventBus;
+  /** UPDATE also needs AdminUpdateUserAttributes. */
+  readonly existingUsers?: ExistingUsersPolicy;
+  /** A groups column also needs ListGroups and AdminAddUserToGroup. */
+  readonly groupsColumn?: string;
 }
 
 /** Exactly what the steps need: no wildcard actions, resources scoped to the pool, the role and the prefixes. */
@@ -22,13 +28,16 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
   const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
 
+  // Dropped files (by version when the bucket is versioned) and the deployments' copies of their CSVs.
   allow('ReadDroppedFiles', ['s3:GetObject', 's3:GetObjectVersion'], [r.bucket.arnForObjects(`${r.incomingPrefix}*`)]);
-  allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [
+  // Work files: written in parts (a crash leaves an upload to abort); nothing is ever deleted by the worker.
+  allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], [
     r.bucket.arnForObjects(`${r.workPrefix}*`),
   ]);
-  allow('WriteReports', ['s3:PutObject'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
+  // Reports and failed rows; the failed rows carry the tag the bucket's lifecycle expires them by.
+  allow('WriteReports', ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
   if (r.bucket.encryptionKey) {
-    allow('UseBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [r.bucket.encryptionKey.keyArn]);
+    grantKeyVia(r.bucket.encryptionKey, fn, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
   allow('RunImportJobs', [
     'cognito-idp:GetCSVHeader',
@@ -37,6 +46,11 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
     'cognito-idp:StartUserImportJob',
     'cognito-idp:DescribeUserImportJob',
     'cognito-idp:ListUserImportJobs',
+    // Finding the users that already exist before the upload (one or the other, per file).
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:ListUsers',
+    ...(r.existingUsers === ExistingUsersPolicy.UPDATE ? ['cognito-idp:AdminUpdateUserAttributes'] : []),
+    ...(r.groupsColumn !== undefined ? ['cognito-idp:ListGroups', 'cognito-idp:AdminAddUserToGroup'] : []),
   ], [r.userPool.userPoolArn]);
   allow('PassLogsRoleToCognito', ['iam:PassRole'], [r.logsRole.roleArn], {
     StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },
@@ -47,6 +61,6 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
     resourceName: `/aws/cognito/userpools/${r.userPool.userPoolId}/*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   }, stack);
-  allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
+  allow('ReadImportResults', ['logs:GetLogEvents'], [poolLogs]);
   allow('PublishCompletionEvents', ['events:PutEvents'], [r.eventBus.eventBusArn]);
 }
