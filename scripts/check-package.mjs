@@ -51,6 +51,14 @@ for (const b of bundles) {
   check(size <= 1_000_000, `${b} is ${size} bytes (<= 1 MB)`);
 }
 check(!libFiles.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'construct tarball has no TypeScript sources');
+// Every module of this repository that loading lib/index.js requires must be packed (package.json "files").
+const closure = JSON.parse(sh(process.execPath, ['-e', `
+  const path = require('path'); const root = process.cwd();
+  require(path.join(root, 'lib', 'index.js'));
+  console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.startsWith(root + path.sep) && !f.includes('node_modules')).map((f) => path.relative(root, f))));
+`], root));
+const unpacked = closure.filter((f) => !libFiles.includes(f));
+check(unpacked.length === 0, `every module lib/index.js loads is packed (${closure.length})${unpacked.length ? `; add to package.json "files": ${unpacked.join(', ')}` : ''}`);
 check(!rootPkg.dependencies || Object.keys(rootPkg.dependencies).length === 0, 'construct package has no runtime dependencies');
 const assembly = JSON.parse(sh('tar', ['xzOf', join(work, lib.filename), 'package/.jsii'], work));
 check(assembly.schema === 'jsii/0.10.0' && assembly.name === rootPkg.name && assembly.version === rootPkg.version, `.jsii assembly ${assembly.name}@${assembly.version}`);
