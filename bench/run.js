@@ -451,6 +451,7 @@ async function main() {
       for (const k of Object.keys(c.costUsd)) c.costUsd[k] = round(c.costUsd[k], 6);
       return c;
     });
+    await item(8, 'existingUsers', () => require('./existing-users').benchExistingUsers(log, QUICK));
   } finally {
     if (cloud) await cloud.stop().catch(() => undefined);
     if (process.env.BENCH_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
@@ -463,6 +464,7 @@ async function main() {
   results.items.sort((a, b) => a.item - b.item);
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeReport(results, path.join(ROOT, 'BENCHMARKS.md'));
+  fs.appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), require('./existing-users').markdown(results.items));
   log(`done in ${results.totalSeconds} s: bench/results.json, BENCHMARKS.md`);
   for (const it of results.items) {
     const verdict = it.notMeasured ? `NOT MEASURED (${it.notMeasured})` : it.met === undefined ? 'reported' : it.met ? 'goal met' : 'GOAL MISSED';
