@@ -70,7 +70,7 @@ async function benchExistingUsers(log, quick) {
       return { poolUsers: pool, mode: p.mode === 'get' ? 'AdminGetUser' : 'ListUsers', requests: chosen.requests, minutes: Number((chosen.seconds / 60).toFixed(1)), steps: Math.ceil(chosen.seconds / contract.DEFAULT_STEP_BUDGET_SECONDS) };
     });
     return {
-      item: 8, name: 'existingUsers', goal: 'none (reported)',
+      item: 9, name: 'existingUsers', goal: 'none (reported)',
       file: { rows, existing: rows / 2 }, poolUsers,
       measured: { get, scan },
       defaults: { userReadRps: read, userListRps: list, stepBudgetSeconds: contract.DEFAULT_STEP_BUDGET_SECONDS },
@@ -85,7 +85,7 @@ async function benchExistingUsers(log, quick) {
 function markdown(items) {
   const it = items.find((x) => x.name === 'existingUsers');
   if (!it) return '';
-  const L = ['', '## 8. Finding existing users before the upload', ''];
+  const L = ['', '## 9. Finding existing users before the upload', ''];
   if (it.notMeasured) return [...L, `Not measured: ${it.notMeasured}`, ''].join('\n');
   L.push(`Measured on the local cloud (the real \`findExisting\` step, real SDK client, pacing off): a file of ${it.file.rows.toLocaleString('en-US')} rows (${it.file.existing.toLocaleString('en-US')} existing, other letter case) against a pool of ${it.poolUsers.toLocaleString('en-US')} users.`);
   L.push('', '| way | requests | seconds | requests/s (emulator) |', '| --- | --- | --- | --- |');

@@ -1,5 +1,6 @@
 import { ListGroupsCommand, ListGroupsCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { formatCognitoLine, parseCsvLine } from './csv-fields';
+import { formatCognitoValue } from './cognito-dialect';
+import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { isThrottle, throttled, errorMessage } from './errors';
 import type { ObjectWriter } from './object-store';
@@ -13,6 +14,9 @@ export interface GroupsEntry {
   username: string;
   groups: string[];
 }
+
+/** The fields of a row without the groups column, written back in Cognito's dialect for the normal checks. */
+const formatCognitoLine = (fields: readonly string[]) => fields.map(formatCognitoValue).join(',');
 
 export const groupsKey = (prefix: string) => `${prefix}groups.jsonl`;
 
