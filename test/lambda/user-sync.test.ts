@@ -12,6 +12,17 @@ describe('GroupsColumn: the groups column is cut out before any other check', ()
     expect(g.header('cognito:username,groups,email')).toBe('cognito:username,email');
     expect(g.row('ann, admins ; staff;admins ,ann@example.com')).toEqual({ text: 'ann,ann@example.com', groups: ['admins', 'staff'], unknown: [] });
   });
+  test('the last column can be the groups column', () => {
+    const g = column();
+    g.header('cognito:username,email,groups');
+    expect(g.row('ann,ann@example.com,staff')).toEqual({ text: 'ann,ann@example.com', groups: ['staff'], unknown: [] });
+  });
+  test('the rest of the row is left byte for byte (RFC quotes stay for the normal fixes to count)', () => {
+    const g = column();
+    g.header('cognito:username,groups,name');
+    expect(g.row('"ann","staff;admins","Doe, ""Jr"""')).toEqual({ text: '"ann","Doe, ""Jr"""', groups: ['staff', 'admins'], unknown: [] });
+    expect(g.row('bob,"unterminated')).toEqual({ text: 'bob,"unterminated', groups: [], unknown: [] });
+  });
   test('values keep Cognito\'s escaped commas after the cut', () => {
     const g = column();
     g.header('cognito:username,address,groups');
