@@ -115,11 +115,24 @@ const MAX_TIMEOUT = Duration.hours(1);
 export class UserImportDeployment extends Construct {
   /** Id(s) of the Cognito import job(s), comma-separated when the file was split. */
   public readonly jobId: string;
-  /** Succeeded | PartiallySucceeded (or `Running` when not waiting). */
+  /**
+   * The import's report status, one of:
+   * - `Succeeded`: every row was imported;
+   * - `PartiallySucceeded`: some rows were skipped, failed or rejected, within `maxFailedUsers`
+   *   (and skipped users allowed unless `failOnSkipped`);
+   * - `Running`: `waitForCompletion` is false and the import was still running when the deployment went on.
+   *
+   * `Rejected` and `Failed` imports (and `PartiallySucceeded` past the thresholds) fail the deployment,
+   * so the attribute never holds them.
+   */
   public readonly status: string;
+  /** How many users Cognito imported (`0` while `Running`). */
   public readonly importedUsers: string;
+  /** How many users Cognito skipped: their username already existed (`0` while `Running`). */
   public readonly skippedUsers: string;
+  /** How many users Cognito failed to import (`0` while `Running`). */
   public readonly failedUsers: string;
+  /** How many rows were left out before the import because they broke a rule (`0` while `Running`). */
   public readonly rejectedRows: string;
   /** s3:// URI of the JSON report. */
   public readonly reportUri: string;

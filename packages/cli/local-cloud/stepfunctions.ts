@@ -9,16 +9,6 @@
 import { EventEmitter } from 'events';
 import { AwsError, epochSeconds } from './util';
 
-// aws-local-stepfunctions needs Promise.withResolvers (Node 22+).
-if (typeof (Promise as any).withResolvers !== 'function') {
-  (Promise as any).withResolvers = function withResolvers() {
-    let resolve: unknown;
-    let reject: unknown;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
-
 export type InvokeLambda = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 export type PutEvents = (entries: unknown[]) => unknown;
 
