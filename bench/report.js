@@ -146,7 +146,7 @@ function writeReport(r, file) {
     p('| --- | --- | --- | --- | --- | --- | --- |');
     for (const b of c.bundles) p(`| ${b.name} | ${fmt(b.bytes, 0)} | ${ms(b.loadSecondsWithSdk)} | ${b.loadSecondsWithSdkMin !== undefined ? ms(b.loadSecondsWithSdkMin) : '—'} | ${ms(b.loadSecondsBundleOnly)} | ${b.sdkPackages.map((x) => x.replace('@aws-sdk/', '')).join(', ')} | ${b.met ? 'met' : '**missed**'} |`);
     p();
-    p(`Goal ≤ 1 MB and ≤ 150 ms (median, with SDK): ${verdict(c)}. Load times move by tens of ms with the machine\'s load (see the load average above); the fastest run shows what the code costs on an idle core.`);
+    p(`Goal ≤ 1 MB and ≤ 150 ms (median, with SDK): ${verdict(c)}. Load times move by tens of ms with the machine's load (see the load average above); the fastest run shows what the code costs on an idle core.`);
     p('Each step module of the worker and each SDK client is loaded when first used (a container that only describes jobs never loads S3, Logs or EventBridge); the deployment handlers load Cognito and S3 only for the calls that need them. The first invocation of a step pays for the client it needs.');
     if (!c.met) p('**Goal missed** where marked: the time is loading the AWS SDK v3 clients the handler needs at once.');
   }

@@ -33,7 +33,7 @@ const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are millise
 export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly string[], rowLength?: number): CheckedRow {
   const c = compiled(rules);
   const problems: RowProblem[] = [];
-  let booleansNormalized = 0;
+  const booleansNormalized = 0;
   if (fields.length !== plan.sourceColumnCount) {
     problems.push({
       message: `row has ${fields.length} fields but the header has ${plan.sourceColumnCount} (a comma inside a value must be written \\, or quoted)`,

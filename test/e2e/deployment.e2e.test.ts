@@ -131,7 +131,6 @@ async function usernames(): Promise<string[]> {
 const bundlesBuilt = ['deployment-on-event', 'deployment-is-complete', 'worker', 'trigger'].every((n) => existsSync(BUNDLE(n)));
 const describeIfBuilt = bundlesBuilt ? describe : describe.skip;
 if (!bundlesBuilt) {
-  // eslint-disable-next-line no-console
   console.warn('deployment e2e skipped: run `npm run build` (node scripts/bundle-handlers.mjs) to bundle the handlers first');
 }
 
