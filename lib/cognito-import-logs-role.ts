@@ -51,6 +51,11 @@ export class CognitoImportLogsRole extends Construct {
   /** ARN of the role. */
   public readonly roleArn: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the user pool to scope the log groups and trust conditions to, and a role name
+   */
   constructor(scope: Construct, id: string, props: CognitoImportLogsRoleProps = {}) {
     super(scope, id);
     if (props.restrictToSourceArn && !props.userPool) {

@@ -14,7 +14,7 @@ import {
   WorkerEnv,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
+import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
 import { InvalidRowPolicy } from './options';
@@ -50,11 +50,18 @@ export class CognitoUserImport extends Construct {
   public readonly eventBus: events.IEventBus;
   /** Stable id of this importer, carried in its events as `detail.importerId`. */
   public readonly importerId: string;
-  /** Key prefixes. */
+  /** Key prefix of dropped files: an object created under it starts an import. */
   public readonly incomingPrefix: string;
+  /** Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv`. */
   public readonly reportPrefix: string;
+  /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
   public readonly workPrefix: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the user pool, and optionally the bucket, prefixes and limits
+   */
   constructor(scope: Construct, id: string, props: CognitoUserImportProps) {
     super(scope, id);
     validateProps(this, props);
@@ -154,6 +161,9 @@ export class CognitoUserImport extends Construct {
 
   /**
    * Lets `grantee` drop CSV files under the incoming prefix (s3:PutObject, and the key if the bucket has one).
+   *
+   * @param grantee the principal that drops files (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantDrop(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -167,6 +177,9 @@ export class CognitoUserImport extends Construct {
 
   /**
    * Lets `grantee` read the reports (s3:GetObject under the report prefix, and the key if the bucket has one).
+   *
+   * @param grantee the principal that reads reports (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantReadReports(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -182,6 +195,10 @@ export class CognitoUserImport extends Construct {
    * An EventBridge rule that matches this importer's "Cognito User Import Completed" events
    * (one per dropped file, whatever its outcome). Narrow it with `options.eventPattern`
    * (e.g. `{ detail: { status: ['Failed', 'Rejected'] } }`).
+   *
+   * @param id the rule's construct id, unique within this importer
+   * @param options extra event pattern, target, rule name and description
+   * @returns the rule (add more targets with `addTarget`)
    */
   public onImportCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
     const rule = new events.Rule(this, id, {
@@ -189,8 +206,8 @@ export class CognitoUserImport extends Construct {
       description: options.description ?? 'Cognito user import completed',
       eventBus: this.eventBus,
       eventPattern: {
-        source: [EVENT_SOURCE],
-        detailType: [EVENT_DETAIL_TYPE],
+        source: [ImportCompletedEvent.SOURCE],
+        detailType: [ImportCompletedEvent.DETAIL_TYPE],
         detail: { importerId: [this.importerId] },
       },
     });

@@ -126,13 +126,13 @@ export class UserImportDeployment extends Construct {
    * so the attribute never holds them.
    */
   public readonly status: string;
-  /** How many users Cognito imported (`0` while `Running`). */
+  /** Number of users Cognito imported (a token resolved at deploy time). */
   public readonly importedUsers: string;
-  /** How many users Cognito skipped: their username already existed (`0` while `Running`). */
+  /** Number of users Cognito skipped, such as existing usernames (a token resolved at deploy time). */
   public readonly skippedUsers: string;
-  /** How many users Cognito failed to import (`0` while `Running`). */
+  /** Number of users Cognito failed to import (a token resolved at deploy time). */
   public readonly failedUsers: string;
-  /** How many rows were left out before the import because they broke a rule (`0` while `Running`). */
+  /** Number of rows validation left out or rejected (a token resolved at deploy time). */
   public readonly rejectedRows: string;
   /** s3:// URI of the JSON report. */
   public readonly reportUri: string;
@@ -140,9 +140,16 @@ export class UserImportDeployment extends Construct {
   public readonly resource: CustomResource;
   /** The Provider framework behind the custom resource. */
   public readonly provider: cr.Provider;
+  /** The Provider framework's onEvent handler: starts, updates or stops the import. */
   public readonly onEventFunction: lambda.Function;
+  /** The Provider framework's isComplete handler: polls the import until its report is written. */
   public readonly isCompleteFunction: lambda.Function;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the importer, the CSV (a local file or an S3 object) and the failure thresholds
+   */
   constructor(scope: Construct, id: string, props: UserImportDeploymentProps) {
     super(scope, id);
     validateProps(this, props);

@@ -1,4 +1,5 @@
-import { PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+import { trimPadding } from './cognito-dialect';
+import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
 
 /** How the dropped file's columns map onto the part's columns. */
 export interface HeaderPlan {
@@ -17,7 +18,7 @@ export interface HeaderPlan {
  */
 export function planHeader(rules: PoolRules, header: readonly string[]): HeaderPlan {
   const errors: { column?: string; message: string }[] = [];
-  const names = header.map((h) => h.trim());
+  const names = header.map(trimPadding);
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') {
@@ -45,6 +46,8 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   for (const column of missing) {
     if (column === USERNAME_COLUMN) {
       errors.push({ column, message: 'header has no cognito:username column' });
+    } else if (column === MFA_COLUMN && rules.mfa === 'OPTIONAL') {
+      errors.push({ column, message: 'header has no cognito:mfa_enabled column: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
     } else if (rules.attributes.get(column)?.required) {
       errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
     }

@@ -1,10 +1,10 @@
 import {
-  DescribeUserImportJobCommand, StartUserImportJobCommand, UserImportJobType,
+  DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand, UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { DescribeInput, DescribeOutput, StartInput } from '../shared/contract';
-import { mapCognitoError } from './cognito-errors';
+import { cognitoSaid, isUnexplainedPrecondition, mapCognitoError } from './cognito-errors';
 import type { EngineConfig, EngineDeps } from './deps';
-import { errorName, jobExpired, uploadNotVisible } from './errors';
+import { anotherJobActive, errorName, jobExpired, uploadNotVisible } from './errors';
 
 export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped', 'Expired']);
 export const FIRST_POLL_SECONDS = 5;
@@ -69,9 +69,23 @@ export async function start(deps: EngineDeps, config: EngineConfig, input: Start
         deps.log.info('import job was already started', { jobId: job.jobId, status: current.Status });
         return toDescribeOutput(current, job, 0, config.maxPollIntervalSeconds);
       }
-      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`, err);
+      // A PreconditionNotMet that names neither cause: another active job in the pool is evidence enough.
+      if (isUnexplainedPrecondition(err) && await otherJobActive(deps, config, job.jobId)) {
+        throw anotherJobActive(`StartUserImportJob: another import job is active (Cognito said ${cognitoSaid(err)})`, err);
+      }
+      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet (Cognito said ${cognitoSaid(err)})`, err);
     }
     throw mapped;
+  }
+}
+
+/** Whether another job of the pool is Pending/InProgress/Stopping (a newest-first page is enough: active jobs are recent). */
+async function otherJobActive(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<boolean> {
+  try {
+    const out = await deps.cognito.send(new ListUserImportJobsCommand({ UserPoolId: config.userPoolId, MaxResults: 60 }));
+    return (out.UserImportJobs ?? []).some((j) => j.JobId !== jobId && ['Pending', 'InProgress', 'Stopping'].includes(j.Status ?? ''));
+  } catch (err) {
+    throw mapCognitoError(err, 'ListUserImportJobs');
   }
 }
 

@@ -71,15 +71,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
     return j;
   });
+  harvested.forEach(({ summary }, i) => {
+    if (summary?.lineNumbering) {
+      jobs[i].resultLineNumbers = summary.lineNumbering.numbering;
+      jobs[i].lineNumbersDecidedBy = `${summary.lineNumbering.decidedBy}: ${summary.lineNumbering.detail}`;
+    }
+    if (summary?.withoutResult) jobs[i].rowsWithoutResult = summary.withoutResult;
+  });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
-  const totals: ReportTotals = {
-    rows,
-    imported: sum(jobs, 'importedUsers'),
-    skipped: sum(jobs, 'skippedUsers'),
-    failed: sum(jobs, 'failedUsers'),
-    rejected,
-  };
+  const totals: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+    ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
 
@@ -185,6 +187,20 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/**
+ * Totals from the rows' own fates (harvest gives each row of a part exactly one), so that imported + skipped +
+ * failed + rejected = rows: rows with no result from Cognito, and rows of parts no job finished, count as failed.
+ * Undefined when a part's summary predates per-row fates (the job counters are used then).
+ */
+function rowTotals(validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, rows: number, rejected: number): ReportTotals | undefined {
+  if (!validation || validation.outcome !== 'Valid' || summaries.some((s) => s?.withoutResult === undefined)) return undefined;
+  const done = new Set(summaries.map((s) => s!.partNumber));
+  const notHarvested = validation.parts.filter((p) => !done.has(p.partNumber)).reduce((n, p) => n + p.rows, 0);
+  let imported = 0, skipped = 0, failed = notHarvested;
+  for (const s of summaries) { imported += s!.succeeded; skipped += s!.skipped; failed += s!.failed + s!.withoutResult!; }
+  return { rows, imported, skipped, failed, rejected };
 }
 
 function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {

@@ -42,9 +42,10 @@ export const EVENT_SOURCE = 'cdk-cognito-user-import';
 export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
-export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
-/** The longest pause between two polls of a running job, unless the importer says otherwise. */
-export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 300;
+/** Cognito's "100 MB" upload limit, read as 10^8 bytes: parts of 100.0–104.9 MB could be refused otherwise. */
+export const DEFAULT_MAX_BYTES_PER_PART = 100_000_000;
+/** The longest pause between two polls of a running job (so the longest a finished job goes unnoticed), unless the importer says otherwise. */
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 60;
 /** The importer's key prefixes unless its props say otherwise (the construct and the worker share them). */
 export const DEFAULT_PREFIXES = { incoming: 'incoming/', report: 'reports/', work: 'work/' } as const;
 
@@ -189,6 +190,9 @@ export interface NotifyInput {
   readonly report: ReportOutput;
 }
 
+/** How Cognito's `Line Number N` counts: the header as line 1, or the first user as line 1 (undocumented). */
+export type ResultLineNumbers = 'header-is-line-1' | 'first-user-is-line-1';
+
 export interface ReportTotals {
   readonly rows: number;
   readonly imported: number;
@@ -229,11 +233,16 @@ export interface ImportReport {
     skippedUsers: number;
     failedUsers: number;
     completionMessage?: string;
+    /** How this job's result lines were numbered, and how harvest decided it. */
+    resultLineNumbers?: ResultLineNumbers;
+    lineNumbersDecidedBy?: string;
+    /** Rows of the job with no result line from Cognito (counted as failed, fate unknown). */
+    rowsWithoutResult?: number;
   }>;
   readonly totals: ReportTotals;
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
-  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string; unknownFate?: true }>;
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
 }

@@ -8,8 +8,7 @@ import {
   CognitoImportLogsRole,
   CognitoUserImport,
   CognitoUserImportProps,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
+  ImportCompletedEvent,
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
 } from '../../lib';
@@ -316,8 +315,8 @@ describe('events', () => {
     importer.onImportCompleted('Done', { eventPattern: { detail: { status: ['Failed'] } } });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': [EVENT_SOURCE],
-        'detail-type': [EVENT_DETAIL_TYPE],
+        'source': ['cdk-cognito-user-import'],
+        'detail-type': ['Cognito User Import Completed'],
         'detail': { importerId: [importer.importerId], status: ['Failed'] },
       },
     });
@@ -394,9 +393,7 @@ describe('prop validation says what to do', () => {
   });
 });
 
-test('the event names users match on are the ones the worker sends', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const contract = require('../../lambda/shared/contract');
-  expect(EVENT_SOURCE).toBe(contract.EVENT_SOURCE);
-  expect(EVENT_DETAIL_TYPE).toBe(contract.EVENT_DETAIL_TYPE);
+test('the public event names are the documented ones (consumers\' own rules match on them)', () => {
+  expect(ImportCompletedEvent.SOURCE).toBe('cdk-cognito-user-import');
+  expect(ImportCompletedEvent.DETAIL_TYPE).toBe('Cognito User Import Completed');
 });

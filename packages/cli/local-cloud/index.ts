@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
-import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile } from './cognito';
+import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
@@ -113,10 +113,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const accountId = ACCOUNT_ID;
   const clock = new Clock();
   const faults = new Faults();
-  const logs = new LogsService(() => clock.now(), accountId, region);
+  const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
   let endpoint = '';
-  const cognito = new CognitoService({
+  const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
@@ -269,12 +269,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     cognito,
     faults,
+    maxUploadBytes: () => cognito.behaviour.maxPartBytes,
     s3: s3rver.callback(),
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
       if (path === '/_local/clock' && method === 'POST') { clock.advance(Number(body.advanceMs) || 0); return { now: clock.now() }; }
       if (path === '/_local/cognito/timings' && method === 'POST') { Object.assign(cognito.timings, body); return cognito.timings; }
+      if (path === '/_local/cognito/behaviour') { if (method === 'POST') cognito.behaviour = parseBehaviour(body, 'POST /_local/cognito/behaviour'); return cognito.behaviour; }
       if (path === '/_local/events') return events.recorded;
       throw new Error(`unknown admin route ${method} ${path}`);
     },

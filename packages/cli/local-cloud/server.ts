@@ -20,7 +20,8 @@ export interface Routes {
   s3: (req: IncomingMessage, res: ServerResponse) => void;
   admin?: (method: string, path: string, body: any) => Promise<unknown>;
   /** Largest upload a pre-signed URL accepts. */
-  maxUploadBytes?: number;
+  /** The largest upload accepted (read per request: the behaviour can change). */
+  maxUploadBytes?: number | (() => number);
 }
 
 export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
@@ -75,7 +76,7 @@ export function decodeAwsChunked(buf: Buffer): Buffer {
 }
 
 export function createLocalServer(routes: Routes): Server {
-  const maxUpload = routes.maxUploadBytes ?? 100 * 1024 * 1024;
+  const maxUploadBytes = () => (typeof routes.maxUploadBytes === 'function' ? routes.maxUploadBytes() : routes.maxUploadBytes ?? 100 * 1024 * 1024);
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const target = req.headers['x-amz-target'];
@@ -147,11 +148,7 @@ export function createLocalServer(routes: Routes): Server {
         await readBody(req);
         return s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
       }
-      if (req.headers['content-type'] !== undefined) {
-        // Only host and the SSE header are signed; S3 rejects the request when a Content-Type is added.
-        await readBody(req);
-        return s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
-      }
+      // An unsigned Content-Type is accepted: S3 checks only the signed headers (host;x-amz-server-side-encryption).
       const unsigned = Object.keys(req.headers).filter((h) => h.startsWith('x-amz-') && h !== 'x-amz-server-side-encryption');
       if (unsigned.length) {
         await readBody(req);
@@ -162,6 +159,7 @@ export function createLocalServer(routes: Routes): Server {
         await readBody(req);
         return s3Error(res, 411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
       }
+      const maxUpload = maxUploadBytes();
       if (Number(declared) > maxUpload) {
         req.socket.destroy();
         return;
