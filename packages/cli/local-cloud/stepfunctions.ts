@@ -41,7 +41,6 @@ export interface StepFunctionsOptions {
 }
 
 // Step Functions' name rule excludes control characters, so the pattern names them.
-// eslint-disable-next-line no-control-regex
 const NAME_RE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 export class StepFunctionsService extends EventEmitter {
