@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { addLogsRoleNagExceptions } from './private/importer-nag';
 import { ValidationError } from './private/errors';
 
 /** Props of {@link CognitoImportLogsRole}. */
@@ -97,5 +98,6 @@ export class CognitoImportLogsRole extends Construct {
         resources: [logGroups, `${logGroups}:log-stream:*`],
       }),
     );
+    addLogsRoleNagExceptions(this.role);
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
-import { Arn, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Arn, CfnElement, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +11,11 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_DEFAULTS, DeploymentProps } from '../lambda/deployment/properties';
 import { CognitoUserImport } from './cognito-user-import';
+import { DEPLOYMENT_COPY_FOLDER } from '../lambda/shared/contract';
+import { executionNamePrefixFor } from '../lambda/deployment/names';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
+import { addDeploymentNagExceptions } from './private/deployment-nag';
+import { grantKeyVia } from './private/encryption';
 import { ValidationError } from './private/errors';
 
 /** Props of {@link UserImportDeployment}. */
@@ -176,30 +181,42 @@ export class UserImportDeployment extends Construct {
       sourceKey = props.sourceKey!;
       grantSourceRead = (g) => {
         readObject(g, bucket.arnForObjects(sourceKey));
-        bucket.encryptionKey?.grant(g, 'kms:Decrypt');
+        if (bucket.encryptionKey) grantKeyVia(bucket.encryptionKey, g, 's3', ['kms:Decrypt']);
       };
     }
 
     // The functions' roles are ours: each writes only to its own log group; no AWS managed policy.
     this.onEventFunction = this.handlerFunction('OnEvent', 'deployment-on-event', logRetention, Duration.minutes(10),
-      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)');
+      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)', importer.encryptionKey);
     this.isCompleteFunction = this.handlerFunction('IsComplete', 'deployment-is-complete', logRetention, Duration.minutes(2),
-      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation');
+      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation', importer.encryptionKey);
 
     const executions = (fn: lambda.Function, ...actions: string[]) => importer.workflow.grantExecution(fn, ...actions);
+    // This resource's executions (and so its CSV copy and its report) are named after its logical id:
+    // its functions may touch only keys with that name, not other deployments' copies or reports.
+    const ownName = Lazy.string({
+      produce: () => executionNamePrefixFor(Stack.of(this).resolve(Stack.of(this).getLogicalId(this.resource.node.defaultChild as CfnElement))),
+    });
+    const copies = `${importer.workPrefix}${DEPLOYMENT_COPY_FOLDER}${ownName}*`;
+    const bucketKey = importer.bucket.encryptionKey;
     // onEvent: read the source, copy it under the (non-triggering) work prefix, start the workflow.
     grantSourceRead(this.onEventFunction);
     this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
       sid: 'CopySourceIntoImporterBucket',
       actions: ['s3:PutObject'],
-      resources: [importer.bucket.arnForObjects(`${importer.workPrefix}deployments/*`)],
+      resources: [importer.bucket.arnForObjects(copies)],
     }));
-    importer.bucket.encryptionKey?.grant(this.onEventFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (bucketKey) grantKeyVia(bucketKey, this.onEventFunction, 's3', ['kms:GenerateDataKey', 'kms:Decrypt']);
     importer.workflow.grantStartExecution(this.onEventFunction);
     executions(this.onEventFunction, 'states:DescribeExecution', 'states:StopExecution');
-    // isComplete: follow the execution, read the report; stop a job that outlives the timeout.
+    // isComplete: follow the execution, read its own report; stop a job that outlives the timeout.
     executions(this.isCompleteFunction, 'states:DescribeExecution', 'states:StopExecution');
-    importer.grantReadReports(this.isCompleteFunction);
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnReport',
+      actions: ['s3:GetObject'],
+      resources: [importer.bucket.arnForObjects(`${importer.reportPrefix}${copies}`)],
+    }));
+    if (bucketKey) grantKeyVia(bucketKey, this.isCompleteFunction, 's3', ['kms:Decrypt']);
     for (const fn of [this.onEventFunction, this.isCompleteFunction]) {
       fn.addToRolePolicy(new iam.PolicyStatement({
         sid: 'StopImportJobsOfThisDeployment',
@@ -208,8 +225,10 @@ export class UserImportDeployment extends Construct {
       }));
     }
 
-    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention });
-    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention });
+    // The importer's key (if any) encrypts these log groups too.
+    const encryptionKey = importer.encryptionKey;
+    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention, encryptionKey });
+    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention, encryptionKey });
     const frameworkRole = (roleId: string) => logWritingRole(this, roleId, frameworkLogs);
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
@@ -224,6 +243,7 @@ export class UserImportDeployment extends Construct {
       waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.traceFramework();
+    addDeploymentNagExceptions(this, !!importer.encryptionKey);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
@@ -256,9 +276,9 @@ export class UserImportDeployment extends Construct {
     this.reportUri = this.resource.getAttString('ReportUri');
   }
 
-  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string): lambda.Function {
+  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string, encryptionKey?: kms.IKey): lambda.Function {
     return bundledFunction(this, id, {
-      bundle, description, memorySize: 256, timeout, logRetention,
+      bundle, description, memorySize: 256, timeout, logRetention, encryptionKey,
       environment: { POWERTOOLS_SERVICE_NAME: 'cognito-user-import-deployment' },
     });
   }

@@ -6,10 +6,13 @@ import { errorMessage } from './errors';
 import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
-import { failedCsvKeyFor, reportKeyFor } from './report-keys';
 import type { ObjectWriter } from './object-store';
+import { reportKeysFor } from './report-keys';
+import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
 import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
+/** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
+const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
 const FIRST_REASONS = 5;
 
 type Status = ReportOutput['status'];
@@ -91,7 +94,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
 
-  const reportKey = reportKeyFor(config.reportPrefix, source.key);
+  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
   const out = deps.store.writer(config.bucket, reportKey, 'application/json');
   const completedAt = deps.now().toISOString();
   const head = {
@@ -123,8 +126,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']}'));
-  await out.end();
+  await out.write(Buffer.from(']'));
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.
   if (validation && validation.outcome === 'Valid') {
@@ -136,7 +138,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     }
   }
 
+  // The report names where the rows to fix are (a separate grant reads them; they expire).
   const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
+  await out.end();
+
   const result: ReportOutput = {
     status,
     reportUri: `s3://${config.bucket}/${reportKey}`,
@@ -151,11 +158,13 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
 }
 
 async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
-  const key = failedCsvKeyFor(config.reportPrefix, source.key);
+  // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
+  if (sourceProblem(config, source)) return undefined;
+  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
   let writer: ObjectWriter | undefined;
   try {
-    const object = await deps.store.open(source.bucket, source.key, source.versionId);
-    writer = deps.store.writer(config.bucket, key, 'text/csv');
+    const object = await openSource(deps, config, source);
+    writer = deps.store.writer(config.bucket, key, 'text/csv', { tagging: USER_ROWS_TAGGING });
     await copySelectedLines(object.body, (n) => lines.has(n), writer);
     await writer.end();
     return key;

@@ -5,6 +5,7 @@ import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
+import { openSource } from './source-object';
 import { executionToken } from './job-name';
 import { readTextLineBatches } from './line-reader';
 import type { ObjectWriter } from './object-store';
@@ -39,7 +40,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   const { source } = input;
   const prefix = workPrefixFor(config.workPrefix, input.executionName);
   const rules = await loadPoolRules(deps, config);
-  const object = await deps.store.open(source.bucket, source.key, source.versionId);
+  const object = await openSource(deps, config, source);
 
   const fixes: Record<string, number> = {};
   const fix = (name: string, n = 1) => { if (n > 0) fixes[name] = (fixes[name] ?? 0) + n; };

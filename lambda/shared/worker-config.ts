@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../core/deps';
 import {
-  DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+  DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS,
   DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, DEFAULT_PREFIXES, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
 
@@ -26,10 +26,12 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     logsRoleArn: env[WorkerEnv.LOGS_ROLE_ARN] ?? '',
     invalidRows: (invalidRows === 'REJECT_FILE' ? 'REJECT_FILE' : 'SKIP') as InvalidRowPolicyValue,
     ...(algorithm ? { passwordHashingAlgorithm: algorithm as PasswordHashingAlgorithmValue } : {}),
+    incomingPrefix: env[WorkerEnv.INCOMING_PREFIX] ?? DEFAULT_PREFIXES.incoming,
     reportPrefix: env[WorkerEnv.REPORT_PREFIX] ?? DEFAULT_PREFIXES.report,
     workPrefix: env[WorkerEnv.WORK_PREFIX] ?? DEFAULT_PREFIXES.work,
     maxRowsPerPart: Math.min(positive(WorkerEnv.MAX_ROWS_PER_PART, DEFAULT_MAX_ROWS_PER_PART), DEFAULT_MAX_ROWS_PER_PART),
     maxBytesPerPart: Math.min(positive(WorkerEnv.MAX_BYTES_PER_PART, DEFAULT_MAX_BYTES_PER_PART), DEFAULT_MAX_BYTES_PER_PART),
+    maxFileSizeBytes: positive(WorkerEnv.MAX_FILE_SIZE_BYTES, DEFAULT_MAX_FILE_SIZE_BYTES),
     maxPollIntervalSeconds: positive(WorkerEnv.MAX_POLL_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS),
     eventBusName: env[WorkerEnv.EVENT_BUS_NAME] ?? 'default',
     importerId: env[WorkerEnv.IMPORTER_ID] ?? '',

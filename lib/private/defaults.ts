@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
+import { DEFAULT_MAX_FILE_SIZE_BYTES } from '../../lambda/shared/contract';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_PREFIXES } from '../../lambda/shared/contract';
 
@@ -16,4 +17,5 @@ export const DEFAULTS = {
   dataRetention: Duration.days(30),
   logRetention: logs.RetentionDays.ONE_YEAR,
   memorySize: 1024,
+  maxFileSize: Size.bytes(DEFAULT_MAX_FILE_SIZE_BYTES),
 };

@@ -46,9 +46,16 @@ export function validateProps(scope: Construct, props: CognitoUserImportProps): 
   if (props.memorySize !== undefined && (props.memorySize < 256 || props.memorySize > 10240)) {
     throw new ValidationError(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`, scope);
   }
+  const maxFile = props.maxFileSize;
+  if (maxFile && !Token.isUnresolved(maxFile.toBytes()) && maxFile.toBytes() < 1) {
+    throw new ValidationError('CognitoUserImport: maxFileSize must be at least 1 byte (e.g. Size.mebibytes(100)).', scope);
+  }
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw new ValidationError(`CognitoUserImport: reservedConcurrentExecutions must be a whole number, at least 1; got ${reserved}.`, scope);
+  }
   if (props.bucket) {
     const createdOnly: Array<[string, unknown]> = [
-      ['encryptionKey', props.encryptionKey],
       ['serverAccessLogsBucket', props.serverAccessLogsBucket],
       ['dataRetention', props.dataRetention],
     ];

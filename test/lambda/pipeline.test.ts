@@ -11,7 +11,7 @@ import type {
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lambda/shared/contract';
 import { BUCKET, config, POOL_ID, testEnv, TestEnv } from './helpers';
 
-const SRC = 'drop-bucket';
+const SRC = BUCKET; // the worker reads only its own bucket
 const source: SourceObject = { bucket: SRC, key: 'incoming/team/users.csv', versionId: 'v1', etag: '"e1"' };
 
 /**

@@ -60,12 +60,18 @@ describe('drop bucket', () => {
     });
   });
 
-  test('dropped files and work files expire after 30 days, old versions after 1 day', () => {
+  test('every copy of users\' rows expires after 30 days (dropped files, work files, tagged failed rows), old versions after 1 day', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({ Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, Status: 'Enabled' }),
+          { Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          {
+            Id: 'ExpireFailedRows', Prefix: 'reports/', TagFilters: [{ Key: 'cognito-user-import:contents', Value: 'user-rows' }],
+            ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled',
+          },
+          { Id: 'AbortIncompleteMultipartUploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireReplacedReports', Prefix: 'reports/', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
         ],
       },
     });
@@ -212,8 +218,8 @@ describe('least privilege', () => {
     const s3Statements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:') && s.Action !== 's3:PutBucketNotification');
     const byPrefix = (prefix: string) => s3Statements.filter((s) => JSON.stringify(s.Resource).includes(`/${prefix}*`));
     expect(byPrefix('incoming/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject']);
-    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
+    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     for (const s of s3Statements) expect(JSON.stringify(s.Resource)).toMatch(/\/(incoming|reports|work)\/\*/);
   });
 
@@ -380,7 +386,7 @@ describe('prop validation says what to do', () => {
     expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
   });
 
-  test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
+  test.each(['serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
     const stack = new Stack(new App(), 'S', { env });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
     const extra: Record<string, unknown> = {

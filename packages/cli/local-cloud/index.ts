@@ -19,13 +19,16 @@ import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
 import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
-import { createLocalServer } from './server';
+import { allowLongKeySegments, confineStore } from './confined-store';
+import { honourIfMatch } from './s3-if-match';
+import { createLocalServer, s3Error } from './server';
 import { StepFunctionsService } from './stepfunctions';
 import { resolveTemplate, synthesizeTemplate, LocalFunction, LocalNotification } from './template';
 import { Clock, sleep } from './util';
 
 export { Faults } from './faults';
 export { Clock } from './util';
+export { TOKEN_HEADER } from './request-guard';
 export type { CognitoBehaviour, ImportJob } from './cognito';
 export { DEFAULT_BEHAVIOUR, parseBehaviour, loadBehaviourFile } from './cognito';
 
@@ -56,6 +59,8 @@ export interface LocalCloudOptions {
   readonly behaviour?: string | Partial<CognitoBehaviour>;
   /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
   readonly lambdaOutput?: (chunk: string) => void;
+  /** Token `/_local/*` requests must carry (header `x-local-cloud-token`). @default 32 random hex digits per run */
+  readonly adminToken?: string;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
   readonly dataDirectory?: string;
 }
@@ -73,6 +78,8 @@ export interface LocalCloud {
   readonly incomingPrefix: string;
   readonly reportPrefix: string;
   readonly stateMachineArn?: string;
+  /** The per-run token for `/_local/*` (send it as the `x-local-cloud-token` header). */
+  readonly adminToken: string;
   readonly faults: Faults;
   readonly clock: Clock;
   readonly cognito: CognitoService;
@@ -225,6 +232,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     allowMismatchedSignatures: true,
     configureBuckets: [...new Set([bucketName, ...workflowBuckets])].map((name) => ({ name, configs: [] })),
   });
+  confineStore(s3rver.store);
+  allowLongKeySegments(require('s3rver/lib/stores/filesystem')); // eslint-disable-line @typescript-eslint/no-require-imports
   await s3rver.configureBuckets();
 
   // S3 object-created events → the trigger function (async invocation: 2 retries on error).
@@ -260,6 +269,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   });
 
+  const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
   const server = createLocalServer({
     json: {
       AWSCognitoIdentityProviderService: (op, body) => cognito.handle(op, body),
@@ -270,7 +280,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cognito,
     faults,
     maxUploadBytes: () => cognito.behaviour.maxPartBytes,
-    s3: s3rver.callback(),
+    s3: honourIfMatch(s3rver.callback(), s3rver.store, s3Error),
+    adminToken,
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
@@ -321,7 +332,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   let stopped = false;
   const cloud: LocalCloud = {
-    endpoint, port, region: poolRegion, accountId,
+    endpoint, port, region: poolRegion, accountId, adminToken,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
     faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions,
