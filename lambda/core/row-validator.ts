@@ -93,7 +93,11 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
     start = comma + 1;
   }
   if (field !== plan.sourceColumnCount) return undefined; // explained by the full path
-  return checkValues(rules, c, values, line.length);
+  const checked = checkValues(rules, c, values, line.length);
+  // checkValues fills a blank cognito:mfa_enabled into `values`; when the file lacks that column nothing
+  // overwrites it, so clear it or the next row would read the fill as its own value.
+  if (checked.mfaFilled) values[c.mfa] = '';
+  return checked;
 }
 
 /** For each source column, the pool column some rule reads from it, or -1. Worked out once per file. */
