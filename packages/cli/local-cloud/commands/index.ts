@@ -7,6 +7,8 @@ import { Command } from './command';
 import { demoCommand } from './demo';
 import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
+import { queueCommand } from './queue';
+import { rehearseCommand } from './rehearse';
 import { runLocalCommand } from './run-local';
 
 export const COMMANDS: readonly Command[] = [
@@ -15,6 +17,8 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   calibrateCommand,
   exportCommand,
+  queueCommand,
+  rehearseCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';
