@@ -21,7 +21,6 @@ const built = ['deployment-on-event', 'deployment-is-complete', 'worker', 'trigg
   && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'host-routes.js'));
 const describeIfBuilt = built ? describe : describe.skip;
 if (!built) {
-  // eslint-disable-next-line no-console
   console.warn('deployment e2e skipped: run `npm run build` first');
 }
 
