@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, resolve as pathResolve } from 'path';
+import type { TableDefinition } from './dynamodb/service';
 
 export interface LocalFunction {
   logicalId: string;
@@ -26,6 +27,8 @@ export interface LocalNotification { bucket: string; functionArn: string; events
 
 export interface ResolvedApp {
   functions: LocalFunction[];
+  /** DynamoDB tables (the import queue's), their properties resolved. */
+  tables: TableDefinition[];
   stateMachines: LocalStateMachine[];
   notifications: LocalNotification[];
   buckets: string[];
@@ -43,6 +46,11 @@ export interface SynthOptions {
   assemblyDir?: string;
   /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
   stackName?: string;
+  /**
+   * Several importers instead of one: each entry is one `CognitoUserImport`'s extra props; all of
+   * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
+   */
+  importers?: Array<Record<string, unknown>>;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -66,7 +74,7 @@ const cache = new Map<string, any>();
 
 /** Synthesizes App → Stack → `new CognitoUserImport(stack, 'Import', { userPool: UserPool.fromUserPoolId(...) })`. */
 export function synthesizeTemplate(opts: SynthOptions): any {
-  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}]);
+  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}, opts.importers ?? []]);
   const hit = cache.get(key);
   if (hit) return hit;
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -83,7 +91,14 @@ export function synthesizeTemplate(opts: SynthOptions): any {
     });
     const stack = new cdk.Stack(app, STACK, { env: { account: opts.accountId, region: opts.region } });
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', opts.poolId);
-    new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    if (opts.importers?.length) {
+      const s3 = require('aws-cdk-lib/aws-s3') as typeof import('aws-cdk-lib/aws-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+      const bucket = new s3.Bucket(stack, 'Drop', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+      const queue = new lib.CognitoImportQueue(stack, 'Queue');
+      opts.importers.forEach((props, i) => new lib.CognitoUserImport(stack, `Import${i + 1}`, { userPool, bucket, queue, ...(opts.constructProps ?? {}), ...props }));
+    } else {
+      new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    }
     const template = Template.fromStack(stack).toJSON();
     cache.set(key, template);
     return template;
@@ -136,6 +151,7 @@ export function templateResolver(template: any, opts: SynthOptions): (value: any
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
       case 'AWS::Cognito::UserPool': return opts.poolId;
+      case 'AWS::DynamoDB::Table': return r.Properties?.TableName ?? id;
       default: return id;
     }
   };
@@ -158,6 +174,7 @@ export function templateResolver(template: any, opts: SynthOptions): (value: any
         if (attr === 'ProviderName') return `cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
         if (attr === 'ProviderURL') return `https://cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
         break;
+      case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
         if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
@@ -213,8 +230,11 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
   const notifications: LocalNotification[] = [];
+  const tables: TableDefinition[] = [];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === 'AWS::Lambda::Function') {
+    if (r.Type === 'AWS::DynamoDB::Table') {
+      tables.push({ ...resolve(r.Properties ?? {}), TableName: String(resolve({ Ref: id })) });
+    } else if (r.Type === 'AWS::Lambda::Function') {
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
       const isOurs = assetPath !== undefined && (opts.assemblyDir !== undefined || /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath));
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -254,5 +274,5 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       }
     }
   }
-  return { functions, stateMachines, notifications, buckets: bucketIds.map(bucketName) };
+  return { functions, stateMachines, notifications, tables, buckets: bucketIds.map(bucketName) };
 }

@@ -7,6 +7,7 @@ import { Command } from './command';
 import { demoCommand } from './demo';
 import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
+import { queueCommand } from './queue';
 import { rehearseCommand } from './rehearse';
 import { runLocalCommand } from './run-local';
 
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   calibrateCommand,
   exportCommand,
+  queueCommand,
   rehearseCommand,
 ];
 
