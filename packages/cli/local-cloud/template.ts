@@ -42,15 +42,15 @@ export interface SynthOptions {
   bucketName: string;
   /** Extra JSON-able props for `CognitoUserImport` (invalidRows, passwordHashingAlgorithm, maxUsersPerJob...). */
   constructProps?: Record<string, unknown>;
-  /** A synthesized cloud assembly's directory: function code is its `aws:asset:path` folders (every function with one). */
-  assemblyDir?: string;
-  /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
-  stackName?: string;
   /**
    * Several importers instead of one: each entry is one `CognitoUserImport`'s extra props; all of
    * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
    */
   importers?: Array<Record<string, unknown>>;
+  /** A synthesized cloud assembly's directory: function code is its `aws:asset:path` folders (every function with one). */
+  assemblyDir?: string;
+  /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
+  stackName?: string;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -150,8 +150,8 @@ export function templateResolver(template: any, opts: SynthOptions): (value: any
       case 'AWS::Logs::LogGroup': return `/aws/local/${id}`;
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
-      case 'AWS::Cognito::UserPool': return opts.poolId;
       case 'AWS::DynamoDB::Table': return r.Properties?.TableName ?? id;
+      case 'AWS::Cognito::UserPool': return opts.poolId;
       default: return id;
     }
   };
@@ -169,12 +169,12 @@ export function templateResolver(template: any, opts: SynthOptions): (value: any
         if (attr === 'Name') return id;
         if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
         break;
+      case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
       case 'AWS::Cognito::UserPool':
         if (attr === 'Arn') return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${opts.poolId}`;
         if (attr === 'ProviderName') return `cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
         if (attr === 'ProviderURL') return `https://cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
         break;
-      case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
         if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
