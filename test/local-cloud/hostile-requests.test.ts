@@ -3,6 +3,7 @@
  * and nothing is read, changed or written outside the data directory. Plain node:http is used so
  * the Host header and the raw path are sent exactly as written.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { request } from 'http';
 import { tmpdir } from 'os';
@@ -108,7 +109,7 @@ describe('S3: no browser requests, no dangerous keys', () => {
   });
 
   test('a text/plain POST (a "simple" cross-site request) to DeleteObjects is refused', async () => {
-    await cloud.s3.send(new (require('@aws-sdk/client-s3').PutObjectCommand)({ Bucket: cloud.bucket, Key: 'keep/me.txt', Body: 'x' }));
+    await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: 'keep/me.txt', Body: 'x' }));
     const r = await send('POST', `/${cloud.bucket}?delete`, { 'content-type': 'text/plain' }, '<Delete><Object><Key>keep/me.txt</Key></Object></Delete>');
     expect(r.status).toBe(403);
     expect((await send('HEAD', `/${cloud.bucket}/keep/me.txt`)).status).toBe(200);
