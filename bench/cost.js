@@ -126,7 +126,31 @@ async function costModel(templatePath, { users = 500000, jobSeconds = 3600, dura
   };
 }
 
-module.exports = { costModel, resolveDefinition, PRICES };
+/**
+ * How long a finished job can wait to be noticed under the engine's real poll schedule: for a job
+ * finishing at every whole second up to `jobSeconds` after Start, the time until the first describe
+ * at or after it (describes happen at the cumulative sums of pollWaitSeconds). Worst and mean.
+ */
+function detectionModel(maxPoll, jobSeconds = 3600) {
+  const { pollWaitSeconds } = require(path.join(__dirname, '..', 'lambda', 'core', 'job-control.js'));
+  const describes = [];
+  let t = 0;
+  for (let polls = 0; t < jobSeconds + 10 * maxPoll; polls++) { t += pollWaitSeconds(polls, maxPoll); describes.push(t); }
+  let worst = 0;
+  let sum = 0;
+  let k = 0;
+  for (let finish = 1; finish <= jobSeconds; finish++) {
+    while (describes[k] < finish) k += 1;
+    const delay = describes[k] - finish;
+    worst = Math.max(worst, delay);
+    sum += delay;
+  }
+  // A job that finishes just after a describe is seen at the next one: the longest interval (reached
+  // once the schedule has doubled up to its cap), less one second of the integer grid.
+  return { worstCaseSeconds: worst + 1, meanSeconds: sum / jobSeconds, describesInFirstHour: describes.filter((d) => d <= 3600).length };
+}
+
+module.exports = { costModel, detectionModel, resolveDefinition, PRICES };
 
 if (require.main === module) {
   costModel(process.argv[2], { durations: { validate: 10, createAndUpload: 2, default: 0.2 } })

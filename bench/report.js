@@ -27,7 +27,7 @@ function writeReport(r, file) {
   p();
   p('| # | item | result | goal | verdict |');
   p('| --- | --- | --- | --- | --- |');
-  const u = by.upload; const v = by.validation; const m = by.memory; const c = by.coldStart; const s = by.synth; const sc = by.scale; const co = by.cost;
+  const u = by.upload; const v = by.validation; const m = by.memory; const c = by.coldStart; const s = by.synth; const sc = by.scale; const co = by.cost; const de = by.detection;
   p(`| 1 | Upload 100 MB (engine vs curl -T) | ${u?.notMeasured ? '—' : `${u.ratio}× (${fmt(u.engine.MBps)} vs ${fmt(u.curl.MBps)} MB/s)`} | ≥ 0.9× | ${u ? verdict(u) : ''} |`);
   p(`| 2 | Validation 500,000 rows (engine vs csv-parse) | ${v?.notMeasured ? '—' : `${v.ratio}× (${fmt(v.engine.rowsPerSecond, 0)} vs ${fmt(v.csvParse.rowsPerSecond, 0)} rows/s)`} | ≥ 3× | ${v ? verdict(v) : ''} |`);
   p(`| 3 | Peak RSS validate+upload, 10 → 100 MB | ${m?.notMeasured ? '—' : `${m.ratio}× (${fmt(m.files['10MB'].peakRssMB)} → ${fmt(m.files['100MB'].peakRssMB)} MB)`} | ≤ 1.2×, < 200 MB | ${m ? verdict(m) : ''} |`);
@@ -39,6 +39,7 @@ function writeReport(r, file) {
   p(`| 5 | cdk synth, example vs without importer | ${s?.notMeasured ? '—' : `${s.ratio}× (${fmt(s.variants.example.medianSeconds)} vs ${fmt(s.variants.withoutImporter.medianSeconds)} s)`} | — | ${s ? verdict(s) : ''} |`);
   p(`| 6 | 1,000,000 rows through run-local | ${sc?.notMeasured ? '—' : `${sc.parts} parts / ${sc.jobs.length ?? sc.jobs} jobs, ${fmt(sc.wallSeconds ?? sc.stagesSeconds?.validate)} s`} | — | ${sc ? verdict(sc) : ''} |`);
   p(`| 7 | Cost of a 500,000-user, 1-hour import | ${co?.notMeasured ? '—' : `${co.stateTransitions} transitions, ${fmt(co.lambda.gbSeconds)} GB-s, $${fmt(co.costUsd.total, 4)}`} | — | ${co ? verdict(co) : ''} |`);
+  p(`| 8 | Completion detection (default schedule) | ${de?.notMeasured || !de ? '—' : `worst ${de.worstCaseSeconds} s, mean ${de.meanSeconds} s; $${fmt(de.costPerImportHourUsd, 4)} per import-hour`} | ≤ 60 s, ≤ $0.01 | ${de ? verdict(de) : ''} |`);
   p();
 
   // 1
@@ -192,6 +193,19 @@ function writeReport(r, file) {
     p(`| **total per import** | **${fmt(co.costUsd.total, 6)}** |`);
     p();
     p('Not included: S3 requests/storage of the work files and reports, CloudWatch Logs ingestion (the workflow logs at level ALL with execution data; Cognito writes one line per user), X-Ray traces, EventBridge (custom events $1.00 per million).');
+  }
+  p();
+
+  // 8
+  p('## 8. Completion detection: how long a finished job waits to be noticed');
+  p();
+  if (de?.notMeasured) p(`Not measured: ${de.notMeasured}`);
+  else if (de) {
+    p(`Default schedule as deployed (MAX_POLL_INTERVAL_SECONDS ${de.maxPollIntervalSeconds}; ${de.schedule}; the \`maxPollInterval\` prop changes it). Method: ${de.method}.`);
+    p();
+    p(`- Worst case: **${de.worstCaseSeconds} s**; mean ${de.meanSeconds} s; ${de.describesPerHour} describes in a job's first hour.`);
+    p(`- Cost per import-hour at this schedule: **$${fmt(de.costPerImportHourUsd, 5)}** (${de.costNote}).`);
+    p(`- Goal ${de.goal}: ${verdict(de)}.`);
   }
   p();
   fs.writeFileSync(file, L.join('\n'));

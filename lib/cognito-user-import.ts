@@ -18,8 +18,9 @@ import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
-import { InvalidRowPolicy } from './options';
+import { ExistingUsersPolicy, InvalidRowPolicy } from './options';
 import { bundledFunction } from './private/bundled-function';
+import { userSyncEnvironment } from './private/user-sync-props';
 import { DEFAULTS } from './private/defaults';
 import { createDropBucket, localBucketReference } from './private/drop-bucket';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
@@ -122,6 +123,7 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
         [WorkerEnv.POWERTOOLS_METRICS_NAMESPACE]: 'CognitoUserImport',
+        ...userSyncEnvironment(props.existingUsers, props.groupsColumn),
       },
     });
     grantWorker(this.workerFunction, {
@@ -132,6 +134,8 @@ export class CognitoUserImport extends Construct {
       userPool: this.userPool,
       logsRole: this.logsRole,
       eventBus: this.eventBus,
+      existingUsers: props.existingUsers,
+      groupsColumn: props.groupsColumn,
     });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
@@ -140,6 +144,7 @@ export class CognitoUserImport extends Construct {
       logRetention,
       removalPolicy,
       encryptionKey: this.encryptionKey,
+      userSync: { update: props.existingUsers === ExistingUsersPolicy.UPDATE, groups: props.groupsColumn !== undefined },
     });
     this.workflow = workflow.stateMachine;
 

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { StepErrors } from '../lambda/shared/contract';
+import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
 export interface ImportWorkflowProps {
@@ -19,6 +20,8 @@ export interface ImportWorkflowProps {
   readonly removalPolicy: RemovalPolicy;
   /** Encrypts the log group (the key policy must let CloudWatch Logs use it). */
   readonly encryptionKey?: kms.IKey;
+  /** The per-user passes besides the existing-user lookup. @default - neither update nor groups */
+  readonly userSync?: UserSyncOptions;
 }
 
 /** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
@@ -156,8 +159,16 @@ export class ImportWorkflow extends Construct {
     notify.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     const done = new sfn.Pass(this, 'Done', { parameters: { 'source.$': '$.source', 'report.$': '$.report' } });
 
+    // Existing users are found (and updated) before the upload; group memberships come after the import.
+    const importSteps = () => {
+      let chain = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
+      if (props.userSync?.update) chain = chain.next(updateExistingUsers(this, step, throttleRetry, reportError, catchAll));
+      chain = chain.next(importParts);
+      if (props.userSync?.groups) chain = chain.next(addUsersToGroups(this, step, throttleRetry, reportError, catchAll));
+      return chain.next(report);
+    };
     const isImportable = new sfn.Choice(this, 'IsImportable')
-      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importParts.next(report))
+      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importSteps())
       .otherwise(report);
     report.next(notify).next(done);
 

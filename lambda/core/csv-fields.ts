@@ -1,7 +1,9 @@
 /**
- * One CSV line → field values, accepting both Cognito's dialect (unquoted, `\,` for a comma in a
- * value) and RFC-4180 quoted fields (rewritten, a counted fix). Embedded newlines cannot be seen
- * here (lines are physical): an unterminated quote means the field ran into the next line.
+ * One line of the DROPPED file → field values (untrimmed), accepting both Cognito's dialect
+ * (unquoted, `\,` for a comma in a value: read as in cognito-dialect.ts) and RFC-4180 quoted fields
+ * (rewritten, a counted fix). Lines are physical: an unterminated quote is reported for this row only
+ * (a quoted newline, or a stray quote), never for the file. Parts are written and read with
+ * cognito-dialect.ts, never with this reader.
  */
 export interface ParsedLine {
   readonly fields: string[];
@@ -57,13 +59,4 @@ export function parseCsvLine(line: string): ParsedLine {
     i = j + 1;
   }
   return { fields, quotedFields };
-}
-
-/** A value in Cognito's dialect: never quoted, a comma written `\,`. */
-export function formatCognitoValue(value: string): string {
-  return value.indexOf(',') < 0 ? value : value.replace(/,/g, '\\,');
-}
-
-export function formatCognitoLine(values: readonly string[]): string {
-  return values.map(formatCognitoValue).join(',');
 }

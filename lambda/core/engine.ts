@@ -1,9 +1,9 @@
 import type {
-  CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
+  AddToGroupsInput, ApplyExistingInput, FindExistingInput, UpdateExistingInput, CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 
-export type StepEvent = ValidateInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
+export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | UpdateExistingInput | AddToGroupsInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
 
 /**
  * Runs one workflow step. Each step's module (and the SDK client it needs) is loaded when the step
@@ -19,6 +19,10 @@ export async function runStep(deps: EngineDeps, config: EngineConfig, event: Ste
       if (problem) return refuseSource(deps, config, event, problem);
       return (require('./validate') as typeof import('./validate')).validate(deps, config, event);
     }
+    case 'findExisting': return (require('./existing-users') as typeof import('./existing-users')).findExisting(deps, config, event);
+    case 'applyExisting': return (require('./existing-apply') as typeof import('./existing-apply')).applyExisting(deps, config, event);
+    case 'updateExisting': return (require('./update-users') as typeof import('./update-users')).updateExisting(deps, config, event);
+    case 'addToGroups': return (require('./groups') as typeof import('./groups')).addToGroups(deps, config, event);
     case 'createAndUpload': return (require('./create-and-upload') as typeof import('./create-and-upload')).createAndUpload(deps, config, event);
     case 'start': return (require('./job-control') as typeof import('./job-control')).start(deps, config, event);
     case 'describe': return (require('./job-control') as typeof import('./job-control')).describe(deps, config, event);

@@ -1,7 +1,7 @@
 import { DescribeUserImportJobCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { HarvestInput, HarvestOutput } from '../shared/contract';
 import { mapCognitoError } from './cognito-errors';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoField, readCognitoFields } from './cognito-dialect';
 import type { EngineConfig, EngineDeps } from './deps';
 import { FAILED, readJobResults, SKIPPED, SUCCEEDED } from './harvest-log';
 import { readTextLineBatches } from './line-reader';
@@ -51,7 +51,8 @@ export async function harvest(deps: EngineDeps, config: EngineConfig, input: Har
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { number, text } of batch) {
       if (number === 1) {
-        usernameAt = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN);
+        // The part is read the way Cognito reads it (the way it was written): never as RFC CSV.
+        usernameAt = readCognitoFields(text).indexOf(USERNAME_COLUMN);
         continue;
       }
       if (number > part.rows + 1) continue;
@@ -59,7 +60,7 @@ export async function harvest(deps: EngineDeps, config: EngineConfig, input: Har
       const code = results.codes[n];
       if (code === SUCCEEDED || (inferImported && code !== SKIPPED && code !== FAILED)) { succeeded += 1; continue; }
       const sourceLine = lineMap[number - 1] ?? number;
-      const username = usernameAt >= 0 ? parseCsvLine(text).fields[usernameAt] ?? '' : '';
+      const username = usernameAt >= 0 ? readCognitoField(text, usernameAt) ?? '' : '';
       let entry: UserOutcome;
       if (code === SKIPPED || code === FAILED) {
         if (code === SKIPPED) skipped += 1; else failed += 1;
@@ -110,8 +111,8 @@ async function usernamesAt(deps: EngineDeps, config: EngineConfig, key: string, 
   const object = await deps.store.open(config.bucket, key);
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { number, text } of batch) {
-      if (number === 1) { at = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN); continue; }
-      if (lines.has(number) && at >= 0) out.set(number, parseCsvLine(text).fields[at] ?? '');
+      if (number === 1) { at = readCognitoFields(text).indexOf(USERNAME_COLUMN); continue; }
+      if (lines.has(number) && at >= 0) out.set(number, readCognitoField(text, at) ?? '');
     }
     if (batch.length && batch[batch.length - 1].number >= last) { object.body.destroy?.(); break; }
   }

@@ -1,3 +1,4 @@
+import { trimPadding } from './cognito-dialect';
 import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
 
 /** How the dropped file's columns map onto the part's columns. */
@@ -17,7 +18,7 @@ export interface HeaderPlan {
  */
 export function planHeader(rules: PoolRules, header: readonly string[]): HeaderPlan {
   const errors: { column?: string; message: string }[] = [];
-  const names = header.map((h) => h.trim());
+  const names = header.map(trimPadding);
   const seen = new Map<string, number>();
   // A header cell is named only when it is one of the pool's columns: anything else may be a value
   // (a file without a header puts its first user's email and phone here), so it is named by position.

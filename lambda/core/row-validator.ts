@@ -1,3 +1,4 @@
+import { isPadding, trimPadding } from './cognito-dialect';
 import { checkPasswordHash } from './password-hash';
 import { HeaderPlan } from './header-check';
 import { AttributeRule, BOOLEAN_COLUMNS, MFA_COLUMN, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
@@ -20,10 +21,16 @@ export interface CheckedRow {
   readonly booleansNormalized: number;
   /** 1 when a blank cognito:mfa_enabled was filled from the pool's MFA setting (OFF → false, ON → true). */
   readonly mfaFilled?: number;
+  /** How many values had padding (spaces, tabs, control characters) at either end: written trimmed. */
+  readonly valuesTrimmed: number;
 }
 
 // Cognito usernames: letters, marks, symbols, numbers, punctuation; no whitespace or control characters.
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+// Characters that render as nothing (U+FEFF, zero-width joiners and spaces, soft hyphen, Hangul fillers,
+// variation selectors, …): letters or format characters to Unicode, but a username that holds one
+// looks like another user's name. Rejected wherever they are (padding is only U+0000-U+0020).
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 const INTEGER = /^-?\d+$/;
 const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
@@ -41,28 +48,31 @@ export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly st
       message: `row has ${fields.length} fields but the header has ${plan.sourceColumnCount} (a comma inside a value must be written \\, or quoted)`,
     });
     const usernameAt = c.username >= 0 ? plan.sourceIndex[c.username] : -1;
-    const username = usernameAt >= 0 && usernameAt < fields.length ? fields[usernameAt].trim() : '';
-    return { username: isUsername(username) ? username : '', values: [], problems, booleansNormalized };
+    const username = usernameAt >= 0 && usernameAt < fields.length ? trimPadding(fields[usernameAt]) : '';
+    return { username: isUsername(username) ? username : '', values: [], problems, booleansNormalized, valuesTrimmed: 0 };
   }
 
   const sourceIndex = plan.sourceIndex;
   const values: string[] = new Array(sourceIndex.length);
+  let valuesTrimmed = 0;
   for (let i = 0; i < sourceIndex.length; i++) {
     const at = sourceIndex[i];
-    values[i] = at >= 0 ? trimmed(fields[at]) : '';
+    const value = at >= 0 ? trimPadding(fields[at]) : '';
+    if (at >= 0 && value.length !== fields[at].length) valuesTrimmed += 1;
+    values[i] = value;
   }
-  return checkValues(rules, c, values, rowLength);
+  return checkValues(rules, c, values, rowLength, valuesTrimmed);
 }
 
 /**
- * checkRow for a plain line (no quotes, no `\,`) short enough that no length-only rule can fail:
- * only the columns some rule reads are cut out of the line. `values` then holds only those
- * (the others are ''), and only until the next call: use it to check, not to rewrite. Returns
- * undefined when the line does not qualify.
+ * checkRow for a plain line (no quotes, no `\`, no CR, no padding around any value) short enough that
+ * no length-only rule can fail, so it can be uploaded exactly as it is: only the columns some rule
+ * reads are cut out of the line. `values` then holds only those (the others are ''), and only until
+ * the next call: use it to check, not to rewrite. Returns undefined when the line does not qualify.
  */
 export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string): CheckedRow | undefined {
   const c = compiled(rules);
-  if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0) return undefined;
+  if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0 || line.indexOf('\r') >= 0) return undefined;
   const wanted = wantedColumns(c, plan);
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
   // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
@@ -72,9 +82,11 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
   for (;;) {
     const comma = line.indexOf(',', start);
     const end = comma < 0 ? line.length : comma;
+    // A padded value is written trimmed: the full path rewrites the row.
+    if (end > start && (isPadding(line.charCodeAt(start)) || isPadding(line.charCodeAt(end - 1)))) return undefined;
     if (field < wanted.length) {
       const target = wanted[field];
-      if (target >= 0) values[target] = trimmed(line.slice(start, end));
+      if (target >= 0) values[target] = line.slice(start, end);
     }
     field += 1;
     if (comma < 0) break;
@@ -99,7 +111,7 @@ function wantedColumns(c: CompiledRules, plan: HeaderPlan): Int32Array {
 }
 const wantedByPlan = new WeakMap<HeaderPlan, Int32Array>();
 
-function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLength?: number): CheckedRow {
+function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLength?: number, valuesTrimmed = 0): CheckedRow {
   const problems: RowProblem[] = [];
   let booleansNormalized = 0;
   const get = (i: number) => (i >= 0 ? values[i] : '');
@@ -114,7 +126,7 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
 
   const username = get(c.username);
   if (username === '') problems.push({ column: USERNAME_COLUMN, message: 'cognito:username is empty' });
-  else if (!isUsername(username)) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username contains whitespace or control characters' });
+  else if (!isUsername(username)) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username contains whitespace, control or invisible characters (such as U+00A0, U+FEFF or zero-width characters)' });
   else if (username.length > 128 && codePoints(username) > 128) problems.push({ column: USERNAME_COLUMN, message: 'cognito:username is longer than 128 characters' });
 
   const email = get(c.email);
@@ -188,7 +200,7 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
     if (problem) problems.push({ column: PASSWORD_HASH_COLUMN, message: problem });
   }
 
-  return { username, values, problems, booleansNormalized, mfaFilled };
+  return { username, values, problems, booleansNormalized, mfaFilled, valuesTrimmed };
 }
 
 /** Column positions and per-pool messages, worked out once per pool instead of once per row. */
@@ -258,12 +270,6 @@ function compiled(rules: PoolRules): CompiledRules {
   return c;
 }
 
-/** `value.trim()`, without the call when there is nothing to trim (the common case). */
-function trimmed(value: string): string {
-  const n = value.length;
-  return n === 0 || (value.charCodeAt(0) > 32 && value.charCodeAt(n - 1) > 32) ? value : value.trim();
-}
-
 /** Characters (code points), as Cognito counts them. */
 function codePoints(value: string): number {
   let n = 0;
@@ -278,9 +284,12 @@ function codePoints(value: string): number {
   return n;
 }
 
-/** Printable ASCII without a space passes at once; anything else goes through the Unicode classes. */
-function isUsername(value: string): boolean {
-  return isPrintableAscii(value) || USERNAME.test(value);
+/**
+ * Printable ASCII without a space passes at once; anything else goes through the Unicode classes, and
+ * invisible characters are refused wherever they are (one rule, whatever surrounds them).
+ */
+export function isUsername(value: string): boolean {
+  return isPrintableAscii(value) || (USERNAME.test(value) && !INVISIBLE.test(value));
 }
 
 function isCalendarDate(s: string): boolean {

@@ -1,7 +1,9 @@
 import { DescribeUserPoolCommand, GetCSVHeaderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { PartDescriptor, ValidateInput, ValidateOutput } from '../shared/contract';
-import { parseCsvLine, formatCognitoValue } from './csv-fields';
+import { firstUnwritable, formatCognitoRow, trimPadding } from './cognito-dialect';
+import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
+import { GroupsColumn, groupsKey, listGroupNames } from './groups-column';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { openSource } from './source-object';
@@ -57,12 +59,21 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     await reject(e);
   };
 
+  // The groups column (groupsColumn): cut out before every other check, its names checked against the pool.
+  const groupsColumn = config.groupsColumn
+    ? new GroupsColumn(config.groupsColumn, await listGroupNames(deps, config), () => deps.store.writer(config.bucket, groupsKey(prefix), 'application/x-ndjson'))
+    : undefined;
+  let rowGroups: string[] = [];
+  let unknownGroups: string[] = [];
+
   const seen = new UsernameSet();
   let plan: HeaderPlan | undefined;
   let parts: PartWriter | undefined;
-  // The part's columns: the file's own order (Cognito takes any order), then the missing ones, empty.
+  // The part's columns (pool column indices, in order): the missing ones, empty, then the file's own
+  // order (Cognito takes any order). `verbatim`: a line that needs no fix is uploaded as missingPrefix + line.
   let partOrder: number[] = [];
-  let missingSuffix = '';
+  let missingPrefix = '';
+  let verbatim = false;
   let physicalLines = 0;
   let rows = 0;
   let badRows = 0;
@@ -81,7 +92,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         await fileError(line.number, `line ${line.number} is not valid UTF-8`);
         continue;
       }
-      const text = line.text;
+      let text = line.text;
+      if (groupsColumn && !line.truncated) {
+        if (line.number === 1) text = groupsColumn.header(text);
+        else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
+      }
       if (line.number === 1) {
         if (isBlank(text)) {
           writing = false;
@@ -99,9 +114,13 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         for (const e of plan.errors) await fileError(1, e.message, e.column);
         if (plan.errors.length > 0) writing = false;
         fix('missingColumnsAdded', plan.missing.length);
-        const partColumns = [...parsed.fields.map((f) => f.trim()), ...plan.missing];
+        // Missing columns go first, so the file's own last column stays last (a value ending in `\`
+        // can only be written there). The part's columns are a list: a reordering or a left-out
+        // column only has to change partColumns and clear `verbatim`.
+        const partColumns = [...plan.missing, ...parsed.fields.map((f) => trimPadding(f))];
         partOrder = partColumns.map((column) => rules.columns.indexOf(column));
-        missingSuffix = ','.repeat(plan.missing.length);
+        missingPrefix = ','.repeat(plan.missing.length);
+        verbatim = true;
         parts = new PartWriter({
           store: deps.store,
           bucket: config.bucket,
@@ -122,46 +141,62 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       rows += 1;
       // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
       const fileRejected = !plan || !parts || fileErrors.length > 0;
-      const plain = fileRejected ? undefined : checkPlainRow(rules, plan!, text);
+      const plain = fileRejected || !verbatim ? undefined : checkPlainRow(rules, plan!, text);
       let checked = plain && plain.booleansNormalized === 0 && !plain.mfaFilled ? plain : undefined;
       let quotedFields = 0;
       let problems: RowProblem[] = [];
       if (!checked) {
-        const parsed = parseCsvLine(text);
-        if (parsed.error === 'unterminated-quote') {
-          writing = false;
-          await fileError(line.number, `line ${line.number} has a quoted field that runs past the end of the line (embedded newline)`);
-          continue;
-        }
         if (fileRejected) continue; // the file is rejected: only count and look for more file errors
+        const parsed = parseCsvLine(text);
         quotedFields = parsed.quotedFields;
-        fix('quotedFieldsRewritten', quotedFields);
-        if (parsed.error === 'malformed-quote') problems = [{ message: 'row has a malformed quoted field (text after a closing quote)' }];
-        else checked = checkRow(rules, plan!, parsed.fields, text.length);
+        if (parsed.error === 'unterminated-quote') {
+          problems = [{ message: 'row has a quote that is not closed on this line (a value cannot span lines, and Cognito reads no quotes)' }];
+        } else if (parsed.error === 'malformed-quote') {
+          problems = [{ message: 'row has a malformed quoted field (text after a closing quote)' }];
+        } else {
+          checked = checkRow(rules, plan!, parsed.fields, text.length);
+        }
       }
       let username = '';
-      let values: string[] = [];
-      let rewrite = quotedFields > 0;
+      let out = '';
       if (checked) {
         problems = checked.problems;
         username = checked.username;
-        values = checked.values;
-        if (checked.booleansNormalized > 0) {
-          fix('booleansNormalized', checked.booleansNormalized);
-          rewrite = true;
-        }
-        if (checked.mfaFilled) {
-          fix('mfaEnabledFilled', checked.mfaFilled);
-          rewrite = true;
-        }
       }
-      if (line.truncated || text.length > MAX_ROW_CHARACTERS) {
+      // A row that is not uploaded is measured as it is in the file (a longer line is never shorter uploaded,
+      // except for padding: the length message is then one of its problems, not the only one).
+      if (line.truncated || (problems.length > 0 && text.length > MAX_ROW_CHARACTERS)) {
         problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
+      }
+      if (problems.length === 0 && checked) {
+        // What is uploaded: the line as it is when it reads back the same in Cognito's dialect, else
+        // the validated values written anew. Limits are measured on that.
+        const rewrite = checked !== plain && (quotedFields > 0 || checked.booleansNormalized > 0 || checked.valuesTrimmed > 0 || !!checked.mfaFilled
+          || text.indexOf('\\') >= 0 || text.indexOf('\r') >= 0 || !verbatim);
+        if (rewrite) {
+          const bad = firstUnwritable(checked.values, partOrder);
+          if (bad >= 0) {
+            const column = rules.columns[bad];
+            problems.push({
+              column,
+              message: /[\r\n]/.test(checked.values[bad])
+                ? `${column} holds a carriage return, which would end the row in Cognito's CSV`
+                : `${column} ends with a backslash, which Cognito would read with the next comma as an escaped comma (\\,): remove the trailing backslash, or make ${column} the last column`,
+            });
+          } else {
+            out = formatCognitoRow(checked.values, partOrder);
+          }
+        } else {
+          out = missingPrefix + text;
+        }
+        if (out.length > MAX_ROW_CHARACTERS) problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters as uploaded` });
       }
       if (username !== '') {
         const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
         if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
       }
+      for (const g of unknownGroups) problems.push({ column: config.groupsColumn, message: `group '${g}' does not exist in the pool` });
+      unknownGroups = [];
       if (problems.length > 0) {
         badRows += 1;
         for (const p of problems) {
@@ -173,12 +208,14 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
         if (config.invalidRows === 'REJECT_FILE') writing = false;
         continue;
       }
+      // Counted only for rows that are uploaded.
+      fix('quotedFieldsRewritten', quotedFields);
+      fix('booleansNormalized', checked!.booleansNormalized);
+      fix('valuesTrimmed', checked!.valuesTrimmed);
+      fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
       validRows += 1;
+      if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
       if (!writing || !parts) continue;
-      // An untouched row goes as it was (Cognito trims spaces itself); a fixed one is written anew.
-      const out = rewrite || text.indexOf('\\') >= 0
-        ? partOrder.map((k) => formatCognitoValue(values[k])).join(',')
-        : text + missingSuffix;
       const pending = parts.add(out, line.number);
       if (pending) await pending;
     }
@@ -203,6 +240,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     written = await parts.finish();
   }
   await rejectedOut.end();
+  const hasGroups = (await groupsColumn?.end()) === true;
 
   const rejectedRows = outcome === 'Valid' ? badRows : rows;
   const summary: ValidationSummary = {
@@ -215,6 +253,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     rejectedEntries,
     fileErrors,
     parts: written,
+    ...(hasGroups ? { groupsKey: groupsKey(prefix) } : {}),
   };
   await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
   deps.log.info('validated', {

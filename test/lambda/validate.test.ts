@@ -85,7 +85,6 @@ describe('validate step', () => {
     ['header only', CSV_HEADER.join(',') + '\n', [1], 'no user rows'],
     ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column 4 is not an attribute'],
     ['missing username column', 'email,email_verified\nu@example.com,true\n', [1], 'cognito:username'],
-    ['embedded newline in a quoted field', 'cognito:username,email,email_verified,address\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,"1 Main St\nSpringfield"\nu3,u3@example.com,true,\n', [3], 'embedded newline'],
     ['not UTF-8', Buffer.concat([Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), [3], 'not valid UTF-8'],
     ['Latin-1 file', Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,Jos\xe9\n', 'latin1'), [2], 'not valid UTF-8'],
   ])('file-level error rejects the file before any job: %s', async (_n, csv, errLines, message) => {
@@ -95,6 +94,17 @@ describe('validate step', () => {
     expect(summary.fileErrors.map((e) => e.line)).toEqual(errLines);
     expect(summary.fileErrors.map((e) => e.message).join('|')).toContain(message);
     expect(out.rejectedRows).toBe(out.rows);
+  });
+
+  test('a quoted newline (or a stray quote) is a problem of its rows, not of the file', async () => {
+    const csv = 'cognito:username,email,email_verified,address\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,"1 Main St\nSpringfield"\nu3,u3@example.com,true,\n"Bob';
+    const { out, summary, rejected } = await run(csv);
+    expect(out.outcome).toBe('Valid');
+    expect(summary.fileErrors).toEqual([]);
+    expect(lines(rejected)).toEqual([3, 4, 6]);
+    expect(rejected.find((e) => e.line === 3)!.message).toContain('not closed on this line');
+    expect(rejected.find((e) => e.line === 6)!.message).toContain('not closed on this line');
+    expect(out.parts[0].rows).toBe(2);
   });
 
   test('a row over 16,000 characters is a row error', async () => {

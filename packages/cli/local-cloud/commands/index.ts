@@ -5,6 +5,7 @@
 import { calibrateCommand } from './calibrate';
 import { Command } from './command';
 import { demoCommand } from './demo';
+import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
 import { runLocalCommand } from './run-local';
 
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   runLocalCommand,
   demoCommand,
   calibrateCommand,
+  exportCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';
