@@ -19,12 +19,14 @@ import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
 import { ExistingUsersPolicy, InvalidRowPolicy } from './options';
+import type { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
 import { userSyncEnvironment } from './private/user-sync-props';
 import { DEFAULTS } from './private/defaults';
 import { createDropBucket, localBucketReference } from './private/drop-bucket';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
+import { wireQueue } from './private/queue-wiring';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -62,6 +64,8 @@ export class CognitoUserImport extends Construct {
   public readonly reportPrefix: string;
   /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
   public readonly workPrefix: string;
+  /** The import queue this importer's files wait in (the one passed in, or its own). */
+  public readonly queue: ICognitoImportQueue;
 
   /**
    * @param scope the parent construct
@@ -137,6 +141,7 @@ export class CognitoUserImport extends Construct {
       existingUsers: props.existingUsers,
       groupsColumn: props.groupsColumn,
     });
+    this.queue = wireQueue(this, this.workerFunction, { ...props, removalPolicy });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,

@@ -1,9 +1,10 @@
 import type {
   AddToGroupsInput, ApplyExistingInput, FindExistingInput, UpdateExistingInput, CreateAndUploadInput, DescribeInput, HarvestInput, NotifyInput, ReportInput, StartInput, ValidateInput,
 } from '../shared/contract';
+import type { QueueStepEvent } from '../shared/queue-contract';
 import type { EngineConfig, EngineDeps } from './deps';
 
-export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | UpdateExistingInput | AddToGroupsInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput;
+export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | UpdateExistingInput | AddToGroupsInput | CreateAndUploadInput | StartInput | DescribeInput | HarvestInput | ReportInput | NotifyInput | QueueStepEvent;
 
 /**
  * Runs one workflow step. Each step's module (and the SDK client it needs) is loaded when the step
@@ -29,6 +30,8 @@ export async function runStep(deps: EngineDeps, config: EngineConfig, event: Ste
     case 'harvest': return (require('./harvest') as typeof import('./harvest')).harvest(deps, config, event);
     case 'report': return (require('./report') as typeof import('./report')).report(deps, config, event);
     case 'notify': await (require('./notify') as typeof import('./notify')).notify(deps, config, event); return undefined;
+    case 'enqueue': case 'checkTurn': case 'startInQueue': case 'describeInQueue': case 'distribute': case 'release': case 'leaveQueue':
+      return (require('./queue-steps') as typeof import('./queue-steps')).runQueueStep(deps, config, event);
     default: throw new Error(`unknown action ${String((event as { action?: unknown }).action)}`);
   }
 }

@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_LIST_RPS, DEFAULT_USER_READ_RPS, DEFAULT_USER_UPDATE_RPS,
   DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, DEFAULT_PREFIXES, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
+import { queueConfigFromEnv } from './queue-config';
 
 const ALGORITHMS: readonly string[] = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
 
@@ -41,5 +42,6 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     userReadRps: positive(WorkerEnv.USER_READ_RPS, DEFAULT_USER_READ_RPS),
     userListRps: positive(WorkerEnv.USER_LIST_RPS, DEFAULT_USER_LIST_RPS),
     userUpdateRps: positive(WorkerEnv.USER_UPDATE_RPS, DEFAULT_USER_UPDATE_RPS),
+    ...(queueConfigFromEnv(env) ? { queue: queueConfigFromEnv(env) } : {}),
   };
 }

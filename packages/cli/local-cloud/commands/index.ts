@@ -7,6 +7,7 @@ import { Command } from './command';
 import { demoCommand } from './demo';
 import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
+import { queueCommand } from './queue';
 import { runLocalCommand } from './run-local';
 
 export const COMMANDS: readonly Command[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   calibrateCommand,
   exportCommand,
+  queueCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';
