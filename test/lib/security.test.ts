@@ -43,7 +43,8 @@ describe('with a customer-managed key', () => {
     for (const [id, g] of groups) expect([id, (g as any).Properties.KmsKeyId]).toEqual([id, keyArn]);
   });
 
-  test('the bucket and the dead-letter queue use it', () => {
+  test('the bucket, the dead-letter queue and the import queue\'s table use it', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: Match.objectLike({ KMSMasterKeyId: keyArn }) });
     t.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } })] },
     });
@@ -66,7 +67,7 @@ describe('with a customer-managed key', () => {
       .filter((s: any) => [].concat(s.Action).some((a: string) => a.startsWith('kms:')));
     expect(kmsStatements.length).toBeGreaterThanOrEqual(6);
     for (const s of kmsStatements) {
-      expect(s.Condition?.StringEquals?.['kms:ViaService']).toMatch(/^(s3|sqs)\.eu-west-1\.amazonaws\.com$/);
+      expect(s.Condition?.StringEquals?.['kms:ViaService']).toMatch(/^(s3|sqs|dynamodb)\.eu-west-1\.amazonaws\.com$/);
       expect(s.Resource).toEqual(keyArn);
     }
   });
