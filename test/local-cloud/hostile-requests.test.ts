@@ -190,3 +190,14 @@ test('real clients are unaffected: the AWS CLI uploads in parts and deletes in b
   expect(rm.stderr).toBe('');
   expect((await send('HEAD', `/${cloud.bucket}/multi/big.bin`)).status).toBe(404);
 });
+
+test('reads honour If-Match as S3 does: 412 PreconditionFailed on another ETag, the object on its own or *', async () => {
+  const { GetObjectCommand, PutObjectCommand } = require('@aws-sdk/client-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const put = await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', Body: 'first' }));
+  await expect(cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', IfMatch: '"0123456789abcdef0123456789abcdef"' })))
+    .rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+  for (const IfMatch of [put.ETag, '*']) {
+    const got = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', IfMatch }));
+    expect(await got.Body.transformToString()).toBe('first');
+  }
+});
