@@ -48,7 +48,7 @@ describe('worker config from env', () => {
   const base = { USER_POOL_ID: 'p', BUCKET_NAME: 'b' };
   test('defaults are the real Cognito limits', () => {
     expect(workerConfigFromEnv(base)).toMatchObject({
-      invalidRows: 'SKIP', maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024, maxPollIntervalSeconds: 300,
+      invalidRows: 'SKIP', maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024, maxPollIntervalSeconds: 60,
       reportPrefix: 'reports/', workPrefix: 'work/',
     });
     expect(workerConfigFromEnv(base).passwordHashingAlgorithm).toBeUndefined();
