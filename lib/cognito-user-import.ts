@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_ROWS_PER_PART,
   TriggerEnv,
   WorkerEnv,
+  WORKER_NODE_OPTIONS,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
@@ -100,6 +101,7 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.WORK_PREFIX]: this.workPrefix,
         [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? DEFAULT_MAX_ROWS_PER_PART),
         [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String((props.maxPollInterval ?? DEFAULTS.maxPollInterval).toSeconds()),
+        [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
