@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -45,11 +46,18 @@ export class ExampleStack extends Stack {
       csvFile: path.join(__dirname, 'seed-users.csv'),
     });
 
-    // Operators hear about every file that was rejected or failed.
-    this.alerts = new sns.Topic(this, 'ImportAlerts', {
-      enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-    });
+    // Operators hear about every file that was rejected or failed. The topic is encrypted with a key
+    // of our own: EventBridge cannot publish to a topic under the AWS-managed SNS key (its policy
+    // cannot be changed), so this key's policy lets EventBridge of this account use it.
+    const alertsKey = new kms.Key(this, 'AlertsKey', { enableKeyRotation: true, description: 'Encrypts the import alert topic' });
+    alertsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToPublishEncrypted',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    this.alerts = new sns.Topic(this, 'ImportAlerts', { enforceSSL: true, masterKey: alertsKey });
     const undelivered = new sqs.Queue(this, 'UndeliveredAlerts', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -2,6 +2,8 @@ import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { addLogsRoleNagExceptions } from './private/importer-nag';
+import { ValidationError } from './private/errors';
 
 /** Props of {@link CognitoImportLogsRole}. */
 export interface CognitoImportLogsRoleProps {
@@ -50,10 +52,15 @@ export class CognitoImportLogsRole extends Construct {
   /** ARN of the role. */
   public readonly roleArn: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the user pool to scope the log groups and trust conditions to, and a role name
+   */
   constructor(scope: Construct, id: string, props: CognitoImportLogsRoleProps = {}) {
     super(scope, id);
     if (props.restrictToSourceArn && !props.userPool) {
-      throw new Error('CognitoImportLogsRole: restrictToSourceArn needs userPool (the pool whose ARN the trust policy names); pass userPool or drop restrictToSourceArn.');
+      throw new ValidationError('CognitoImportLogsRole: restrictToSourceArn needs userPool (the pool whose ARN the trust policy names); pass userPool or drop restrictToSourceArn.', this);
     }
 
     const conditions: Record<string, Record<string, string>> = {};
@@ -91,5 +98,6 @@ export class CognitoImportLogsRole extends Construct {
         resources: [logGroups, `${logGroups}:log-stream:*`],
       }),
     );
+    addLogsRoleNagExceptions(this.role);
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -95,9 +95,15 @@ export interface CognitoUserImportProps {
   readonly maxPollInterval?: Duration;
 
   /**
-   * A KMS key to encrypt the bucket this construct creates. Every grant then includes the key.
+   * A customer-managed KMS key for everything this importer stores: the bucket it creates, its
+   * dead-letter queue, and its log groups (Lambda and workflow; a `UserImportDeployment` of this
+   * importer uses it for its own log groups too). Every grant includes the key, restricted with
+   * `kms:ViaService`. The key policy gets a statement letting CloudWatch Logs of this account and
+   * region use it (with the documented encryption-context condition); for a key imported by ARN,
+   * add that statement to its policy yourself (see the README's security section).
+   * With a bucket you pass, the bucket keeps its own encryption and the rest uses this key.
    *
-   * @default - S3-managed encryption (SSE-S3)
+   * @default - SSE-S3 for the bucket, SQS-managed encryption for the queue, log groups encrypted by CloudWatch Logs
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -109,8 +115,10 @@ export interface CognitoUserImportProps {
   readonly serverAccessLogsBucket?: s3.IBucket;
 
   /**
-   * How long dropped CSVs and work files are kept in the created bucket (they hold personal data).
-   * Reports hold usernames and line numbers only and are kept.
+   * How long every copy of users' rows is kept in the created bucket: dropped CSVs, work files and
+   * the failed rows next to the reports (`.failed.csv`, tagged `cognito-user-import:contents=user-rows`),
+   * old versions included (noncurrent versions expire one day after they are replaced).
+   * Reports hold usernames, line numbers and messages only and are kept.
    *
    * @default Duration.days(30)
    */
@@ -144,4 +152,21 @@ export interface CognitoUserImportProps {
    * @default 1024
    */
   readonly memorySize?: number;
+
+  /**
+   * The largest file this importer takes. A larger file is rejected before any import job (a
+   * `Rejected` report saying so); split it into smaller files.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly maxFileSize?: Size;
+
+  /**
+   * Reserved concurrent executions of each of the importer's functions (the worker and the S3
+   * trigger). Compliance packs (NIST 800-53, HIPAA, PCI DSS) ask for it; the workflow retries a
+   * throttled step and S3 retries a throttled trigger, so a small number (e.g. 5) is safe.
+   *
+   * @default - no reservation: the functions use the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 }

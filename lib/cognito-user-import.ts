@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -15,13 +16,15 @@ import {
   WORKER_NODE_OPTIONS,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from './events';
+import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
 import { InvalidRowPolicy } from './options';
 import { bundledFunction } from './private/bundled-function';
 import { DEFAULTS } from './private/defaults';
 import { createDropBucket, localBucketReference } from './private/drop-bucket';
+import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
+import { addImporterNagExceptions } from './private/importer-nag';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -51,14 +54,23 @@ export class CognitoUserImport extends Construct {
   public readonly eventBus: events.IEventBus;
   /** Stable id of this importer, carried in its events as `detail.importerId`. */
   public readonly importerId: string;
-  /** Key prefixes. */
+  /** The customer-managed key everything this importer stores is encrypted with, when one was given. */
+  public readonly encryptionKey?: kms.IKey;
+  /** Key prefix of dropped files: an object created under it starts an import. */
   public readonly incomingPrefix: string;
+  /** Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv` (bounded keys under `_rejected/` for keys too long). */
   public readonly reportPrefix: string;
+  /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
   public readonly workPrefix: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the user pool, and optionally the bucket, prefixes and limits
+   */
   constructor(scope: Construct, id: string, props: CognitoUserImportProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
 
     this.userPool = props.userPool;
     this.incomingPrefix = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
@@ -69,12 +81,15 @@ export class CognitoUserImport extends Construct {
     const logRetention = props.logRetention ?? DEFAULTS.logRetention;
     this.importerId = this.node.addr;
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.encryptionKey = props.encryptionKey;
+    if (this.encryptionKey) allowLogsToUseKey(this.encryptionKey);
 
     this.bucket = props.bucket
       ? localBucketReference(this, props.bucket)
       : createDropBucket(this, {
         incomingPrefix: this.incomingPrefix,
         workPrefix: this.workPrefix,
+        reportPrefix: this.reportPrefix,
         dataRetention: props.dataRetention ?? DEFAULTS.dataRetention,
         removalPolicy,
         encryptionKey: props.encryptionKey,
@@ -90,6 +105,8 @@ export class CognitoUserImport extends Construct {
       timeout: Duration.minutes(15),
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -100,6 +117,7 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.REPORT_PREFIX]: this.reportPrefix,
         [WorkerEnv.WORK_PREFIX]: this.workPrefix,
         [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? DEFAULT_MAX_ROWS_PER_PART),
+        [WorkerEnv.MAX_FILE_SIZE_BYTES]: String((props.maxFileSize ?? DEFAULTS.maxFileSize).toBytes()),
         [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String((props.maxPollInterval ?? DEFAULTS.maxPollInterval).toSeconds()),
         [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
@@ -123,11 +141,14 @@ export class CognitoUserImport extends Construct {
       maxWaitForActiveJob: props.maxWaitForActiveJob ?? DEFAULTS.maxWaitForActiveJob,
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
     });
     this.workflow = workflow.stateMachine;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...(this.encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -138,6 +159,8 @@ export class CognitoUserImport extends Construct {
       timeout: Duration.seconds(30),
       logRetention,
       removalPolicy,
+      encryptionKey: this.encryptionKey,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
@@ -146,16 +169,34 @@ export class CognitoUserImport extends Construct {
       },
     });
     this.workflow.grantStartExecution(this.importFunction);
+    // Lambda sends undeliverable events to the dead-letter queue with the function's role.
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, this.importFunction, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
 
     this.bucket.addEventNotification(
       s3.EventType.OBJECT_CREATED,
       new s3n.LambdaDestination(this.importFunction),
       { prefix: this.incomingPrefix, suffix },
     );
+
+    // Justified cdk-nag exceptions travel with the resources, reasons included.
+    addImporterNagExceptions({
+      importer: this,
+      incomingPrefix: this.incomingPrefix,
+      reportPrefix: this.reportPrefix,
+      workPrefix: this.workPrefix,
+      ownBucket: !props.bucket,
+      encrypted: !!this.encryptionKey,
+      accessLogged: !!props.serverAccessLogsBucket,
+      concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
+    });
   }
 
   /**
-   * Lets `grantee` drop CSV files under the incoming prefix (s3:PutObject, and the key if the bucket has one).
+   * Lets `grantee` drop CSV files under the incoming prefix (s3:PutObject, and the bucket's key
+   * through S3 only, if it has one).
+   *
+   * @param grantee the principal that drops files (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantDrop(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
@@ -163,20 +204,40 @@ export class CognitoUserImport extends Construct {
       actions: ['s3:PutObject'],
       resourceArns: [this.bucket.arnForObjects(`${this.incomingPrefix}*`)],
     });
-    this.bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (this.bucket.encryptionKey) grantKeyVia(this.bucket.encryptionKey, grantee, 's3', ['kms:GenerateDataKey', 'kms:Decrypt']);
     return grant;
   }
 
   /**
-   * Lets `grantee` read the reports (s3:GetObject under the report prefix, and the key if the bucket has one).
+   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts),
+   * not the failed rows next to them (see `grantReadFailedRows`).
+   *
+   * @param grantee the principal that reads reports (a role, user or function)
+   * @returns the grant on the principal's policy
    */
   public grantReadReports(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadUnderReports(grantee, '*.json');
+  }
+
+  /**
+   * Lets `grantee` read the failed rows (`<reportPrefix>*.failed.csv`: copies of users' own rows,
+   * with every attribute value, kept for `dataRetention`). A separate grant from `grantReadReports`
+   * because these hold personal data.
+   *
+   * @param grantee the principal that fixes and re-drops rows (a role, user or function)
+   * @returns the grant on the principal's policy
+   */
+  public grantReadFailedRows(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReadUnderReports(grantee, '*.failed.csv');
+  }
+
+  private grantReadUnderReports(grantee: iam.IGrantable, pattern: string): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
-      resourceArns: [this.bucket.arnForObjects(`${this.reportPrefix}*`)],
+      resourceArns: [this.bucket.arnForObjects(`${this.reportPrefix}${pattern}`)],
     });
-    this.bucket.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    if (this.bucket.encryptionKey) grantKeyVia(this.bucket.encryptionKey, grantee, 's3', ['kms:Decrypt']);
     return grant;
   }
 
@@ -184,6 +245,10 @@ export class CognitoUserImport extends Construct {
    * An EventBridge rule that matches this importer's "Cognito User Import Completed" events
    * (one per dropped file, whatever its outcome). Narrow it with `options.eventPattern`
    * (e.g. `{ detail: { status: ['Failed', 'Rejected'] } }`).
+   *
+   * @param id the rule's construct id, unique within this importer
+   * @param options extra event pattern, target, rule name and description
+   * @returns the rule (add more targets with `addTarget`)
    */
   public onImportCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
     const rule = new events.Rule(this, id, {
@@ -191,8 +256,8 @@ export class CognitoUserImport extends Construct {
       description: options.description ?? 'Cognito user import completed',
       eventBus: this.eventBus,
       eventPattern: {
-        source: [EVENT_SOURCE],
-        detailType: [EVENT_DETAIL_TYPE],
+        source: [ImportCompletedEvent.SOURCE],
+        detailType: [ImportCompletedEvent.DETAIL_TYPE],
         detail: { importerId: [this.importerId] },
       },
     });

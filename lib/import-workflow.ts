@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -16,6 +17,8 @@ export interface ImportWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the log group. */
   readonly removalPolicy: RemovalPolicy;
+  /** Encrypts the log group (the key policy must let CloudWatch Logs use it). */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
@@ -41,11 +44,12 @@ export function longRetryAttempts(maxWaitSeconds: number): number {
 }
 
 /**
- * The import workflow: a Standard state machine, JSONPath, logging at level ALL.
+ * The import workflow: a Standard state machine, JSONPath, logging at level ALL without execution data.
  *
  * Validate → (valid?) → for each part, one at a time: CreateAndUpload → Start → Wait/Describe
- * until terminal → Harvest; → Report → Notify. Any unexpected error → ReportError → NotifyError →
- * Fail, so every dropped file ends with exactly one report and one event.
+ * until terminal → Harvest; → Report → Notify. Any unexpected error (in Report too) → ReportError
+ * → NotifyError → Fail, so every dropped file ends with exactly one report and one event; if even
+ * ReportError fails, ReportUnavailable still sends the event (status Failed).
  */
 export class ImportWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -87,6 +91,17 @@ export class ImportWorkflow extends Construct {
     });
     reportError.next(notifyError).next(failed);
     const catchAll = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+    // Even when no report can be written, the event still goes out (status Failed, no report URI).
+    const reportUnavailable = new sfn.Pass(this, 'ReportUnavailable', {
+      result: sfn.Result.fromObject({
+        status: 'Failed', jobIds: [], totals: { rows: 0, imported: 0, skipped: 0, failed: 0, rejected: 0 },
+        firstReasons: ['the import failed and its report could not be written'],
+      }),
+      resultPath: '$.report',
+    });
+    reportUnavailable.next(notifyError);
+    reportError.addCatch(reportUnavailable, { errors: [sfn.Errors.ALL], resultPath: '$.reportError' });
+    notifyError.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' });
 
     const validate = step('Validate', { 'action': 'validate', 'source.$': '$.source', 'executionName.$': '$$.Execution.Name' }, '$.validation');
     validate.addRetry(throttleRetry);
@@ -134,7 +149,8 @@ export class ImportWorkflow extends Construct {
 
     const report = step('Report', reportPayload(), '$.report');
     report.addRetry(throttleRetry);
-    report.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    // A report that cannot be written is retried as a failure report; that path still notifies.
+    report.addCatch(reportError, catchAll);
     const notify = step('Notify', { 'action': 'notify', 'source.$': '$.source', 'report.$': '$.report' }, sfn.JsonPath.DISCARD);
     notify.addRetry(throttleRetry);
     notify.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
@@ -148,12 +164,15 @@ export class ImportWorkflow extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      encryptionKey: props.encryptionKey,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(validate.next(isImportable)),
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Execution data (inputs, outputs, error causes) stays out of the logs: counts and keys only
+      // ever reach step outputs, but the logs need not hold them for a year.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: 'Cognito CSV user import: validate, import each part, report, notify',
     });
   }

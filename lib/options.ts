@@ -11,8 +11,12 @@ export enum InvalidRowPolicy {
  * password hash imports accept it; others fail with `OperationNotEnabledException`.
  */
 export enum PasswordHashingAlgorithm {
+  /** bcrypt hashes (accepted parameters: the README's CSV format section). */
   BCRYPT = 'BCRYPT',
+  /** scrypt hashes. */
   SCRYPT = 'SCRYPT',
+  /** Argon2id hashes. */
   ARGON2ID = 'ARGON2ID',
+  /** PBKDF2 with HMAC-SHA-256 hashes. */
   PBKDF2_SHA256 = 'PBKDF2_SHA256',
 }

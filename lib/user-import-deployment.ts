@@ -1,6 +1,7 @@
 import * as fs from 'fs';
-import { Arn, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Arn, CfnElement, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,9 +9,14 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { DeploymentProps } from '../lambda/deployment/properties';
+import { DEPLOYMENT_DEFAULTS, DeploymentProps } from '../lambda/deployment/properties';
 import { CognitoUserImport } from './cognito-user-import';
+import { DEPLOYMENT_COPY_FOLDER } from '../lambda/shared/contract';
+import { executionNamePrefixFor } from '../lambda/deployment/names';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
+import { addDeploymentNagExceptions } from './private/deployment-nag';
+import { grantKeyVia } from './private/encryption';
+import { ValidationError } from './private/errors';
 
 /** Props of {@link UserImportDeployment}. */
 export interface UserImportDeploymentProps {
@@ -89,11 +95,11 @@ export interface UserImportDeploymentProps {
 }
 
 const DEFAULTS = {
-  maxFailedUsers: 0,
-  failOnSkipped: false,
-  timeout: Duration.minutes(50),
-  queryInterval: Duration.seconds(30),
-  waitForCompletion: true,
+  maxFailedUsers: DEPLOYMENT_DEFAULTS.maxFailedUsers,
+  failOnSkipped: DEPLOYMENT_DEFAULTS.failOnSkipped,
+  timeout: Duration.seconds(DEPLOYMENT_DEFAULTS.timeoutSeconds),
+  queryInterval: Duration.seconds(DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
+  waitForCompletion: DEPLOYMENT_DEFAULTS.waitForCompletion,
   logRetention: logs.RetentionDays.ONE_YEAR,
 };
 /** CloudFormation's hard limit for a custom resource. */
@@ -116,9 +122,13 @@ export class UserImportDeployment extends Construct {
   public readonly jobId: string;
   /** Succeeded | PartiallySucceeded (or `Running` when not waiting). */
   public readonly status: string;
+  /** Number of users Cognito imported (a token resolved at deploy time). */
   public readonly importedUsers: string;
+  /** Number of users Cognito skipped, such as existing usernames (a token resolved at deploy time). */
   public readonly skippedUsers: string;
+  /** Number of users Cognito failed to import (a token resolved at deploy time). */
   public readonly failedUsers: string;
+  /** Number of rows validation left out or rejected (a token resolved at deploy time). */
   public readonly rejectedRows: string;
   /** s3:// URI of the JSON report. */
   public readonly reportUri: string;
@@ -126,12 +136,19 @@ export class UserImportDeployment extends Construct {
   public readonly resource: CustomResource;
   /** The Provider framework behind the custom resource. */
   public readonly provider: cr.Provider;
+  /** The Provider framework's onEvent handler: starts, updates or stops the import. */
   public readonly onEventFunction: lambda.Function;
+  /** The Provider framework's isComplete handler: polls the import until its report is written. */
   public readonly isCompleteFunction: lambda.Function;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id, unique within `scope`
+   * @param props the importer, the CSV (a local file or an S3 object) and the failure thresholds
+   */
   constructor(scope: Construct, id: string, props: UserImportDeploymentProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(this, props);
     const importer = props.importer;
     const timeout = props.timeout ?? DEFAULTS.timeout;
     const queryInterval = props.queryInterval ?? DEFAULTS.queryInterval;
@@ -155,30 +172,42 @@ export class UserImportDeployment extends Construct {
       sourceKey = props.sourceKey!;
       grantSourceRead = (g) => {
         readObject(g, bucket.arnForObjects(sourceKey));
-        bucket.encryptionKey?.grant(g, 'kms:Decrypt');
+        if (bucket.encryptionKey) grantKeyVia(bucket.encryptionKey, g, 's3', ['kms:Decrypt']);
       };
     }
 
     // The functions' roles are ours: each writes only to its own log group; no AWS managed policy.
     this.onEventFunction = this.handlerFunction('OnEvent', 'deployment-on-event', logRetention, Duration.minutes(10),
-      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)');
+      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)', importer.encryptionKey);
     this.isCompleteFunction = this.handlerFunction('IsComplete', 'deployment-is-complete', logRetention, Duration.minutes(2),
-      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation');
+      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation', importer.encryptionKey);
 
     const executions = (fn: lambda.Function, ...actions: string[]) => importer.workflow.grantExecution(fn, ...actions);
+    // This resource's executions (and so its CSV copy and its report) are named after its logical id:
+    // its functions may touch only keys with that name, not other deployments' copies or reports.
+    const ownName = Lazy.string({
+      produce: () => executionNamePrefixFor(Stack.of(this).resolve(Stack.of(this).getLogicalId(this.resource.node.defaultChild as CfnElement))),
+    });
+    const copies = `${importer.workPrefix}${DEPLOYMENT_COPY_FOLDER}${ownName}*`;
+    const bucketKey = importer.bucket.encryptionKey;
     // onEvent: read the source, copy it under the (non-triggering) work prefix, start the workflow.
     grantSourceRead(this.onEventFunction);
     this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
       sid: 'CopySourceIntoImporterBucket',
       actions: ['s3:PutObject'],
-      resources: [importer.bucket.arnForObjects(`${importer.workPrefix}deployments/*`)],
+      resources: [importer.bucket.arnForObjects(copies)],
     }));
-    importer.bucket.encryptionKey?.grant(this.onEventFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (bucketKey) grantKeyVia(bucketKey, this.onEventFunction, 's3', ['kms:GenerateDataKey', 'kms:Decrypt']);
     importer.workflow.grantStartExecution(this.onEventFunction);
     executions(this.onEventFunction, 'states:DescribeExecution', 'states:StopExecution');
-    // isComplete: follow the execution, read the report; stop a job that outlives the timeout.
+    // isComplete: follow the execution, read its own report; stop a job that outlives the timeout.
     executions(this.isCompleteFunction, 'states:DescribeExecution', 'states:StopExecution');
-    importer.grantReadReports(this.isCompleteFunction);
+    this.isCompleteFunction.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnReport',
+      actions: ['s3:GetObject'],
+      resources: [importer.bucket.arnForObjects(`${importer.reportPrefix}${copies}`)],
+    }));
+    if (bucketKey) grantKeyVia(bucketKey, this.isCompleteFunction, 's3', ['kms:Decrypt']);
     for (const fn of [this.onEventFunction, this.isCompleteFunction]) {
       fn.addToRolePolicy(new iam.PolicyStatement({
         sid: 'StopImportJobsOfThisDeployment',
@@ -187,8 +216,10 @@ export class UserImportDeployment extends Construct {
       }));
     }
 
-    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention });
-    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention });
+    // The importer's key (if any) encrypts these log groups too.
+    const encryptionKey = importer.encryptionKey;
+    const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention, encryptionKey });
+    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention, encryptionKey });
     const frameworkRole = (roleId: string) => logWritingRole(this, roleId, frameworkLogs);
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
@@ -203,6 +234,7 @@ export class UserImportDeployment extends Construct {
       waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.traceFramework();
+    addDeploymentNagExceptions(this, !!importer.encryptionKey);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
@@ -235,9 +267,9 @@ export class UserImportDeployment extends Construct {
     this.reportUri = this.resource.getAttString('ReportUri');
   }
 
-  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string): lambda.Function {
+  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string, encryptionKey?: kms.IKey): lambda.Function {
     return bundledFunction(this, id, {
-      bundle, description, memorySize: 256, timeout, logRetention,
+      bundle, description, memorySize: 256, timeout, logRetention, encryptionKey,
       environment: { POWERTOOLS_SERVICE_NAME: 'cognito-user-import-deployment' },
     });
   }
@@ -277,44 +309,44 @@ function readObject(grantee: iam.IGrantable, objectArn: string): void {
   iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [objectArn] });
 }
 
-function validateProps(props: UserImportDeploymentProps): void {
+function validateProps(scope: Construct, props: UserImportDeploymentProps): void {
   const fromFile = props.csvFile !== undefined;
   const fromBucket = props.sourceBucket !== undefined || props.sourceKey !== undefined;
   if (fromFile && fromBucket) {
-    throw new Error('UserImportDeployment: give either csvFile (a local CSV) or sourceBucket + sourceKey (an existing S3 object), not both.');
+    throw new ValidationError('UserImportDeployment: give either csvFile (a local CSV) or sourceBucket + sourceKey (an existing S3 object), not both.', scope);
   }
   if (!fromFile && !fromBucket) {
-    throw new Error('UserImportDeployment: no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey to an existing S3 object.');
+    throw new ValidationError('UserImportDeployment: no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey to an existing S3 object.', scope);
   }
   if (fromBucket && (props.sourceBucket === undefined || props.sourceKey === undefined || props.sourceKey === '')) {
-    throw new Error('UserImportDeployment: sourceBucket and sourceKey go together; set both to name an existing S3 object (or use csvFile).');
+    throw new ValidationError('UserImportDeployment: sourceBucket and sourceKey go together; set both to name an existing S3 object (or use csvFile).', scope);
   }
   if (fromFile) {
     let stat: fs.Stats | undefined;
     try { stat = fs.statSync(props.csvFile!); } catch { stat = undefined; }
     if (!stat || !stat.isFile()) {
-      throw new Error(`UserImportDeployment: csvFile '${props.csvFile}' is not a file; give the path of a CSV file (relative paths are resolved from the current directory).`);
+      throw new ValidationError(`UserImportDeployment: csvFile '${props.csvFile}' is not a file; give the path of a CSV file (relative paths are resolved from the current directory).`, scope);
     }
   }
   const max = props.maxFailedUsers;
   if (max !== undefined && !Token.isUnresolved(max) && (!Number.isInteger(max) || max < 0)) {
-    throw new Error(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`);
+    throw new ValidationError(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`, scope);
   }
   const timeout = props.timeout ?? DEFAULTS.timeout;
   const interval = props.queryInterval ?? DEFAULTS.queryInterval;
   if (interval.toMilliseconds() < 1000 || interval.toMilliseconds() % 1000 !== 0) {
-    throw new Error(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`);
+    throw new ValidationError(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`, scope);
   }
   if (timeout.toMilliseconds() % 1000 !== 0) {
-    throw new Error(`UserImportDeployment: timeout must be a whole number of seconds; got ${timeout.toHumanString()}.`);
+    throw new ValidationError(`UserImportDeployment: timeout must be a whole number of seconds; got ${timeout.toHumanString()}.`, scope);
   }
   if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
-    throw new Error(`UserImportDeployment: timeout must be at most 1 hour (CloudFormation's limit for a custom resource); got ${timeout.toHumanString()}. For longer imports set waitForCompletion: false.`);
+    throw new ValidationError(`UserImportDeployment: timeout must be at most 1 hour (CloudFormation's limit for a custom resource); got ${timeout.toHumanString()}. For longer imports set waitForCompletion: false.`, scope);
   }
   if (timeout.toSeconds() < interval.toSeconds() || timeout.toSeconds() % interval.toSeconds() !== 0) {
-    throw new Error(`UserImportDeployment: timeout (${timeout.toSeconds()} s) must be a whole multiple of queryInterval (${interval.toSeconds()} s).`);
+    throw new ValidationError(`UserImportDeployment: timeout (${timeout.toSeconds()} s) must be a whole multiple of queryInterval (${interval.toSeconds()} s).`, scope);
   }
   if (props.sourceKey !== undefined && !Token.isUnresolved(props.sourceKey) && props.sourceKey.startsWith('/')) {
-    throw new Error(`UserImportDeployment: sourceKey '${props.sourceKey}' must not start with '/'; give the object key as S3 shows it.`);
+    throw new ValidationError(`UserImportDeployment: sourceKey '${props.sourceKey}' must not start with '/'; give the object key as S3 shows it.`, scope);
   }
 }

@@ -1,10 +1,11 @@
 import {
-  CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, UserImportJobType,
+  CreateUserImportJobCommand, ListUserImportJobsCommand, UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateAndUploadInput, JobRef, PartDescriptor } from '../shared/contract';
 import { mapCognitoError } from './cognito-errors';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage, uploadFailed } from './errors';
+import { describeJob } from './job-control';
 import { isExpiredUrlResponse, isRetryableStatus } from './presigned-put';
 import { jobMarkerKey } from './work-files';
 
@@ -24,14 +25,15 @@ interface UploadTarget { jobId: string; jobName: string; url: string }
  */
 export async function createAndUpload(deps: EngineDeps, config: EngineConfig, input: CreateAndUploadInput): Promise<JobRef> {
   const { part } = input;
-  const abandoned = new Set(input.abandonedJobIds ?? []);
+  // Jobs of this part that must not be reused: their URL expired, or the job itself did.
+  const abandoned = new Set<string>();
   const markerKey = jobMarkerKey(part);
 
   const markerText = await deps.store.getText(config.bucket, markerKey);
   if (markerText) {
     const marker = JSON.parse(markerText) as JobMarker;
-    // The workflow's JobExpired catch re-enters this step without abandonedJobIds: ask Cognito.
-    if (!abandoned.has(marker.jobId) && (await jobStatus(deps, config, marker.jobId)) === 'Expired') abandoned.add(marker.jobId);
+    // The workflow's JobExpired catch re-enters this step with the expired job's marker: ask Cognito.
+    if ((await describeJob(deps, config, marker.jobId)).Status === 'Expired') abandoned.add(marker.jobId);
     if (!abandoned.has(marker.jobId)) {
       deps.log.info('part already uploaded: reusing its job', { partKey: part.key, jobId: marker.jobId });
       return { jobId: marker.jobId, jobName: marker.jobName };
@@ -58,15 +60,6 @@ export async function createAndUpload(deps: EngineDeps, config: EngineConfig, in
     return { jobId: target.jobId, jobName: target.jobName };
   }
   throw uploadFailed(`part ${part.partNumber}: the pre-signed URL expired ${MAX_JOBS_PER_STEP} times before the upload finished`);
-}
-
-async function jobStatus(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<string | undefined> {
-  try {
-    const out = await deps.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: config.userPoolId, JobId: jobId }));
-    return out.UserImportJob?.Status;
-  } catch (err) {
-    throw mapCognitoError(err, 'DescribeUserImportJob');
-  }
 }
 
 async function createJob(deps: EngineDeps, config: EngineConfig, part: PartDescriptor): Promise<UploadTarget> {

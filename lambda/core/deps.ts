@@ -14,8 +14,12 @@ export interface EngineConfig {
   readonly logsRoleArn: string;
   readonly invalidRows: InvalidRowPolicyValue;
   readonly passwordHashingAlgorithm?: PasswordHashingAlgorithmValue;
+  /** Prefix of dropped files: the only keys (with the work prefix's `deployments/`) the worker reads. */
+  readonly incomingPrefix: string;
   readonly reportPrefix: string;
   readonly workPrefix: string;
+  /** Larger dropped files are rejected before any job. */
+  readonly maxFileSizeBytes: number;
   readonly maxRowsPerPart: number;
   readonly maxBytesPerPart: number;
   readonly maxPollIntervalSeconds: number;

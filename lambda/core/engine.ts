@@ -11,7 +11,14 @@ export type StepEvent = ValidateInput | CreateAndUploadInput | StartInput | Desc
  */
 export async function runStep(deps: EngineDeps, config: EngineConfig, event: StepEvent): Promise<unknown> {
   switch (event.action) {
-    case 'validate': return (require('./validate') as typeof import('./validate')).validate(deps, config, event);
+    case 'validate': {
+      // The execution input is checked before anything is read: only this importer's own bucket and
+      // prefixes, pinned to a version or ETag, a key whose report S3 can hold, a size within bounds.
+      const { sourceProblem, refuseSource } = require('./source-object') as typeof import('./source-object');
+      const problem = sourceProblem(config, event.source);
+      if (problem) return refuseSource(deps, config, event, problem);
+      return (require('./validate') as typeof import('./validate')).validate(deps, config, event);
+    }
     case 'createAndUpload': return (require('./create-and-upload') as typeof import('./create-and-upload')).createAndUpload(deps, config, event);
     case 'start': return (require('./job-control') as typeof import('./job-control')).start(deps, config, event);
     case 'describe': return (require('./job-control') as typeof import('./job-control')).describe(deps, config, event);

@@ -2,20 +2,21 @@ import { StepErrors } from '../shared/contract';
 
 /**
  * Errors the workflow's Retry/Catch match on. Lambda reports `error.name` as errorType, so the
- * name must be exactly the contract's StepErrors value.
+ * name must be exactly the contract's StepErrors value. `cause` keeps the error this one stands
+ * for (e.g. the SDK's), for logs and debuggers.
  */
 export class StepError extends Error {
-  constructor(name: (typeof StepErrors)[keyof typeof StepErrors], message: string) {
-    super(message);
+  constructor(name: (typeof StepErrors)[keyof typeof StepErrors], message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = name;
   }
 }
 
-export const uploadNotVisible = (m: string) => new StepError(StepErrors.UploadNotVisible, m);
-export const anotherJobActive = (m: string) => new StepError(StepErrors.AnotherJobActive, m);
-export const throttled = (m: string) => new StepError(StepErrors.Throttled, m);
-export const jobExpired = (m: string) => new StepError(StepErrors.JobExpired, m);
-export const uploadFailed = (m: string) => new StepError(StepErrors.UploadFailed, m);
+export const uploadNotVisible = (m: string, cause?: unknown) => new StepError(StepErrors.UploadNotVisible, m, cause);
+export const anotherJobActive = (m: string, cause?: unknown) => new StepError(StepErrors.AnotherJobActive, m, cause);
+export const throttled = (m: string, cause?: unknown) => new StepError(StepErrors.Throttled, m, cause);
+export const jobExpired = (m: string, cause?: unknown) => new StepError(StepErrors.JobExpired, m, cause);
+export const uploadFailed = (m: string, cause?: unknown) => new StepError(StepErrors.UploadFailed, m, cause);
 
 /** Name of an SDK (or any) error, whichever field carries it. */
 export function errorName(err: unknown): string {

@@ -1,5 +1,5 @@
 import { trimPadding } from './cognito-dialect';
-import { PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
 
 /** How the dropped file's columns map onto the part's columns. */
 export interface HeaderPlan {
@@ -20,22 +20,26 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   const errors: { column?: string; message: string }[] = [];
   const names = header.map(trimPadding);
   const seen = new Map<string, number>();
+  // A header cell is named only when it is one of the pool's columns: anything else may be a value
+  // (a file without a header puts its first user's email and phone here), so it is named by position.
   names.forEach((name, i) => {
+    const known = rules.columns.includes(name);
     if (name === '') {
       errors.push({ message: `header column ${i + 1} is empty` });
       return;
     }
     if (seen.has(name)) {
-      errors.push({ column: name, message: `header column ${name} appears more than once` });
+      errors.push(known
+        ? { column: name, message: `header column ${name} appears more than once (columns ${seen.get(name)! + 1} and ${i + 1})` }
+        : { message: `header columns ${seen.get(name)! + 1} and ${i + 1} have the same name, which is not an attribute of the user pool` });
       return;
     }
     seen.set(name, i);
-    if (!rules.columns.includes(name)) {
+    if (!known) {
       errors.push({
-        column: name,
         message: name === PASSWORD_HASH_COLUMN
           ? 'header has a password_hash column but no password hashing algorithm is configured'
-          : `header column ${name} is not an attribute of the user pool (GetCSVHeader)`,
+          : `header column ${i + 1} is not an attribute of the user pool (GetCSVHeader); is the header line missing?`,
       });
     }
   });
@@ -46,6 +50,8 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   for (const column of missing) {
     if (column === USERNAME_COLUMN) {
       errors.push({ column, message: 'header has no cognito:username column' });
+    } else if (column === MFA_COLUMN && rules.mfa === 'OPTIONAL') {
+      errors.push({ column, message: 'header has no cognito:mfa_enabled column: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
     } else if (rules.attributes.get(column)?.required) {
       errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
     }

@@ -1,10 +1,10 @@
 import {
-  DescribeUserImportJobCommand, StartUserImportJobCommand, UserImportJobType,
+  DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand, UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { DescribeInput, DescribeOutput, StartInput } from '../shared/contract';
-import { mapCognitoError } from './cognito-errors';
+import { cognitoSaid, isUnexplainedPrecondition, mapCognitoError } from './cognito-errors';
 import type { EngineConfig, EngineDeps } from './deps';
-import { errorName, jobExpired, uploadNotVisible } from './errors';
+import { anotherJobActive, errorName, jobExpired, uploadNotVisible } from './errors';
 
 export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped', 'Expired']);
 export const FIRST_POLL_SECONDS = 5;
@@ -36,7 +36,8 @@ export function toDescribeOutput(job: UserImportJobType, fallback: { jobId: stri
   return job.CompletionMessage ? { ...out, completionMessage: job.CompletionMessage } : out;
 }
 
-async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
+/** The job as Cognito describes it now (`{ JobId }` alone when Cognito returns nothing). */
+export async function describeJob(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<UserImportJobType> {
   try {
     const out = await deps.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: config.userPoolId, JobId: jobId }));
     return out.UserImportJob ?? { JobId: jobId };
@@ -68,9 +69,23 @@ export async function start(deps: EngineDeps, config: EngineConfig, input: Start
         deps.log.info('import job was already started', { jobId: job.jobId, status: current.Status });
         return toDescribeOutput(current, job, 0, config.maxPollIntervalSeconds);
       }
-      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet`);
+      // A PreconditionNotMet that names neither cause: another active job in the pool is evidence enough.
+      if (isUnexplainedPrecondition(err) && await otherJobActive(deps, config, job.jobId)) {
+        throw anotherJobActive(`StartUserImportJob: another import job is active (Cognito said ${cognitoSaid(err)})`, err);
+      }
+      if (mapped.name === 'UploadNotVisibleError') throw uploadNotVisible(`job ${job.jobId}: the upload is not visible to Cognito yet (Cognito said ${cognitoSaid(err)})`, err);
     }
     throw mapped;
+  }
+}
+
+/** Whether another job of the pool is Pending/InProgress/Stopping (a newest-first page is enough: active jobs are recent). */
+async function otherJobActive(deps: EngineDeps, config: EngineConfig, jobId: string): Promise<boolean> {
+  try {
+    const out = await deps.cognito.send(new ListUserImportJobsCommand({ UserPoolId: config.userPoolId, MaxResults: 60 }));
+    return (out.UserImportJobs ?? []).some((j) => j.JobId !== jobId && ['Pending', 'InProgress', 'Stopping'].includes(j.Status ?? ''));
+  } catch (err) {
+    throw mapCognitoError(err, 'ListUserImportJobs');
   }
 }
 

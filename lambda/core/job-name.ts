@@ -35,7 +35,3 @@ export function jobNameFor(key: string, partNumber: number, executionToken: stri
 export function executionToken(executionName: string): string {
   return createHash('sha256').update(executionName).digest('hex').slice(0, 8);
 }
-
-export function isValidJobName(name: string): boolean {
-  return name.length >= 1 && name.length <= JOB_NAME_MAX && /^[\w\s+=,.@-]+$/.test(name);
-}

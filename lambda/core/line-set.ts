@@ -23,5 +23,4 @@ export class LineSet {
 
   has(line: number): boolean { return this.all || (line < this.bits.length && this.bits[line] === 1); }
   get isEmpty(): boolean { return !this.all && this.count === 0; }
-  get isAll(): boolean { return this.all; }
 }

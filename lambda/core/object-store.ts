@@ -32,11 +32,18 @@ export interface ObjectStore {
   /** `undefined` when the object does not exist. */
   getText(bucket: string, key: string): Promise<string | undefined>;
   putText(bucket: string, key: string, text: string, contentType?: string): Promise<void>;
-  writer(bucket: string, key: string, contentType?: string): ObjectWriter;
+  writer(bucket: string, key: string, contentType?: string, options?: WriterOptions): ObjectWriter;
 }
 
 export interface OpenOptions {
   readonly prefetch?: boolean;
+  /** Read only if the object still has this ETag (S3 answers 412 otherwise): pins an unversioned object. */
+  readonly ifMatch?: string;
+}
+
+export interface WriterOptions {
+  /** Object tags, `key=value&...` (URL-encoded), e.g. for lifecycle rules that filter on a tag. */
+  readonly tagging?: string;
 }
 
 /** Ranged prefetch: range size and how many ranges are in flight (memory ≈ their product). */
@@ -51,13 +58,14 @@ export class S3ObjectStore implements ObjectStore {
 
   async open(bucket: string, key: string, versionId?: string, options: OpenOptions = {}): Promise<OpenedObject> {
     const VersionId = versionId || undefined;
+    const IfMatch = options.ifMatch || undefined;
     if (!options.prefetch) {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId }));
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, IfMatch }));
       return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
     }
     // One connection to S3 rarely delivers what one PUT can take: read ahead in parallel ranges,
     // hand them on in order, and never hold more than PREFETCH_RANGES of them.
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }));
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId, IfMatch }));
     const length = head.ContentLength ?? 0;
     const etag = head.ETag;
     const s3 = this.s3;
@@ -108,8 +116,9 @@ export class S3ObjectStore implements ObjectStore {
     await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType }));
   }
 
-  writer(bucket: string, key: string, contentType = 'text/csv'): ObjectWriter {
+  writer(bucket: string, key: string, contentType = 'text/csv', options: WriterOptions = {}): ObjectWriter {
     const s3 = this.s3;
+    const Tagging = options.tagging || undefined;
     const chunkBytes = this.chunkBytes;
     // One buffer per writer, filled in place and reused for every part: no per-part copies or
     // garbage, so memory does not grow with the number of parts. It starts small (most writers
@@ -123,7 +132,7 @@ export class S3ObjectStore implements ObjectStore {
     // Sends what is buffered as the next multipart part (starting the upload on first use).
     const flushPart = async () => {
       if (!uploadId) {
-        const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
+        const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, Tagging }));
         uploadId = created.UploadId;
       }
       const body = buffer.subarray(0, filled);
@@ -155,7 +164,7 @@ export class S3ObjectStore implements ObjectStore {
         if (!uploadId) {
           // Small object: one PutObject of what is buffered (≤ one chunk).
           const body = buffer.subarray(0, filled);
-          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType }));
+          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType, Tagging }));
           return total;
         }
         if (filled > 0) await flushPart();

@@ -147,8 +147,6 @@ export class LineRuns {
     else { this.starts.push(line); this.counts.push(1); }
   }
 
-  get runs(): number { return this.starts.length; }
-
   /** The numbers in order, `slice` at a time. */
   *slices(slice: number): Generator<number[]> {
     let out: number[] = [];

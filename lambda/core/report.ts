@@ -7,10 +7,12 @@ import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
 import type { ObjectWriter } from './object-store';
+import { reportKeysFor } from './report-keys';
+import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
 import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
-export const reportKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.json`;
-export const failedCsvKeyFor = (reportPrefix: string, key: string) => `${reportPrefix}${key}.failed.csv`;
+/** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
+const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
 const FIRST_REASONS = 5;
 
 type Status = ReportOutput['status'];
@@ -72,15 +74,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
     return j;
   });
+  harvested.forEach(({ summary }, i) => {
+    if (summary?.lineNumbering) {
+      jobs[i].resultLineNumbers = summary.lineNumbering.numbering;
+      jobs[i].lineNumbersDecidedBy = `${summary.lineNumbering.decidedBy}: ${summary.lineNumbering.detail}`;
+    }
+    if (summary?.withoutResult) jobs[i].rowsWithoutResult = summary.withoutResult;
+  });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
-  const totals: ReportTotals = {
-    rows,
-    imported: sum(jobs, 'importedUsers'),
-    skipped: sum(jobs, 'skippedUsers'),
-    failed: sum(jobs, 'failedUsers'),
-    rejected,
-  };
+  const totals: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+    ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
 
@@ -90,7 +94,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
 
-  const reportKey = reportKeyFor(config.reportPrefix, source.key);
+  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
   const out = deps.store.writer(config.bucket, reportKey, 'application/json');
   const completedAt = deps.now().toISOString();
   const head = {
@@ -122,8 +126,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']}'));
-  await out.end();
+  await out.write(Buffer.from(']'));
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.
   if (validation && validation.outcome === 'Valid') {
@@ -135,7 +138,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     }
   }
 
+  // The report names where the rows to fix are (a separate grant reads them; they expire).
   const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
+  await out.end();
+
   const result: ReportOutput = {
     status,
     reportUri: `s3://${config.bucket}/${reportKey}`,
@@ -150,11 +158,13 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
 }
 
 async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
-  const key = failedCsvKeyFor(config.reportPrefix, source.key);
+  // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
+  if (sourceProblem(config, source)) return undefined;
+  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
   let writer: ObjectWriter | undefined;
   try {
-    const object = await deps.store.open(source.bucket, source.key, source.versionId);
-    writer = deps.store.writer(config.bucket, key, 'text/csv');
+    const object = await openSource(deps, config, source);
+    writer = deps.store.writer(config.bucket, key, 'text/csv', { tagging: USER_ROWS_TAGGING });
     await copySelectedLines(object.body, (n) => lines.has(n), writer);
     await writer.end();
     return key;
@@ -186,6 +196,20 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/**
+ * Totals from the rows' own fates (harvest gives each row of a part exactly one), so that imported + skipped +
+ * failed + rejected = rows: rows with no result from Cognito, and rows of parts no job finished, count as failed.
+ * Undefined when a part's summary predates per-row fates (the job counters are used then).
+ */
+function rowTotals(validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, rows: number, rejected: number): ReportTotals | undefined {
+  if (!validation || validation.outcome !== 'Valid' || summaries.some((s) => s?.withoutResult === undefined)) return undefined;
+  const done = new Set(summaries.map((s) => s!.partNumber));
+  const notHarvested = validation.parts.filter((p) => !done.has(p.partNumber)).reduce((n, p) => n + p.rows, 0);
+  let imported = 0, skipped = 0, failed = notHarvested;
+  for (const s of summaries) { imported += s!.succeeded; skipped += s!.skipped; failed += s!.failed + s!.withoutResult!; }
+  return { rows, imported, skipped, failed, rejected };
 }
 
 function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {

@@ -38,6 +38,8 @@ export interface BytePlan {
   readonly usernameAttributes: readonly number[];
   readonly foldCase: boolean;
   readonly hasUsername: boolean;
+  /** The pool has cognito:mfa_enabled: a blank one is filled (a fix), so only rows that set it pass here. */
+  readonly mfaColumn: boolean;
 }
 
 /** The plan for one file, or undefined when the fast path cannot be used (password hashes). */
@@ -84,6 +86,7 @@ export function bytePlan(rules: PoolRules, plan: HeaderPlan, maxRowCharacters: n
     usernameAttributes: rules.usernameAttributes.map((c) => plan.sourceIndex[rules.columns.indexOf(c)] ?? -1),
     foldCase: !rules.usernameCaseSensitive,
     hasUsername: plan.sourceIndex[rules.columns.indexOf(USERNAME_COLUMN)] >= 0,
+    mfaColumn: rules.columns.includes(MFA_COLUMN),
   };
 }
 
@@ -178,6 +181,7 @@ export function rowPassesOnBytes(p: BytePlan, buf: Buffer, start: number, end: n
   const verified = (p.emailAuto && ev === Flag.True && emailSet) || (p.phoneAuto && pv === Flag.True && phoneSet);
   if (!verified && p.autoVerified) return false;
   if ((flags[2] === Flag.True && p.mfa === 'OFF') || (flags[2] === Flag.False && p.mfa === 'ON')) return false;
+  if (p.mfaColumn && flags[2] === Flag.Empty) return false;
   if (p.usernameAttributes.length > 0 && p.usernameAttributes.every((at) => at < 0 || starts[at] === ends[at])) return false;
   hashBytes(buf, usernameStart, usernameEnd, p.foldCase, hash);
   return true;

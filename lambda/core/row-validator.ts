@@ -19,6 +19,8 @@ export interface CheckedRow {
   readonly problems: RowProblem[];
   /** How many boolean values had their case normalized. */
   readonly booleansNormalized: number;
+  /** 1 when a blank cognito:mfa_enabled was filled from the pool's MFA setting (OFF → false, ON → true). */
+  readonly mfaFilled?: number;
   /** How many values had padding (spaces, tabs, control characters) at either end: written trimmed. */
   readonly valuesTrimmed: number;
 }
@@ -71,10 +73,13 @@ export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly st
 export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string): CheckedRow | undefined {
   const c = compiled(rules);
   if (line.length > c.shortestMaxLength || line.indexOf('"') >= 0 || line.indexOf('\\') >= 0 || line.indexOf('\r') >= 0) return undefined;
-  const wanted = wantedColumns(rules, c, plan);
+  const wanted = wantedColumns(c, plan);
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
   // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
   const values = c.scratch;
+  // checkValues fills a blank cognito:mfa_enabled into `values`: when the file has no such column,
+  // nothing below overwrites it, so it is cleared for every row (or the next row would inherit it).
+  if (c.mfa >= 0) values[c.mfa] = '';
   let start = 0;
   let field = 0;
   for (;;) {
@@ -95,7 +100,7 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
 }
 
 /** For each source column, the pool column some rule reads from it, or -1. Worked out once per file. */
-function wantedColumns(rules: PoolRules, c: CompiledRules, plan: HeaderPlan): Int32Array {
+function wantedColumns(c: CompiledRules, plan: HeaderPlan): Int32Array {
   const cached = wantedByPlan.get(plan);
   if (cached) return cached;
   const read = new Set<number>([c.username, c.email, c.phone, c.emailVerified, c.phoneVerified, c.mfa, c.birthdate, c.updatedAt, c.passwordHash,
@@ -105,7 +110,6 @@ function wantedColumns(rules: PoolRules, c: CompiledRules, plan: HeaderPlan): In
     if (source >= 0 && read.has(column)) wanted[source] = column;
   });
   wantedByPlan.set(plan, wanted);
-  void rules;
   return wanted;
 }
 const wantedByPlan = new WeakMap<HeaderPlan, Int32Array>();
@@ -151,6 +155,13 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
   if (!verified && rules.autoVerified.length > 0) problems.push({ message: c.noVerifiedMessage });
 
   const mfa = get(c.mfa);
+  // Cognito requires cognito:mfa_enabled on every row: a blank one is filled where the pool decides it, and
+  // rejected where only the user can (OPTIONAL MFA).
+  let mfaFilled = 0;
+  if (mfa === '' && c.mfa >= 0) {
+    if (rules.mfa === 'OPTIONAL') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is empty: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
+    else { values[c.mfa] = rules.mfa === 'ON' ? 'true' : 'false'; mfaFilled = 1; }
+  }
   if (mfa === 'true' && rules.mfa === 'OFF') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is true but the user pool has MFA off' });
   if (mfa === 'false' && rules.mfa === 'ON') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is false but the user pool requires MFA' });
 
@@ -192,7 +203,7 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
     if (problem) problems.push({ column: PASSWORD_HASH_COLUMN, message: problem });
   }
 
-  return { username, values, problems, booleansNormalized, valuesTrimmed };
+  return { username, values, problems, booleansNormalized, mfaFilled, valuesTrimmed };
 }
 
 /** Column positions and per-pool messages, worked out once per pool instead of once per row. */

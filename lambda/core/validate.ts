@@ -6,6 +6,7 @@ import type { EngineConfig, EngineDeps } from './deps';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
+import { openSource } from './source-object';
 import { executionToken } from './job-name';
 import { readLineBatches, TextLine, textLineOf } from './line-reader';
 import type { ObjectWriter } from './object-store';
@@ -27,7 +28,7 @@ export async function loadPoolRules(deps: EngineDeps, config: EngineConfig): Pro
     ]);
     return buildPoolRules(pool.UserPool ?? { Id: config.userPoolId }, header.CSVHeader ?? [], config.passwordHashingAlgorithm);
   } catch (err) {
-    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`);
+    if (isThrottle(err)) throw throttled(`Cognito throttled reading the pool: ${errorMessage(err)}`, err);
     throw err;
   }
 }
@@ -40,7 +41,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   const { source } = input;
   const prefix = workPrefixFor(config.workPrefix, input.executionName);
   const rules = await loadPoolRules(deps, config);
-  const object = await deps.store.open(source.bucket, source.key, source.versionId);
+  const object = await openSource(deps, config, source);
 
   const fixes: Record<string, number> = {};
   const fix = (name: string, n = 1) => { if (n > 0) fixes[name] = (fixes[name] ?? 0) + n; };
@@ -130,7 +131,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
     const fileRejected = !plan || !parts || fileErrors.length > 0;
     const plain = fileRejected || !verbatim ? undefined : checkPlainRow(rules, plan!, text);
-    let checked = plain && plain.booleansNormalized === 0 ? plain : undefined;
+    let checked = plain && plain.booleansNormalized === 0 && !plain.mfaFilled ? plain : undefined;
     let quotedFields = 0;
     let problems: RowProblem[] = [];
     if (!checked) {
@@ -159,7 +160,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     if (problems.length === 0 && checked) {
       // What is uploaded: the line as it is when it reads back the same in Cognito's dialect, else
       // the validated values written anew. Limits are measured on that.
-      const rewrite = checked !== plain && (quotedFields > 0 || checked.booleansNormalized > 0 || checked.valuesTrimmed > 0
+      const rewrite = checked !== plain && (quotedFields > 0 || checked.booleansNormalized > 0 || checked.valuesTrimmed > 0 || !!checked.mfaFilled
         || text.indexOf('\\') >= 0 || text.indexOf('\r') >= 0 || !verbatim);
       if (rewrite) {
         const bad = firstUnwritable(checked.values, partOrder);
@@ -198,6 +199,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fix('quotedFieldsRewritten', quotedFields);
     fix('booleansNormalized', checked!.booleansNormalized);
     fix('valuesTrimmed', checked!.valuesTrimmed);
+    fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
     validRows += 1;
     if (!writing || !parts) return;
     const pending = parts.add(out, line.number);

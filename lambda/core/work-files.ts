@@ -46,6 +46,8 @@ export interface UserOutcome {
   username: string;
   outcome: 'SKIPPED' | 'FAILED';
   message: string;
+  /** No result line from Cognito: counted as failed, but whether the user was imported is not known. */
+  unknownFate?: true;
 }
 
 /** `<part>.<jobId>.results.json`: what harvest learned; users are in the .jsonl next to it. */
@@ -59,4 +61,8 @@ export interface HarvestSummary {
   unprocessedLines: number[];
   usersKey: string;
   logGroupFound: boolean;
+  /** Rows of the part with no result (they are in `unprocessedLines` and, as FAILED with unknownFate, in users). */
+  withoutResult?: number;
+  /** How Cognito's line numbers were mapped to the part's lines, and on what evidence. */
+  lineNumbering?: { numbering: 'header-is-line-1' | 'first-user-is-line-1'; decidedBy: string; detail: string };
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { errorMessage, errorName } from '../core/errors';
 import { executionToken, jobNamePrefix } from '../core/job-name';
+import { failedCsvKeyFor, reportKeyFor } from '../core/report-keys';
 import { type Log, silentLog } from '../core/logger';
 import type { ExecutionInput, ImportReport, ReportOutput } from '../shared/contract';
 import {
@@ -14,7 +15,6 @@ import {
 } from './events';
 import {
   MAX_ATTEMPTS, attemptName, copyKeyFor, executionArnFor, executionBaseName, executionNameFromArn, isExecutionArn,
-  reportKeyFor,
 } from './names';
 import {
   type ImportOutcome, breach, failureMessage, hasLineNumbers, outcomeFromReportDocument, outcomeFromReportOutput,
@@ -226,7 +226,7 @@ async function readReportOutcome(state: ImportState, s: DeploymentSettings, deps
   const reportKey = reportKeyFor(s.reportPrefix, state.key);
   const doc = await readReport(state.bucket, reportKey, deps);
   if (!doc) return undefined;
-  const failedKey = `${s.reportPrefix}${state.key}.failed.csv`;
+  const failedKey = failedCsvKeyFor(s.reportPrefix, state.key);
   const anyBad = (doc.totals?.failed ?? 0) + (doc.totals?.rejected ?? 0) > 0;
   return outcomeFromReportDocument(doc, `s3://${state.bucket}/${reportKey}`, anyBad ? `s3://${state.bucket}/${failedKey}` : undefined);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { EXECUTION_NAME_MAX } from '../core/execution-name';
 import type { DeploymentSettings } from './properties';
+import { DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
 
-/** Step Functions execution names: 1–80 characters of [A-Za-z0-9-_]. */
-export const EXECUTION_NAME_MAX = 80;
 /** How many executions one import identity may take (a failed one is never reused). */
 export const MAX_ATTEMPTS = 50;
 
@@ -18,10 +18,18 @@ export function executionBaseName(stackId: string, logicalId: string, s: Deploym
     s.maxFailedUsers, s.failOnSkipped,
   ]);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
-  // Room for "deploy-", "-", the hash and an attempt suffix ("-50").
-  const room = EXECUTION_NAME_MAX - 'deploy-'.length - 1 - hash.length - 3;
+  return `${executionNamePrefixFor(logicalId)}${hash}`;
+}
+
+/**
+ * The part of every execution name of one UserImportDeployment that is known at synth (from its
+ * logical id): the construct scopes its functions' S3 permissions to keys that start with it.
+ */
+export function executionNamePrefixFor(logicalId: string): string {
+  // Room for "deploy-", "-", the 32-digit hash and an attempt suffix ("-50").
+  const room = EXECUTION_NAME_MAX - 'deploy-'.length - 1 - 32 - 3;
   const readable = logicalId.replace(/[^A-Za-z0-9-_]/g, '_').slice(0, room);
-  return readable ? `deploy-${readable}-${hash}` : `deploy-${hash}`;
+  return readable ? `deploy-${readable}-` : 'deploy-';
 }
 
 /** Attempt 1 is the base name; a later attempt (after a failed or unusable one) adds `-<n>`. */
@@ -52,10 +60,5 @@ export function executionNameFromArn(arn: string): string {
  * would start a second execution).
  */
 export function copyKeyFor(workPrefix: string, executionName: string): string {
-  return `${workPrefix}deployments/${executionName}.csv`;
-}
-
-/** The report the workflow writes for an object: `<reportPrefix><key>.json`. */
-export function reportKeyFor(reportPrefix: string, key: string): string {
-  return `${reportPrefix}${key}.json`;
+  return `${workPrefix}${DEPLOYMENT_COPY_FOLDER}${executionName}.csv`;
 }

@@ -66,9 +66,14 @@ export interface DeploymentData {
   readonly ReportUri: string;
 }
 
-export const DATA_KEYS: ReadonlyArray<keyof DeploymentData> = [
-  'JobId', 'Status', 'ImportedUsers', 'SkippedUsers', 'FailedUsers', 'RejectedRows', 'ReportUri',
-];
+/** What the handlers assume when a property is absent; `UserImportDeployment`'s props default to the same. */
+export const DEPLOYMENT_DEFAULTS = {
+  maxFailedUsers: 0,
+  failOnSkipped: false,
+  waitForCompletion: true,
+  timeoutSeconds: 3000,
+  queryIntervalSeconds: 30,
+} as const;
 
 type Props = Record<string, unknown> | undefined;
 
@@ -107,11 +112,11 @@ export function parseSettings(props: Props): DeploymentSettings {
     sourceBucket: str(props, DeploymentProps.SOURCE_BUCKET),
     sourceKey: str(props, DeploymentProps.SOURCE_KEY),
     sourceHash: str(props, DeploymentProps.SOURCE_HASH, false),
-    maxFailedUsers: num(props, DeploymentProps.MAX_FAILED_USERS, 0),
-    failOnSkipped: bool(props, DeploymentProps.FAIL_ON_SKIPPED, false),
-    waitForCompletion: bool(props, DeploymentProps.WAIT_FOR_COMPLETION, true),
-    timeoutSeconds: num(props, DeploymentProps.TIMEOUT_SECONDS, 3000),
-    queryIntervalSeconds: num(props, DeploymentProps.QUERY_INTERVAL_SECONDS, 30),
+    maxFailedUsers: num(props, DeploymentProps.MAX_FAILED_USERS, DEPLOYMENT_DEFAULTS.maxFailedUsers),
+    failOnSkipped: bool(props, DeploymentProps.FAIL_ON_SKIPPED, DEPLOYMENT_DEFAULTS.failOnSkipped),
+    waitForCompletion: bool(props, DeploymentProps.WAIT_FOR_COMPLETION, DEPLOYMENT_DEFAULTS.waitForCompletion),
+    timeoutSeconds: num(props, DeploymentProps.TIMEOUT_SECONDS, DEPLOYMENT_DEFAULTS.timeoutSeconds),
+    queryIntervalSeconds: num(props, DeploymentProps.QUERY_INTERVAL_SECONDS, DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
   };
 }
 

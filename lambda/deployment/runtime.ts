@@ -7,6 +7,7 @@ import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as SFN from '@aws-sdk/client-sfn';
 import { lazy } from '../shared/lazy';
+import { powertoolsLog } from '../shared/powertools-log';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cognito-user-import' });
 
@@ -19,10 +20,5 @@ export const deploymentDeps = {
   get s3() { return s3(); },
   get cognito() { return cognito(); },
   now: () => new Date(),
-  log: {
-    debug: (m: string, e?: Record<string, unknown>) => logger.debug(m, e ?? {}),
-    info: (m: string, e?: Record<string, unknown>) => logger.info(m, e ?? {}),
-    warn: (m: string, e?: Record<string, unknown>) => logger.warn(m, e ?? {}),
-    error: (m: string, e?: Record<string, unknown>) => logger.error(m, e ?? {}),
-  },
+  log: powertoolsLog(logger),
 };

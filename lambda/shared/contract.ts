@@ -21,6 +21,8 @@ export const WorkerEnv = {
   /** Upper bounds of one part; the real limits unless a test lowers them. */
   MAX_ROWS_PER_PART: 'MAX_ROWS_PER_PART',
   MAX_BYTES_PER_PART: 'MAX_BYTES_PER_PART',
+  /** Bytes: larger dropped files are rejected before any job (`maxFileSize`). */
+  MAX_FILE_SIZE_BYTES: 'MAX_FILE_SIZE_BYTES',
   /** Seconds: the longest `Describe` asks the workflow to wait between two polls. */
   MAX_POLL_INTERVAL_SECONDS: 'MAX_POLL_INTERVAL_SECONDS',
   EVENT_BUS_NAME: 'EVENT_BUS_NAME',
@@ -50,9 +52,24 @@ export const EVENT_SOURCE = 'cdk-cognito-user-import';
 export const EVENT_DETAIL_TYPE = 'Cognito User Import Completed';
 
 export const DEFAULT_MAX_ROWS_PER_PART = 500_000;
-export const DEFAULT_MAX_BYTES_PER_PART = 100 * 1024 * 1024;
-/** The longest pause between two polls of a running job (so the longest a finished job goes unnoticed). */
+/** Cognito's "100 MB" upload limit, read as 10^8 bytes: parts of 100.0–104.9 MB could be refused otherwise. */
+export const DEFAULT_MAX_BYTES_PER_PART = 100_000_000;
+/**
+ * Tag on every object that holds rows of a user's file outside the work prefix (the failed rows
+ * under the report prefix): the bucket's lifecycle expires objects carrying it after `dataRetention`.
+ */
+export const USER_ROWS_TAG = { key: 'cognito-user-import:contents', value: 'user-rows' } as const;
+/** Folder (under the report prefix) of reports whose natural key would be too long for S3. */
+export const BOUNDED_REPORT_FOLDER = '_rejected/';
+/** Folder (under the work prefix) where deployments put their copy of the source CSV. */
+export const DEPLOYMENT_COPY_FOLDER = 'deployments/';
+
+/** The largest file an importer takes unless its `maxFileSize` says otherwise: 1 GiB. */
+export const DEFAULT_MAX_FILE_SIZE_BYTES = 1024 * 1024 * 1024;
+/** The longest pause between two polls of a running job (so the longest a finished job goes unnoticed), unless the importer says otherwise. */
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 60;
+/** The importer's key prefixes unless its props say otherwise (the construct and the worker share them). */
+export const DEFAULT_PREFIXES = { incoming: 'incoming/', report: 'reports/', work: 'work/' } as const;
 
 export type InvalidRowPolicyValue = 'SKIP' | 'REJECT_FILE';
 export type PasswordHashingAlgorithmValue = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256';
@@ -72,14 +89,12 @@ export interface ExecutionInput {
   readonly requestedBy: 's3' | 'deployment';
 }
 
-/**
+/*
  * Every workflow step invokes the worker function with `{ action, ... }` and the workflow keeps
  * each result under its own path (`$.validation`, `$.part`, `$.job`, `$.report`...).
  * Payloads stay small (Step Functions caps state at 256 KB): anything large goes to S3 under
  * the work prefix and only its key travels.
  */
-export type StepAction = 'validate' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
-
 /** `validate` → */
 export interface ValidateInput {
   readonly action: 'validate';
@@ -115,8 +130,6 @@ export interface ValidateOutput {
 export interface CreateAndUploadInput {
   readonly action: 'createAndUpload';
   readonly part: PartDescriptor;
-  /** Job ids this part already tried and must not reuse (e.g. `Expired`). */
-  readonly abandonedJobIds?: string[];
 }
 export interface JobRef {
   readonly jobId: string;
@@ -199,6 +212,9 @@ export interface NotifyInput {
   readonly report: ReportOutput;
 }
 
+/** How Cognito's `Line Number N` counts: the header as line 1, or the first user as line 1 (undocumented). */
+export type ResultLineNumbers = 'header-is-line-1' | 'first-user-is-line-1';
+
 export interface ReportTotals {
   readonly rows: number;
   readonly imported: number;
@@ -239,11 +255,21 @@ export interface ImportReport {
     skippedUsers: number;
     failedUsers: number;
     completionMessage?: string;
+    /** How this job's result lines were numbered, and how harvest decided it. */
+    resultLineNumbers?: ResultLineNumbers;
+    lineNumbersDecidedBy?: string;
+    /** Rows of the job with no result line from Cognito (counted as failed, fate unknown). */
+    rowsWithoutResult?: number;
   }>;
   readonly totals: ReportTotals;
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
-  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string; unknownFate?: true }>;
+  /**
+   * `s3://bucket/key` of the rows to fix and re-drop (a copy of the file's own lines). Present when
+   * there are such rows; it holds personal data and expires with the importer's `dataRetention`.
+   */
+  readonly failedRowsUri?: string;
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
 }

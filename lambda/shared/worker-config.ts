@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../core/deps';
 import {
-  DEFAULT_MAX_POLL_INTERVAL_SECONDS,
-  DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
+  DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+  DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, DEFAULT_PREFIXES, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
 
 const ALGORITHMS: readonly string[] = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
@@ -26,10 +26,12 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     logsRoleArn: env[WorkerEnv.LOGS_ROLE_ARN] ?? '',
     invalidRows: (invalidRows === 'REJECT_FILE' ? 'REJECT_FILE' : 'SKIP') as InvalidRowPolicyValue,
     ...(algorithm ? { passwordHashingAlgorithm: algorithm as PasswordHashingAlgorithmValue } : {}),
-    reportPrefix: env[WorkerEnv.REPORT_PREFIX] ?? 'reports/',
-    workPrefix: env[WorkerEnv.WORK_PREFIX] ?? 'work/',
+    incomingPrefix: env[WorkerEnv.INCOMING_PREFIX] ?? DEFAULT_PREFIXES.incoming,
+    reportPrefix: env[WorkerEnv.REPORT_PREFIX] ?? DEFAULT_PREFIXES.report,
+    workPrefix: env[WorkerEnv.WORK_PREFIX] ?? DEFAULT_PREFIXES.work,
     maxRowsPerPart: Math.min(positive(WorkerEnv.MAX_ROWS_PER_PART, DEFAULT_MAX_ROWS_PER_PART), DEFAULT_MAX_ROWS_PER_PART),
     maxBytesPerPart: Math.min(positive(WorkerEnv.MAX_BYTES_PER_PART, DEFAULT_MAX_BYTES_PER_PART), DEFAULT_MAX_BYTES_PER_PART),
+    maxFileSizeBytes: positive(WorkerEnv.MAX_FILE_SIZE_BYTES, DEFAULT_MAX_FILE_SIZE_BYTES),
     maxPollIntervalSeconds: positive(WorkerEnv.MAX_POLL_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS),
     eventBusName: env[WorkerEnv.EVENT_BUS_NAME] ?? 'default',
     importerId: env[WorkerEnv.IMPORTER_ID] ?? '',

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,6 +21,9 @@ export interface BundledFunctionOptions {
   readonly removalPolicy?: RemovalPolicy;
   readonly environment: Record<string, string>;
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Encrypts the function's log group (the key policy must let CloudWatch Logs use it). */
+  readonly encryptionKey?: kms.IKey;
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -28,7 +32,9 @@ export interface BundledFunctionOptions {
  * managed policy). Construct ids: `<id>Logs`, `<id>Role`, `<id>Function`.
  */
 export function bundledFunction(scope: Construct, id: string, options: BundledFunctionOptions): lambda.Function {
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: options.logRetention, removalPolicy: options.removalPolicy });
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: options.logRetention, removalPolicy: options.removalPolicy, encryptionKey: options.encryptionKey,
+  });
   return new lambda.Function(scope, `${id}Function`, {
     role: logWritingRole(scope, `${id}Role`, logGroup),
     description: options.description,
@@ -41,6 +47,7 @@ export function bundledFunction(scope: Construct, id: string, options: BundledFu
     tracing: lambda.Tracing.ACTIVE,
     logGroup,
     deadLetterQueue: options.deadLetterQueue,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
     environment: options.environment,
   });
 }

@@ -2,11 +2,13 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { USER_ROWS_TAG } from '../../lambda/shared/contract';
 
 /** What the created drop bucket needs to know. */
 export interface DropBucketOptions {
   readonly incomingPrefix: string;
   readonly workPrefix: string;
+  readonly reportPrefix: string;
   readonly dataRetention: Duration;
   readonly removalPolicy: RemovalPolicy;
   readonly encryptionKey?: kms.IKey;
@@ -18,14 +20,24 @@ export interface DropBucketOptions {
  * and with the personal data in it (dropped files, work files) expiring.
  */
 export function createDropBucket(scope: Construct, options: DropBucketOptions): s3.Bucket {
-  // Dropped files and work files hold personal data: they expire, and so do their old versions.
-  const expire = (prefix: string, ruleId: string): s3.LifecycleRule => ({
+  // Every copy of users' rows expires, and so do its old versions: dropped files, work files, and
+  // the failed rows under the report prefix (tagged by the worker: reports themselves are kept).
+  const expire = (ruleId: string, prefix: string, tagFilters?: Record<string, string>): s3.LifecycleRule => ({
     id: ruleId,
     prefix,
+    tagFilters,
     expiration: options.dataRetention,
     noncurrentVersionExpiration: Duration.days(1),
-    abortIncompleteMultipartUploadAfter: Duration.days(1),
   });
+  const lifecycleRules: s3.LifecycleRule[] = [
+    expire('ExpireDroppedFiles', options.incomingPrefix),
+    expire('ExpireWorkFiles', options.workPrefix),
+    expire('ExpireFailedRows', options.reportPrefix, { [USER_ROWS_TAG.key]: USER_ROWS_TAG.value }),
+    // Multipart writes (work files, reports, failed rows) interrupted by a crash leave parts behind.
+    { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    // A report replaced by a re-drop of the same key: its old version goes after the retention too.
+    { id: 'ExpireReplacedReports', prefix: options.reportPrefix, noncurrentVersionExpiration: options.dataRetention },
+  ];
   return new s3.Bucket(scope, 'Bucket', {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
@@ -36,7 +48,7 @@ export function createDropBucket(scope: Construct, options: DropBucketOptions): 
     versioned: true,
     serverAccessLogsBucket: options.serverAccessLogsBucket,
     serverAccessLogsPrefix: options.serverAccessLogsBucket ? 'cognito-user-import/' : undefined,
-    lifecycleRules: [expire(options.incomingPrefix, 'ExpireDroppedFiles'), expire(options.workPrefix, 'ExpireWorkFiles')],
+    lifecycleRules,
     removalPolicy: options.removalPolicy,
   });
 }

@@ -1,10 +1,12 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULT_MAX_ROWS_PER_PART } from '../../lambda/shared/contract';
+import type { Construct } from 'constructs';
 import type { CognitoUserImportProps } from '../cognito-user-import-props';
 import { DEFAULTS } from './defaults';
+import { ValidationError } from './errors';
 
 /** Checks the props before anything is created, so that a mistake fails the synth with a message that says what to do. */
-export function validateProps(props: CognitoUserImportProps): void {
+export function validateProps(scope: Construct, props: CognitoUserImportProps): void {
   const prefixes: Array<[string, string | undefined]> = [
     ['incomingPrefix', props.incomingPrefix],
     ['reportPrefix', props.reportPrefix],
@@ -13,46 +15,53 @@ export function validateProps(props: CognitoUserImportProps): void {
   for (const [name, value] of prefixes) {
     if (value === undefined || Token.isUnresolved(value)) continue;
     if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(value)) {
-      throw new Error(`CognitoUserImport: ${name} '${value}' must be a key prefix like 'incoming/': safe characters, no leading '/', ending with '/'.`);
+      throw new ValidationError(`CognitoUserImport: ${name} '${value}' must be a key prefix like 'incoming/': safe characters, no leading '/', ending with '/'.`, scope);
     }
   }
   const incoming = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
   const others = [props.reportPrefix ?? DEFAULTS.reportPrefix, props.workPrefix ?? DEFAULTS.workPrefix];
   for (const other of others) {
     if (other.startsWith(incoming) || incoming.startsWith(other)) {
-      throw new Error(`CognitoUserImport: incomingPrefix '${incoming}' and '${other}' overlap; reports and work files written there would trigger imports. Use separate prefixes.`);
+      throw new ValidationError(`CognitoUserImport: incomingPrefix '${incoming}' and '${other}' overlap; reports and work files written there would trigger imports. Use separate prefixes.`, scope);
     }
   }
   if (props.suffix !== undefined && props.suffix.length === 0) {
-    throw new Error("CognitoUserImport: suffix must not be empty; use '.csv' (the default) or another file ending.");
+    throw new ValidationError("CognitoUserImport: suffix must not be empty; use '.csv' (the default) or another file ending.", scope);
   }
   if (props.maxUsersPerJob !== undefined && (!Number.isInteger(props.maxUsersPerJob) || props.maxUsersPerJob < 1 || props.maxUsersPerJob > DEFAULT_MAX_ROWS_PER_PART)) {
-    throw new Error(`CognitoUserImport: maxUsersPerJob must be a whole number from 1 to 500000 (Cognito's limit per job); got ${props.maxUsersPerJob}.`);
+    throw new ValidationError(`CognitoUserImport: maxUsersPerJob must be a whole number from 1 to 500000 (Cognito's limit per job); got ${props.maxUsersPerJob}.`, scope);
   }
   const maxWait = props.maxWaitForActiveJob;
   if (maxWait && (maxWait.toSeconds() < 60 || maxWait.toSeconds() > Duration.hours(23).toSeconds())) {
-    throw new Error('CognitoUserImport: maxWaitForActiveJob must be between 1 minute and 23 hours (a created job expires if not started within 24 hours).');
+    throw new ValidationError('CognitoUserImport: maxWaitForActiveJob must be between 1 minute and 23 hours (a created job expires if not started within 24 hours).', scope);
   }
   const poll = props.maxPollInterval;
   if (poll && (poll.toSeconds() < 5 || poll.toSeconds() > 3600)) {
-    throw new Error('CognitoUserImport: maxPollInterval must be between 5 seconds and 1 hour.');
+    throw new ValidationError('CognitoUserImport: maxPollInterval must be between 5 seconds and 1 hour.', scope);
   }
   const retention = props.dataRetention;
   if (retention && (retention.toDays({ integral: false }) < 1 || !Number.isInteger(retention.toDays({ integral: false })))) {
-    throw new Error('CognitoUserImport: dataRetention must be a whole number of days, at least 1 (S3 lifecycle rules count in days).');
+    throw new ValidationError('CognitoUserImport: dataRetention must be a whole number of days, at least 1 (S3 lifecycle rules count in days).', scope);
   }
   if (props.memorySize !== undefined && (props.memorySize < 256 || props.memorySize > 10240)) {
-    throw new Error(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`);
+    throw new ValidationError(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`, scope);
+  }
+  const maxFile = props.maxFileSize;
+  if (maxFile && !Token.isUnresolved(maxFile.toBytes()) && maxFile.toBytes() < 1) {
+    throw new ValidationError('CognitoUserImport: maxFileSize must be at least 1 byte (e.g. Size.mebibytes(100)).', scope);
+  }
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw new ValidationError(`CognitoUserImport: reservedConcurrentExecutions must be a whole number, at least 1; got ${reserved}.`, scope);
   }
   if (props.bucket) {
     const createdOnly: Array<[string, unknown]> = [
-      ['encryptionKey', props.encryptionKey],
       ['serverAccessLogsBucket', props.serverAccessLogsBucket],
       ['dataRetention', props.dataRetention],
     ];
     for (const [name, value] of createdOnly) {
       if (value !== undefined) {
-        throw new Error(`CognitoUserImport: ${name} applies to the bucket this construct creates; configure it on the bucket you pass instead, or drop 'bucket'.`);
+        throw new ValidationError(`CognitoUserImport: ${name} applies to the bucket this construct creates; configure it on the bucket you pass instead, or drop 'bucket'.`, scope);
       }
     }
   }

@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantKeyVia } from './encryption';
 
 /** The resources the worker function's steps touch. */
 export interface WorkerResources {
@@ -22,13 +23,16 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
   const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
 
+  // Dropped files (by version when the bucket is versioned) and the deployments' copies of their CSVs.
   allow('ReadDroppedFiles', ['s3:GetObject', 's3:GetObjectVersion'], [r.bucket.arnForObjects(`${r.incomingPrefix}*`)]);
-  allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [
+  // Work files: written in parts (a crash leaves an upload to abort); nothing is ever deleted by the worker.
+  allow('ReadWriteWorkFiles', ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], [
     r.bucket.arnForObjects(`${r.workPrefix}*`),
   ]);
-  allow('WriteReports', ['s3:PutObject'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
+  // Reports and failed rows; the failed rows carry the tag the bucket's lifecycle expires them by.
+  allow('WriteReports', ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
   if (r.bucket.encryptionKey) {
-    allow('UseBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [r.bucket.encryptionKey.keyArn]);
+    grantKeyVia(r.bucket.encryptionKey, fn, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
   allow('RunImportJobs', [
     'cognito-idp:GetCSVHeader',
@@ -47,6 +51,6 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
     resourceName: `/aws/cognito/userpools/${r.userPool.userPoolId}/*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   }, stack);
-  allow('ReadImportResults', ['logs:GetLogEvents', 'logs:FilterLogEvents'], [poolLogs]);
+  allow('ReadImportResults', ['logs:GetLogEvents'], [poolLogs]);
   allow('PublishCompletionEvents', ['events:PutEvents'], [r.eventBus.eventBusArn]);
 }

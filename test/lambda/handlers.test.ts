@@ -48,14 +48,14 @@ describe('worker config from env', () => {
   const base = { USER_POOL_ID: 'p', BUCKET_NAME: 'b' };
   test('defaults are the real Cognito limits', () => {
     expect(workerConfigFromEnv(base)).toMatchObject({
-      invalidRows: 'SKIP', maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024, maxPollIntervalSeconds: 60,
+      invalidRows: 'SKIP', maxRowsPerPart: 500_000, maxBytesPerPart: 100_000_000, maxPollIntervalSeconds: 60,
       reportPrefix: 'reports/', workPrefix: 'work/',
     });
     expect(workerConfigFromEnv(base).passwordHashingAlgorithm).toBeUndefined();
   });
   test('tests may lower the part limits, never raise them; bad algorithm is refused', () => {
     expect(workerConfigFromEnv({ ...base, MAX_ROWS_PER_PART: '3', MAX_BYTES_PER_PART: '999999999999', INVALID_ROWS: 'REJECT_FILE', PASSWORD_HASHING_ALGORITHM: 'bcrypt' }))
-      .toMatchObject({ maxRowsPerPart: 3, maxBytesPerPart: 100 * 1024 * 1024, invalidRows: 'REJECT_FILE', passwordHashingAlgorithm: 'BCRYPT' });
+      .toMatchObject({ maxRowsPerPart: 3, maxBytesPerPart: 100_000_000, invalidRows: 'REJECT_FILE', passwordHashingAlgorithm: 'BCRYPT' });
     expect(() => workerConfigFromEnv({ ...base, PASSWORD_HASHING_ALGORITHM: 'MD5' })).toThrow();
     expect(() => workerConfigFromEnv({})).toThrow(/USER_POOL_ID/);
   });

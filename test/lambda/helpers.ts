@@ -7,7 +7,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EngineConfig, EngineDeps } from '../../lambda/core/deps';
 import type { Log } from '../../lambda/core/logger';
-import type { ObjectStore, ObjectWriter, OpenedObject } from '../../lambda/core/object-store';
+import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriterOptions } from '../../lambda/core/object-store';
 import type { PresignedPut } from '../../lambda/core/presigned-put';
 
 /** An in-memory ObjectStore that hands out real streams in small chunks (to cross line boundaries). */
@@ -20,9 +20,21 @@ export class MemoryStore implements ObjectStore {
   text(bucket: string, key: string): string | undefined { return this.objects.get(`${bucket}/${key}`)?.toString('utf8'); }
   keys(): string[] { return [...this.objects.keys()]; }
 
-  async open(bucket: string, key: string): Promise<OpenedObject> {
+  /** Every open's arguments, in order (to check reads are pinned). */
+  readonly openCalls: { key: string; versionId?: string; options?: OpenOptions }[] = [];
+  /** Writer options (tags) by `bucket/key`. */
+  readonly writerOptions = new Map<string, WriterOptions | undefined>();
+  /** ETag of an object, when a test sets one: an open with another IfMatch fails as S3 does (412). */
+  readonly etags = new Map<string, string>();
+
+  async open(bucket: string, key: string, versionId?: string, options?: OpenOptions): Promise<OpenedObject> {
+    this.openCalls.push({ key, versionId, options });
     const buf = this.objects.get(`${bucket}/${key}`);
     if (!buf) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
+    const etag = this.etags.get(`${bucket}/${key}`);
+    if (options?.ifMatch && etag !== undefined && options.ifMatch !== etag) {
+      throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });
+    }
     this.opens += 1;
     const chunks: Buffer[] = [];
     for (let i = 0; i < buf.length; i += this.chunkSize) chunks.push(buf.subarray(i, i + this.chunkSize));
@@ -30,7 +42,8 @@ export class MemoryStore implements ObjectStore {
   }
   async getText(bucket: string, key: string) { return this.text(bucket, key); }
   async putText(bucket: string, key: string, text: string) { this.put(bucket, key, text); }
-  writer(bucket: string, key: string): ObjectWriter {
+  writer(bucket: string, key: string, _contentType?: string, options?: WriterOptions): ObjectWriter {
+    this.writerOptions.set(`${bucket}/${key}`, options);
     const parts: Buffer[] = [];
     return {
       write: async (c) => { parts.push(Buffer.from(c)); },
@@ -87,7 +100,7 @@ export function pool(overrides: Partial<UserPoolType> = {}): UserPoolType {
 export function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
     userPoolId: POOL_ID, bucket: BUCKET, logsRoleArn: 'arn:aws:iam::123456789012:role/logs', invalidRows: 'SKIP',
-    reportPrefix: 'reports/', workPrefix: 'work/', maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024,
+    incomingPrefix: 'incoming/', reportPrefix: 'reports/', workPrefix: 'work/', maxFileSizeBytes: 1024 ** 3, maxRowsPerPart: 500_000, maxBytesPerPart: 100 * 1024 * 1024,
     maxPollIntervalSeconds: 300, eventBusName: 'default', importerId: 'Importer1', ...overrides,
   };
 }

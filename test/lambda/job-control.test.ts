@@ -1,3 +1,4 @@
+import { mapCognitoError } from '../../lambda/core/cognito-errors';
 import { DescribeUserImportJobCommand, StartUserImportJobCommand, UserImportJobStatusType } from '@aws-sdk/client-cognito-identity-provider';
 import { describe as describeStep, pollWaitSeconds, start } from '../../lambda/core/job-control';
 import { config, testEnv } from './helpers';
@@ -65,5 +66,24 @@ describe('describe', () => {
     env.cognito.on(DescribeUserImportJobCommand).rejects(err('TooManyRequestsException'));
     const prev = { ...job, status: 'Pending', terminal: false, polls: 0, waitSeconds: 5, importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
     await expect(describeStep(env.deps, config(), { action: 'describe', job: prev })).rejects.toMatchObject({ name: 'ThrottledError' });
+  });
+});
+
+describe('mapped Cognito errors keep what they stand for', () => {
+  test.each([
+    ['TooManyRequestsException', 'Rate exceeded', 'ThrottledError'],
+    ['PreconditionNotMetException', 'No csv file was uploaded', 'UploadNotVisibleError'],
+    ['InvalidParameterException', 'Another import job is already in progress for this account.', 'AnotherJobActiveError'],
+  ])('%s becomes %s with the SDK error as its cause', (name, message, mapped) => {
+    const sdkError = Object.assign(new Error(message), { name });
+    const error = mapCognitoError(sdkError, 'StartUserImportJob');
+    expect(error.name).toBe(mapped);
+    expect(error.cause).toBe(sdkError);
+  });
+
+  test('a thrown non-Error is wrapped with it as the cause', () => {
+    const error = mapCognitoError('socket hang up', 'DescribeUserImportJob');
+    expect(error.message).toBe('socket hang up');
+    expect(error.cause).toBe('socket hang up');
   });
 });

@@ -7,7 +7,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { runStep } from '../../lambda/core/engine';
 import type { DescribeOutput, HarvestOutput, JobRef, ReportOutput, ValidateOutput } from '../../lambda/shared/contract';
 import { powertoolsLog } from '../../lambda/shared/powertools-log';
-import { config, testEnv } from './helpers';
+import { BUCKET, config, testEnv } from './helpers';
 
 /** Every email and phone number of the CSV, checked against everything written to stdout/stderr. */
 const EMAILS = ['ann.secret@corp.example', 'bo@@broken', 'cy.private@corp.example', 'di@corp.example'];
@@ -38,8 +38,8 @@ test('a full validate→report→notify run with the real Powertools logger neve
     env.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
     env.setPut(async (_u, body) => { for await (const _ of body) { /* drain */ } return { status: 500, body: 'InternalError https://signed.example/upload' }; });
 
-    const source = { bucket: 'drop', key: 'incoming/users.csv' };
-    env.store.put('drop', source.key, CSV);
+    const source = { bucket: BUCKET, key: 'incoming/users.csv', etag: '"e1"' };
+    env.store.put(BUCKET, source.key, CSV);
     const validation = (await runStep(deps, config(), { action: 'validate', source, executionName: 'e1' })) as ValidateOutput;
     expect(validation.rejectedRows).toBe(2); // bo: bad email, cy: bad phone
     const part = validation.parts[0];

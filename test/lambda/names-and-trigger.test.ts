@@ -1,9 +1,14 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionNameFor } from '../../lambda/core/execution-name';
-import { isValidJobName, jobNameFor, jobNamePrefix } from '../../lambda/core/job-name';
+import { jobNameFor, jobNamePrefix } from '../../lambda/core/job-name';
 import { decodeS3Key, startImports } from '../../lambda/core/trigger';
 import { RecordingLog } from './helpers';
+
+/** Cognito's JobName rule (docs/COGNITO.md#import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */
+function isValidJobName(name: string): boolean {
+  return name.length >= 1 && name.length <= 128 && /^[\w\s+=,.@-]+$/.test(name);
+}
 
 describe('job names', () => {
   test.each([

@@ -99,6 +99,8 @@ function build(f: fc.RecordValue<{ columns: string[]; rows: GenRow[]; chunk: num
     for (const c of CSV_HEADER) values[c] = f.columns.includes(c) ? trim(source[c]) : '';
     if (values.email_verified) values.email_verified = values.email_verified.toLowerCase();
     if (values.phone_number_verified) values.phone_number_verified = values.phone_number_verified.toLowerCase();
+    // The test pool's MFA is OFF: Cognito needs cognito:mfa_enabled, so a blank is uploaded as false.
+    if (!values['cognito:mfa_enabled']) values['cognito:mfa_enabled'] = 'false';
     const last = f.columns[f.columns.length - 1];
     const u = values['cognito:username'];
     const mustReject = r.short > 0

@@ -98,7 +98,7 @@ describe('header rules (file-level)', () => {
   test.each<[string, string[], string | undefined, number]>([
     ['full header in another order', [...CSV_HEADER].reverse(), undefined, 0],
     ['missing optional columns are filled', ['cognito:username', 'email', 'email_verified'], undefined, CSV_HEADER.length - 3],
-    ['unknown column', [...CSV_HEADER, 'favourite_color'], 'favourite_color is not an attribute', 0],
+    ['unknown column', [...CSV_HEADER, 'favourite_color'], `header column ${CSV_HEADER.length + 1} is not an attribute`, 0],
     ['duplicate column', [...CSV_HEADER, 'email'], 'appears more than once', 0],
     ['no username column', CSV_HEADER.filter((c) => c !== 'cognito:username'), 'no cognito:username column', 1],
     ['password_hash without an algorithm', [...CSV_HEADER, 'password_hash'], 'no password hashing algorithm', 0],
@@ -107,6 +107,18 @@ describe('header rules (file-level)', () => {
     if (error) expect(plan.errors.map((e) => e.message).join('|')).toContain(error);
     else expect(plan.errors).toEqual([]);
     expect(plan.missing.length).toBe(missing);
+  });
+
+  test('a file without a header: no cell of its first row appears in any error (named by position)', () => {
+    const firstUser = ['ada', 'ada.lovelace@example.com', 'true', '+14155550100', 'Ada Lovelace', 'ada.lovelace@example.com'];
+    const plan = planHeader(rules, firstUser);
+    const text = JSON.stringify(plan.errors);
+    for (const value of ['ada', 'lovelace', '4155550100', 'Ada Lovelace']) expect(text).not.toContain(value);
+    expect(plan.errors.map((e) => e.message)).toEqual(expect.arrayContaining([
+      'header column 1 is not an attribute of the user pool (GetCSVHeader); is the header line missing?',
+      'header columns 2 and 6 have the same name, which is not an attribute of the user pool',
+    ]));
+    expect(plan.errors.every((e) => e.column === undefined || rules.columns.includes(e.column))).toBe(true);
   });
 
   test('a required attribute column missing cannot be filled', () => {

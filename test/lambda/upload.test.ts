@@ -55,13 +55,6 @@ describe('createAndUpload', () => {
     expect(env.puts).toHaveLength(1);
   });
 
-  test('a marker for an abandoned (expired) job is not reused', async () => {
-    const env = envWithPart();
-    await createAndUpload(env.deps, config(), { action: 'createAndUpload', part });
-    const next = await createAndUpload(env.deps, config(), { action: 'createAndUpload', part, abandonedJobIds: ['import-job1'] });
-    expect(next.jobId).toBe('import-job2');
-  });
-
   test('a marker whose job Expired (workflow retry after JobExpiredError) gets a new job', async () => {
     const env = envWithPart();
     await createAndUpload(env.deps, config(), { action: 'createAndUpload', part });

@@ -3,10 +3,10 @@ import type { ValidationSummary, RejectedEntry } from '../../lambda/core/work-fi
 import { BUCKET, config, CSV_HEADER, csvOf, testEnv, user } from './helpers';
 import type { EngineConfig } from '../../lambda/core/deps';
 
-const SRC = 'drop-bucket';
+const SRC = BUCKET; // the worker reads only its own bucket
 async function run(csv: string | Buffer, cfg: Partial<EngineConfig> = {}, env = testEnv()) {
   env.store.put(SRC, 'incoming/users.csv', csv);
-  const out = await validate(env.deps, config(cfg), { action: 'validate', source: { bucket: SRC, key: 'incoming/users.csv' }, executionName: 'exec-1' });
+  const out = await validate(env.deps, config(cfg), { action: 'validate', source: { bucket: SRC, key: 'incoming/users.csv', etag: '"e1"' }, executionName: 'exec-1' });
   const summary = JSON.parse(env.store.text(BUCKET, out.validationKey)!) as ValidationSummary;
   const rejected = (env.store.text(BUCKET, summary.rejectedKey) ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RejectedEntry);
   return { out, summary, rejected, env };
@@ -83,7 +83,7 @@ describe('validate step', () => {
   test.each<[string, string | Buffer, number[], string]>([
     ['empty file', '', [1], 'empty'],
     ['header only', CSV_HEADER.join(',') + '\n', [1], 'no user rows'],
-    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'shoe_size'],
+    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column 4 is not an attribute'],
     ['missing username column', 'email,email_verified\nu@example.com,true\n', [1], 'cognito:username'],
     ['not UTF-8', Buffer.concat([Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), [3], 'not valid UTF-8'],
     ['Latin-1 file', Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,Jos\xe9\n', 'latin1'), [2], 'not valid UTF-8'],
@@ -94,6 +94,15 @@ describe('validate step', () => {
     expect(summary.fileErrors.map((e) => e.line)).toEqual(errLines);
     expect(summary.fileErrors.map((e) => e.message).join('|')).toContain(message);
     expect(out.rejectedRows).toBe(out.rows);
+  });
+
+  test('a blank cognito:mfa_enabled is filled on every row, not only the first (no state carried between rows)', async () => {
+    const csv = 'cognito:username,email,email_verified\nu1,u1@example.com,true\nu2,u2@example.com,true\nu3,u3@example.com,true\n';
+    const { out, summary, env } = await run(csv);
+    expect(summary.fixes).toMatchObject({ mfaEnabledFilled: 3 });
+    const lines = env.store.text(BUCKET, out.parts[0].key)!.trim().split('\n');
+    const at = lines[0].split(',').indexOf('cognito:mfa_enabled');
+    expect(lines.slice(1).map((l) => l.split(',')[at])).toEqual(['false', 'false', 'false']);
   });
 
   test('a quoted newline (or a stray quote) is a problem of its rows, not of the file', async () => {

@@ -1,106 +1,186 @@
-import { App, Aspects } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, NagSuppressions, ServerlessChecks } from 'cdk-nag';
-import { ExampleStack } from '../../example/example-stack';
-
 /**
- * The example app under the AwsSolutions and Serverless packs. Every finding was fixed in the
- * library where it could be; what is left is suppressed HERE (never in lib/), each with its reason
- * and, where the rule is granular, the exact finding it applies to.
+ * cdk-nag as a consumer runs it: apps that use the constructs (defaults in one stack, across
+ * stacks, and with a customer-managed key and the compliance props) under the AwsSolutions,
+ * Serverless, NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1 packs. The library's own resources
+ * must show no unsuppressed finding; every exception it ships (cdk_nag metadata on the resource)
+ * must still be needed: removed on its own, the pack raises that very finding on that resource.
  */
-function nagFindings(suppress: boolean): string[] {
-  const app = new App();
-  const stack = new ExampleStack(app, 'NagExample');
-  if (suppress) {
-    const byPath = (path: string, id: string, reason: string, appliesTo?: string[]) =>
-      NagSuppressions.addResourceSuppressionsByPath(stack, `/NagExample/${path}`, [{ id, reason, appliesTo }]);
-    const xray = 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions (tracing is on, as Serverless checks ask).';
+import * as path from 'path';
+import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  AwsSolutionsChecks, HIPAASecurityChecks, INagLogger, NagLoggerComplianceData, NagLoggerNonComplianceData, NagLoggerSuppressedData,
+  NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks,
+} from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { ExampleStack } from '../../example/example-stack';
+import { CognitoUserImport, UserImportDeployment } from '../../lib';
 
-    byPath('Import/WorkerRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5', xray, ['Resource::*']);
-    byPath('Import/ImportRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5', xray, ['Resource::*']);
-    byPath('Import/WorkerRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'Object-level S3 actions scoped to the one prefix each needs: read incoming/, read-write work/, write reports/. Keys are the operators\' file names, unknown at synth.',
-      ['Resource::<ImportBucket64DA19A7.Arn>/incoming/*', 'Resource::<ImportBucket64DA19A7.Arn>/work/*', 'Resource::<ImportBucket64DA19A7.Arn>/reports/*']);
-    const poolLogs = 'Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/cognito/userpools/<Users0A0EEA89>/*';
-    byPath('Import/WorkerRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'Reads import results from this pool\'s log group only; its name ends with the pool name, which CloudFormation does not expose.',
-      [poolLogs]);
-    byPath('Import/LogsRole/Role/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'Cognito writes import results to /aws/cognito/userpools/<poolId>/<poolName> and one stream per job; scoped to this pool id, the pool name and job ids are not known at synth.',
-      [poolLogs, `${poolLogs}:log-stream:*`]);
-    byPath('Import/Workflow/StateMachine/Role/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'aws-cdk-lib\'s LambdaInvoke grants the worker function and its versions (<arn>:*); only that one function.',
-      ['Resource::<ImportWorkerFunctionCB1A4DC1.Arn>:*']);
-    byPath('Import/Workflow/StateMachine/Role/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray do not support resource-level permissions.',
-      ['Resource::*']);
-    byPath('Import/WorkerFunction/Resource', 'Serverless-LambdaDLQ',
-      'Invoked synchronously by Step Functions only; the workflow retries and catches every failure and ends it in a report.');
-    byPath('Import/DeadLetterQueue/Resource', 'Serverless-SQSRedrivePolicy',
-      'This queue is the import function\'s dead-letter queue: the end of the line, it has no queue of its own to redrive to.');
-    byPath('UndeliveredAlerts/Resource', 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the alert rule\'s SNS target.');
-    byPath('UndeliveredAlerts/Resource', 'Serverless-SQSRedrivePolicy', 'This queue is itself a dead-letter queue.');
-    NagSuppressions.addResourceSuppressions(
-      stack.node.findAll().filter((c) => c.node.id.startsWith('BucketNotificationsHandler')),
-      [{
-        id: 'AwsSolutions-IAM4',
-        reason: 'aws-cdk-lib\'s own BucketNotificationsHandler singleton (it sets the S3 trigger); its role is defined by aws-cdk-lib, not this library.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      }],
-      true,
-    );
-    // UserImportDeployment (SeedUsers): its own function roles and the Provider framework's.
-    const executions = 'Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"ImportWorkflowStateMachine78A9733B"}]}]}:*';
-    byPath('SeedUsers/OnEventRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5', xray, ['Resource::*']);
-    byPath('SeedUsers/IsCompleteRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5', xray, ['Resource::*']);
-    byPath('SeedUsers/OnEventRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'Describe/StopExecution on executions of the one import workflow; execution names are derived at deploy time. The CSV copy goes under work/deployments/ (no trigger there); its name is the execution name.',
-      [executions, 'Resource::<ImportBucket64DA19A7.Arn>/work/deployments/*']);
-    byPath('SeedUsers/IsCompleteRole/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'Describe/StopExecution on executions of the one import workflow (names derived at deploy time); reads the reports under reports/ only.',
-      [executions, 'Resource::<ImportBucket64DA19A7.Arn>/reports/*']);
-    const frameworkInvoke = 'aws-cdk-lib\'s Provider framework grants lambda:InvokeFunction on the user handlers and their versions (<arn>:*); only those two functions.';
-    for (const role of ['FrameworkOnEventRole', 'FrameworkCompleteRole']) {
-      byPath(`SeedUsers/${role}/DefaultPolicy/Resource`, 'AwsSolutions-IAM5', frameworkInvoke,
-        ['Resource::<SeedUsersOnEventFunctionABB3506E.Arn>:*', 'Resource::<SeedUsersIsCompleteFunctionD5AE9FA1.Arn>:*']);
-      byPath(`SeedUsers/${role}/DefaultPolicy/Resource`, 'AwsSolutions-IAM5', xray, ['Resource::*']);
-    }
-    byPath('SeedUsers/Provider/waiter-state-machine/Role/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'aws-cdk-lib\'s waiter state machine invokes the framework isComplete/onTimeout functions and their versions (<arn>:*); only those two.',
-      ['Resource::<SeedUsersProviderframeworkisCompleteEACF8E32.Arn>:*', 'Resource::<SeedUsersProviderframeworkonTimeout92F13A3A.Arn>:*']);
-    byPath('SeedUsers/Provider/waiter-state-machine/Role/DefaultPolicy/Resource', 'AwsSolutions-IAM5',
-      'CloudWatch Logs delivery (logs:CreateLogDelivery and friends, set by aws-cdk-lib for level ALL logging) and X-Ray do not support resource-level permissions.',
-      ['Resource::*']);
-    for (const fn of ['OnEventFunction', 'IsCompleteFunction']) {
-      byPath(`SeedUsers/${fn}/Resource`, 'Serverless-LambdaDLQ',
-        'Invoked synchronously by the Provider framework, which turns every error into a FAILED response to CloudFormation.');
-    }
-    for (const fn of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
-      byPath(`SeedUsers/Provider/${fn}/Resource`, 'Serverless-LambdaDLQ',
-        'aws-cdk-lib\'s Provider framework: it reports every failure to CloudFormation (FAILED response); isComplete/onTimeout are invoked synchronously by the waiter state machine.');
-    }
-    byPath('Users/Resource', 'AwsSolutions-COG2', 'The example pool (not part of the library) makes MFA optional; import rows set cognito:mfa_enabled per user.');
+const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
+const env = { account: '111122223333', region: 'eu-west-1' };
+const PACKS: Record<string, new (props: object) => NagPack> = {
+  'AwsSolutions': AwsSolutionsChecks,
+  'Serverless': ServerlessChecks,
+  'NIST.800.53.R5': NIST80053R5Checks,
+  'HIPAA.Security': HIPAASecurityChecks,
+  'PCI.DSS.321': PCIDSS321Checks,
+};
+
+interface Finding { path: string; ruleId: string; findingId: string; suppressedBecause?: string }
+
+/** Records every finding (unsuppressed or suppressed, with its reason) the packs raise. */
+class Recorder implements INagLogger {
+  readonly findings: Finding[] = [];
+  onNonCompliance(d: NagLoggerNonComplianceData) { this.findings.push({ path: d.resource.node.path, ruleId: d.ruleId, findingId: d.findingId }); }
+  onSuppressed(d: NagLoggerSuppressedData) {
+    this.findings.push({ path: d.resource.node.path, ruleId: d.ruleId, findingId: d.findingId, suppressedBecause: d.suppressionReason });
   }
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  Aspects.of(app).add(new ServerlessChecks({ verbose: true }));
-  app.synth();
-  return [
-    ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('.*')),
-    ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*')),
-  ].map((f) => `${f.id}: ${String(f.entry.data).split(':')[0]}`);
+  onCompliance(_d: NagLoggerComplianceData) { /* compliant */ }
+  onError() { /* a rule that cannot evaluate is reported by cdk-nag itself */ }
+  onSuppressedError() { /* idem */ }
+  onNotApplicable() { /* n/a */ }
 }
 
-test('example app: AwsSolutions and Serverless packs report nothing unsuppressed', () => {
-  expect(nagFindings(true)).toEqual([]);
+const packsFor = (recorder: Recorder) => Object.values(PACKS).map((P) => new P({ reports: false, additionalLoggers: [recorder] }));
+
+/** Our resources: anything under an importer or deployment construct, and aws-cdk-lib's notification handler they bring. */
+function ours(roots: IConstruct[]): (p: string) => boolean {
+  const prefixes = roots.map((r) => `${r.node.path}/`);
+  return (p) => prefixes.some((x) => p.startsWith(x)) || /\/BucketNotificationsHandler[0-9a-f]+\//.test(p);
+}
+
+interface ConsumerApp { app: App; roots: IConstruct[] }
+
+function singleStack(): ConsumerApp {
+  const app = new App();
+  const stack = new Stack(app, 'Single', { env });
+  const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Users') });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, csvFile: CSV });
+  return { app, roots: [importer, seed] };
+}
+
+function crossStack(): ConsumerApp {
+  const app = new App();
+  const shared = new Stack(app, 'Shared', { env });
+  const pool = new cognito.UserPool(shared, 'Users');
+  const bucket = new s3.Bucket(shared, 'Drop', { enforceSSL: true, versioned: true });
+  const importStack = new Stack(app, 'Importer', { env });
+  const importer = new CognitoUserImport(importStack, 'Import', { userPool: pool, bucket });
+  const seedStack = new Stack(app, 'Seeding', { env });
+  const seed = new UserImportDeployment(seedStack, 'Seed', { importer, csvFile: CSV });
+  return { app, roots: [importer, seed] };
+}
+
+function withCompliance(): ConsumerApp {
+  const app = new App();
+  const stack = new Stack(app, 'Compliant', { env });
+  const importer = new CognitoUserImport(stack, 'Import', {
+    userPool: new cognito.UserPool(stack, 'Users'),
+    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs'),
+    reservedConcurrentExecutions: 5,
+  });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, csvFile: CSV });
+  return { app, roots: [importer, seed] };
+}
+
+function nag(consumer: ConsumerApp): Finding[] {
+  const recorder = new Recorder();
+  for (const pack of packsFor(recorder)) Aspects.of(consumer.app).add(pack);
+  consumer.app.synth();
+  const isOurs = ours(consumer.roots);
+  return recorder.findings.filter((f) => isOurs(f.path));
+}
+
+const label = (f: Finding) => `${f.path} ${f.ruleId}${f.findingId ? `[${f.findingId}]` : ''}`;
+
+describe.each<[string, () => ConsumerApp]>([
+  ['one stack, defaults', singleStack],
+  ['across stacks (pool and bucket in one, importer in another, deployment in a third)', crossStack],
+  ['customer-managed key, access logs and reserved concurrency', withCompliance],
+])('%s', (_name, make) => {
+  const findings = nag(make());
+
+  test('no unsuppressed finding of any pack on the library\'s resources', () => {
+    expect(findings.filter((f) => !f.suppressedBecause).map(label)).toEqual([]);
+  });
+
+  test('every suppressed finding carries its reason (visible in the nag report)', () => {
+    for (const f of findings.filter((x) => x.suppressedBecause)) expect(f.suppressedBecause!.length).toBeGreaterThan(40);
+  });
 });
 
-test('every suppression is still needed (each names a finding the packs really raise)', () => {
-  const raw = nagFindings(false).join('\n');
-  for (const rule of ['AwsSolutions-IAM5', 'AwsSolutions-IAM4', 'Serverless-LambdaDLQ', 'Serverless-SQSRedrivePolicy', 'AwsSolutions-SQS3', 'AwsSolutions-COG2']) {
-    expect(raw).toContain(rule);
+test('with the compliance props, the findings they fix are fixed, not suppressed', () => {
+  const suppressed = nag(withCompliance()).filter((f) => f.suppressedBecause);
+  const fixable = /CloudWatchLogGroupEncrypted|S3DefaultEncryptionKMS|S3BucketLoggingEnabled|AwsSolutions-S1$/;
+  expect(suppressed.filter((f) => fixable.test(f.ruleId)).map(label)).toEqual([]);
+  expect(suppressed.filter((f) => /LambdaConcurrency/.test(f.ruleId) && /\/Import\//.test(f.path)).map(label)).toEqual([]);
+});
+
+/** Every exception shipped in the app, one per (resource, rule, applies_to entry). */
+function shippedExceptions(app: App): Array<{ resource: CfnResource; index: number; id: string; appliesTo?: string | { regex: string } }> {
+  const out: Array<{ resource: CfnResource; index: number; id: string; appliesTo?: string | { regex: string } }> = [];
+  for (const node of app.node.findAll()) {
+    if (!(node instanceof CfnResource)) continue;
+    const rules: Array<{ id: string; applies_to?: Array<string | { regex: string }> }> = node.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+    rules.forEach((r, index) => {
+      if (r.applies_to) for (const a of r.applies_to) out.push({ resource: node, index, id: r.id, appliesTo: a });
+      else out.push({ resource: node, index, id: r.id });
+    });
   }
-  // Fixed in the library, not suppressed: no AWS managed policy on our own function roles.
-  expect(raw).not.toMatch(/Import\/(WorkerRole|ImportRole)[^\n]*IAM4/);
-  // Nor on UserImportDeployment's function roles or the Provider framework roles it passes in.
-  expect(raw).not.toMatch(/SeedUsers[^\n]*IAM4/);
+  return out;
+}
+
+const matches = (appliesTo: string | { regex: string }, findingId: string) => {
+  if (typeof appliesTo === 'string') return appliesTo === findingId;
+  const m = /^\/(.*)\/([a-z]*)$/.exec(appliesTo.regex)!;
+  return new RegExp(m[1], m[2]).test(findingId);
+};
+
+describe.each<[string, () => ConsumerApp]>([
+  ['one stack, defaults', singleStack],
+  ['across stacks', crossStack],
+  ['customer-managed key', withCompliance],
+])('each exception the library ships is still needed (%s)', (_name, make) => {
+  // Synthesize once (so every lazy value resolves); then, for each exception alone: take it out of
+  // its resource's metadata, run its pack on that resource again, and expect the exact finding.
+  const consumer = make();
+  consumer.app.synth();
+  const exceptions = shippedExceptions(consumer.app);
+
+  test('the library ships exceptions (the check below is not vacuous)', () => {
+    expect(exceptions.length).toBeGreaterThan(20);
+  });
+
+  test.each(exceptions.map((e) => [`${e.resource.node.path} ${e.id}${e.appliesTo ? ` ${JSON.stringify(e.appliesTo)}` : ''}`, e] as const))('%s', (_label, e) => {
+    const original = e.resource.getMetadata('cdk_nag');
+    const rules = original.rules_to_suppress.map((r: any, i: number) => {
+      if (i !== e.index) return r;
+      if (!e.appliesTo) return undefined;
+      const rest = r.applies_to.filter((a: unknown) => JSON.stringify(a) !== JSON.stringify(e.appliesTo));
+      return rest.length ? { ...r, applies_to: rest } : undefined;
+    }).filter(Boolean);
+    e.resource.addMetadata('cdk_nag', { rules_to_suppress: rules });
+    try {
+      const recorder = new Recorder();
+      const packName = Object.keys(PACKS).find((p) => e.id.startsWith(`${p}-`))!;
+      new PACKS[packName]({ reports: false, additionalLoggers: [recorder] }).visit(e.resource);
+      const raised = recorder.findings.filter((f) => !f.suppressedBecause && f.ruleId === e.id && f.path === e.resource.node.path);
+      if (e.appliesTo) expect(raised.map((f) => f.findingId).filter((id) => matches(e.appliesTo!, id))).not.toEqual([]);
+      else expect(raised).not.toEqual([]);
+    } finally {
+      e.resource.addMetadata('cdk_nag', original);
+    }
+  });
+});
+
+describe('the example app', () => {
+  test('no unsuppressed finding of any pack on the library\'s resources; the example\'s own resources are the example\'s business', () => {
+    const app = new App();
+    const stack = new ExampleStack(app, 'NagExample', { env });
+    const findings = nag({ app, roots: [stack.importer, stack.seed] });
+    expect(findings.filter((f) => !f.suppressedBecause).map(label)).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { App, CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +8,7 @@ import {
   CognitoImportLogsRole,
   CognitoUserImport,
   CognitoUserImportProps,
-  EVENT_DETAIL_TYPE,
-  EVENT_SOURCE,
+  ImportCompletedEvent,
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
 } from '../../lib';
@@ -24,6 +23,15 @@ function build(props: Partial<CognitoUserImportProps> = {}) {
     stack, importer, userPool,
     get t(): Template { return Template.fromStack(stack); },
   };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
 }
 
 function policyStatements(t: Template): any[] {
@@ -52,12 +60,18 @@ describe('drop bucket', () => {
     });
   });
 
-  test('dropped files and work files expire after 30 days, old versions after 1 day', () => {
+  test('every copy of users\' rows expires after 30 days (dropped files, work files, tagged failed rows), old versions after 1 day', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({ Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, Status: 'Enabled' }),
+          { Id: 'ExpireDroppedFiles', Prefix: 'incoming/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireWorkFiles', Prefix: 'work/', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+          {
+            Id: 'ExpireFailedRows', Prefix: 'reports/', TagFilters: [{ Key: 'cognito-user-import:contents', Value: 'user-rows' }],
+            ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled',
+          },
+          { Id: 'AbortIncompleteMultipartUploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+          { Id: 'ExpireReplacedReports', Prefix: 'reports/', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
         ],
       },
     });
@@ -204,8 +218,8 @@ describe('least privilege', () => {
     const s3Statements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:') && s.Action !== 's3:PutBucketNotification');
     const byPrefix = (prefix: string) => s3Statements.filter((s) => JSON.stringify(s.Resource).includes(`/${prefix}*`));
     expect(byPrefix('incoming/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject']);
-    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
+    expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     for (const s of s3Statements) expect(JSON.stringify(s.Resource)).toMatch(/\/(incoming|reports|work)\/\*/);
   });
 
@@ -307,8 +321,8 @@ describe('events', () => {
     importer.onImportCompleted('Done', { eventPattern: { detail: { status: ['Failed'] } } });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': [EVENT_SOURCE],
-        'detail-type': [EVENT_DETAIL_TYPE],
+        'source': ['cdk-cognito-user-import'],
+        'detail-type': ['Cognito User Import Completed'],
         'detail': { importerId: [importer.importerId], status: ['Failed'] },
       },
     });
@@ -366,7 +380,13 @@ describe('prop validation says what to do', () => {
     expect(() => build(props)).toThrow(message);
   });
 
-  test.each(['encryptionKey', 'serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    const error = thrownBy(() => build({ suffix: '' }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
+  });
+
+  test.each(['serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
     const stack = new Stack(new App(), 'S', { env });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
     const extra: Record<string, unknown> = {
@@ -379,9 +399,7 @@ describe('prop validation says what to do', () => {
   });
 });
 
-test('the event names users match on are the ones the worker sends', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const contract = require('../../lambda/shared/contract');
-  expect(EVENT_SOURCE).toBe(contract.EVENT_SOURCE);
-  expect(EVENT_DETAIL_TYPE).toBe(contract.EVENT_DETAIL_TYPE);
+test('the public event names are the documented ones (consumers\' own rules match on them)', () => {
+  expect(ImportCompletedEvent.SOURCE).toBe('cdk-cognito-user-import');
+  expect(ImportCompletedEvent.DETAIL_TYPE).toBe('Cognito User Import Completed');
 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -122,12 +122,13 @@ describe('functions and provider', () => {
     }
   });
 
-  test('onEvent may start the workflow, describe/stop its executions, copy under work/deployments/ only, stop its jobs', () => {
+  test('onEvent may start the workflow, describe/stop its executions, copy under work/deployments/ (its own names) only, stop its jobs', () => {
     const t = build().template();
+    const resourceId = Object.keys(t.findResources('Custom::CognitoUserImport'))[0];
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^SeedOnEventRole') }],
       PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('ImportBucket'), 'Arn'] }, '/work/deployments/*']] } }),
+        Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('ImportBucket'), 'Arn'] }, `/work/deployments/deploy-${resourceId}-*`]] } }),
         Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('ImportWorkflowStateMachine') } }),
         Match.objectLike({ Action: ['states:DescribeExecution', 'states:StopExecution'] }),
         Match.objectLike({ Action: ['cognito-idp:ListUserImportJobs', 'cognito-idp:StopUserImportJob'] }),
@@ -139,12 +140,15 @@ describe('functions and provider', () => {
     expect(JSON.stringify(onEventPolicies)).not.toContain('/incoming/');
   });
 
-  test('isComplete may read reports and describe/stop executions, not start them', () => {
+  test('isComplete may read its own reports only and describe/stop executions, not start them', () => {
     const t = build().template();
+    const resourceId = Object.keys(t.findResources('Custom::CognitoUserImport'))[0];
     const isCompletePolicies = t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SeedIsCompleteRole') }] } });
     expect(Object.keys(isCompletePolicies)).toHaveLength(1);
     const policies = JSON.stringify(isCompletePolicies);
-    expect(policies).toContain('/reports/*');
+    expect(policies).toContain(`/reports/work/deployments/deploy-${resourceId}-*`);
+    expect(policies).not.toContain('/reports/*');
+    expect(policies).not.toContain('failed.csv');
     expect(policies).toContain('states:DescribeExecution');
     expect(policies).not.toContain('states:StartExecution');
   });
@@ -173,6 +177,17 @@ describe('validation', () => {
     const given: Partial<UserImportDeploymentProps> = source === 'csv' ? { csvFile: CSV }
       : source === 'bucket' ? { sourceBucket: s3.Bucket.fromBucketName(stack, 'B', 'bbb') } : {};
     expect(() => new UserImportDeployment(stack, 'Seed', { importer, ...given, ...props })).toThrow(message);
+  });
+
+  test('a refused prop is a CDK ValidationError naming the construct', () => {
+    let error: unknown;
+    try {
+      build({ maxFailedUsers: -1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as { constructPath?: string }).constructPath).toBe('S/Seed');
   });
 
   test('a 1-hour timeout (the maximum) is accepted', () => {

@@ -25,13 +25,16 @@ test('local-cloud serves on one port, prints endpoint/pool/bucket, stops cleanly
     child.stdout.on('data', (c) => {
       out += c;
       const m = /Endpoint:\s+(\S+)/.exec(out);
-      if (m && /Bucket:/.test(out)) resolve(m[1]);
+      if (m && /Token:/.test(out)) resolve(m[1]);
     });
     child.on('exit', () => reject(new Error(`exited early: ${out}`)));
   });
   expect(out).toContain('us-east-1_ExaMPle1');
   expect(out).toMatch(/Bucket:\s+cognito-user-import/);
-  const health = await fetch(`${endpoint}/_local/health`).then((r) => r.json());
+  const token = /Token:\s+([0-9a-f]{32})/.exec(out)?.[1];
+  expect(token).toBeDefined();
+  expect((await fetch(`${endpoint}/_local/health`)).status).toBe(403);
+  const health = await fetch(`${endpoint}/_local/health`, { headers: { 'x-local-cloud-token': token! } }).then((r) => r.json());
   expect(health).toMatchObject({ ok: true, poolId: 'us-east-1_ExaMPle1' });
   const code = await new Promise<number | null>((resolve) => { child.on('exit', (c) => resolve(c)); child.kill('SIGINT'); });
   expect(code).toBe(0);

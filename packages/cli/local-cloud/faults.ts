@@ -16,6 +16,8 @@ export class Faults {
   private cognitoCalls = 0;
   /** Until this emulator-clock time (ms), a foreign import job is active in the account. */
   foreignJobActiveUntil = 0;
+  /** A foreign job armed to become active at the next Start, for this many ms (so it fires however slow the machine). */
+  private foreignJobArmedMs: number | undefined;
   /** The next N StartUserImportJob calls after an upload answer PreconditionNotMetException. */
   preconditionNotMetStarts = 0;
   /** Queue of failures for the next PUTs to pre-signed URLs. */
@@ -45,9 +47,13 @@ export class Faults {
     this.cognitoCalls = 0;
     return this;
   }
-  /** A foreign import job is active for `ms` milliseconds of the emulator's clock, starting now. */
-  foreignJobActive(ms: number, now = Date.now()): this {
-    this.foreignJobActiveUntil = now + ms;
+  /**
+   * A foreign import job is active for `ms` milliseconds of the emulator's clock, starting at `now`, or, without
+   * `now`, starting at the next StartUserImportJob (so that Start is sure to meet it however long the steps before take).
+   */
+  foreignJobActive(ms: number, now?: number): this {
+    if (now === undefined) this.foreignJobArmedMs = ms;
+    else this.foreignJobActiveUntil = now + ms;
     return this;
   }
   /** The next `n` starts after an upload see PreconditionNotMetException (late visibility of the upload). */
@@ -85,6 +91,10 @@ export class Faults {
   }
   /** @internal Whether the foreign job is active at `now` (a Start then finds the account busy). */
   foreignJobActiveAt(now: number): boolean {
+    if (this.foreignJobArmedMs !== undefined) {
+      this.foreignJobActiveUntil = now + this.foreignJobArmedMs;
+      this.foreignJobArmedMs = undefined;
+    }
     return now < this.foreignJobActiveUntil && this.fire('foreignJobActive');
   }
   /** @internal Whether this Start after an upload answers PreconditionNotMet (uses one of the `n`). */
@@ -123,6 +133,7 @@ export class Faults {
     this.throttleOperations = [];
     this.cognitoCalls = 0;
     this.foreignJobActiveUntil = 0;
+    this.foreignJobArmedMs = undefined;
     this.preconditionNotMetStarts = 0;
     this.putFailures = [];
     this.presignedUrlTtlMs = undefined;

@@ -13,19 +13,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
-import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile } from './cognito';
+import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
 import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
-import { createLocalServer } from './server';
+import { allowLongKeySegments, confineStore } from './confined-store';
+import { honourIfMatch } from './s3-if-match';
+import { createLocalServer, s3Error } from './server';
 import { StepFunctionsService } from './stepfunctions';
 import { resolveTemplate, synthesizeTemplate, LocalFunction, LocalNotification } from './template';
 import { Clock, sleep } from './util';
 
 export { Faults } from './faults';
 export { Clock } from './util';
+export { TOKEN_HEADER } from './request-guard';
 export type { CognitoBehaviour, ImportJob } from './cognito';
 export { DEFAULT_BEHAVIOUR, parseBehaviour, loadBehaviourFile } from './cognito';
 
@@ -56,6 +59,8 @@ export interface LocalCloudOptions {
   readonly behaviour?: string | Partial<CognitoBehaviour>;
   /** Where the handlers' own output (Powertools logs, EMF) goes. @default discarded */
   readonly lambdaOutput?: (chunk: string) => void;
+  /** Token `/_local/*` requests must carry (header `x-local-cloud-token`). @default 32 random hex digits per run */
+  readonly adminToken?: string;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
   readonly dataDirectory?: string;
 }
@@ -73,6 +78,8 @@ export interface LocalCloud {
   readonly incomingPrefix: string;
   readonly reportPrefix: string;
   readonly stateMachineArn?: string;
+  /** The per-run token for `/_local/*` (send it as the `x-local-cloud-token` header). */
+  readonly adminToken: string;
   readonly faults: Faults;
   readonly clock: Clock;
   readonly cognito: CognitoService;
@@ -113,10 +120,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const accountId = ACCOUNT_ID;
   const clock = new Clock();
   const faults = new Faults();
-  const logs = new LogsService(() => clock.now(), accountId, region);
+  const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
   let endpoint = '';
-  const cognito = new CognitoService({
+  const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
@@ -225,6 +232,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     allowMismatchedSignatures: true,
     configureBuckets: [...new Set([bucketName, ...workflowBuckets])].map((name) => ({ name, configs: [] })),
   });
+  confineStore(s3rver.store);
+  allowLongKeySegments(require('s3rver/lib/stores/filesystem')); // eslint-disable-line @typescript-eslint/no-require-imports
   await s3rver.configureBuckets();
 
   // S3 object-created events → the trigger function (async invocation: 2 retries on error).
@@ -260,6 +269,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   });
 
+  const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
   const server = createLocalServer({
     json: {
       AWSCognitoIdentityProviderService: (op, body) => cognito.handle(op, body),
@@ -269,12 +279,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     cognito,
     faults,
-    s3: s3rver.callback(),
+    maxUploadBytes: () => cognito.behaviour.maxPartBytes,
+    s3: honourIfMatch(s3rver.callback(), s3rver.store, s3Error),
+    adminToken,
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
       if (path === '/_local/clock' && method === 'POST') { clock.advance(Number(body.advanceMs) || 0); return { now: clock.now() }; }
       if (path === '/_local/cognito/timings' && method === 'POST') { Object.assign(cognito.timings, body); return cognito.timings; }
+      if (path === '/_local/cognito/behaviour') { if (method === 'POST') cognito.behaviour = parseBehaviour(body, 'POST /_local/cognito/behaviour'); return cognito.behaviour; }
       if (path === '/_local/events') return events.recorded;
       throw new Error(`unknown admin route ${method} ${path}`);
     },
@@ -319,7 +332,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   let stopped = false;
   const cloud: LocalCloud = {
-    endpoint, port, region: poolRegion, accountId,
+    endpoint, port, region: poolRegion, accountId, adminToken,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
     faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions,

@@ -1,7 +1,7 @@
 /** CloudWatch Logs subset (AWS JSON 1.1, target prefix `Logs_20140328.`). */
 import { AwsError } from './util';
 
-export interface LogEvent { timestamp: number; message: string; ingestionTime: number; eventId: string }
+export interface LogEvent { timestamp: number; message: string; ingestionTime: number; eventId: string; visibleAt?: number }
 interface LogStream { name: string; createdAt: number; events: LogEvent[] }
 interface LogGroup { name: string; createdAt: number; streams: Map<string, LogStream> }
 
@@ -10,13 +10,28 @@ const DEFAULT_PAGE = 10_000;
 export class LogsService {
   private readonly groups = new Map<string, LogGroup>();
   private seq = 0;
-  constructor(private readonly now: () => number, private readonly accountId: string, private readonly region: string) {}
+  /**
+   * @param emptyPages when it answers true, GetLogEvents answers an empty page with a fresh forward token
+   * before each page that holds events (AWS documents that empty pages do not mean the end).
+   */
+  constructor(private readonly now: () => number, private readonly accountId: string, private readonly region: string,
+    private readonly emptyPages: () => boolean = () => false) {}
 
-  /** Appends messages to a stream, creating group and stream as needed (what Cognito does with its role). */
-  append(group: string, stream: string, messages: string[]): void {
+  /**
+   * Appends messages to a stream, creating group and stream as needed (what Cognito does with its role).
+   * `delayMs`: the events become readable only this long after now (late CloudWatch delivery).
+   */
+  append(group: string, stream: string, messages: string[], delayMs = 0): void {
     const s = this.ensureStream(group, stream);
     const t = this.now();
-    for (const message of messages) s.events.push({ timestamp: t, message, ingestionTime: t, eventId: String(++this.seq).padStart(20, '0') });
+    const visibleAt = delayMs > 0 ? t + delayMs : undefined;
+    for (const message of messages) s.events.push({ timestamp: t, message, ingestionTime: t, eventId: String(++this.seq).padStart(20, '0'), visibleAt });
+  }
+
+  /** The events a reader can see now (late ones hidden until their time). */
+  private visible(events: LogEvent[]): LogEvent[] {
+    const t = this.now();
+    return events.some((e) => e.visibleAt !== undefined) ? events.filter((e) => e.visibleAt === undefined || e.visibleAt <= t) : events;
   }
 
   /** All messages of a stream (tests). */
@@ -95,17 +110,19 @@ export class LogsService {
     const s = g.streams.get(body.logStreamName);
     if (!s) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
     const limit = Math.min(Number(body.limit) || DEFAULT_PAGE, DEFAULT_PAGE);
-    const events = s.events.filter((e) => (body.startTime === undefined || e.timestamp >= body.startTime) && (body.endTime === undefined || e.timestamp < body.endTime));
+    const events = this.visible(s.events).filter((e) => (body.startTime === undefined || e.timestamp >= body.startTime) && (body.endTime === undefined || e.timestamp < body.endTime));
     const token: string | undefined = body.nextToken;
     const fromHead = body.startFromHead === true;
     let start: number;
     let end: number;
     if (token) {
-      const m = /^([fb])\/(\d+)$/.exec(token);
+      const m = /^([fb])\/(\d+)(\/e)?$/.exec(token);
       if (!m) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
       const pos = Number(m[2]);
+      if (m[1] === 'f' && !m[3] && pos < events.length && this.emptyPages()) return { events: [], nextForwardToken: `f/${pos}/e`, nextBackwardToken: `b/${pos}` };
       if (m[1] === 'f') { start = pos; end = Math.min(events.length, pos + limit); } else { end = pos; start = Math.max(0, pos - limit); }
     } else if (fromHead) {
+      if (events.length > 0 && this.emptyPages()) return { events: [], nextForwardToken: 'f/0/e', nextBackwardToken: 'b/0' };
       start = 0; end = Math.min(events.length, limit);
     } else {
       end = events.length; start = Math.max(0, end - limit);
@@ -124,7 +141,7 @@ export class LogsService {
     for (const s of g.streams.values()) {
       if (names && !names.includes(s.name)) continue;
       if (prefix && !s.name.startsWith(prefix)) continue;
-      for (const e of s.events) {
+      for (const e of this.visible(s.events)) {
         if (body.startTime !== undefined && e.timestamp < body.startTime) continue;
         if (body.endTime !== undefined && e.timestamp > body.endTime) continue;
         if (terms.length && !terms.every((t) => e.message.includes(t))) continue;

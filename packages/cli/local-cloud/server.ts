@@ -7,6 +7,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { PassThrough } from 'stream';
 import { CognitoService, UPLOAD_PATH } from './cognito';
 import { Faults } from './faults';
+import { hostAllowed, s3Refusal, TOKEN_HEADER, tokenMatches } from './request-guard';
 import { AwsError } from './util';
 
 export type JsonHandler = (op: string, body: Record<string, any>) => unknown | Promise<unknown>;
@@ -19,8 +20,11 @@ export interface Routes {
   /** s3rver's request listener. */
   s3: (req: IncomingMessage, res: ServerResponse) => void;
   admin?: (method: string, path: string, body: any) => Promise<unknown>;
+  /** The per-run token `/_local/*` requests must carry in the `x-local-cloud-token` header. */
+  adminToken?: string;
   /** Largest upload a pre-signed URL accepts. */
-  maxUploadBytes?: number;
+  /** The largest upload accepted (read per request: the behaviour can change). */
+  maxUploadBytes?: number | (() => number);
 }
 
 export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
@@ -37,7 +41,7 @@ export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer
   });
 }
 
-function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
+export function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
   res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
@@ -75,8 +79,16 @@ export function decodeAwsChunked(buf: Buffer): Buffer {
 }
 
 export function createLocalServer(routes: Routes): Server {
-  const maxUpload = routes.maxUploadBytes ?? 100 * 1024 * 1024;
+  const maxUploadBytes = () => (typeof routes.maxUploadBytes === 'function' ? routes.maxUploadBytes() : routes.maxUploadBytes ?? 100 * 1024 * 1024);
   return createServer((req, res) => {
+    // Only our own loopback name and port: a DNS-rebinding page sends its own host name.
+    if (!hostAllowed(req.headers.host, req.socket.localPort ?? 0)) {
+      req.resume();
+      const body = 'The local cloud answers only requests addressed to its own loopback address and port.\n';
+      res.writeHead(421, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+      res.end(body);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.includes('.')) {
@@ -87,9 +99,21 @@ export function createLocalServer(routes: Routes): Server {
       void handleUpload(req, res, url);
       return;
     }
-    if (url.pathname.startsWith('/_local/') && routes.admin) {
+    if (url.pathname.startsWith('/_local/')) {
+      if (!routes.admin || !routes.adminToken || !tokenMatches(req.headers[TOKEN_HEADER], routes.adminToken)) {
+        req.resume();
+        const out = JSON.stringify({ message: `/_local/ needs the local cloud's token in the ${TOKEN_HEADER} header (printed when it starts).` });
+        res.writeHead(403, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(out) });
+        res.end(out);
+        return;
+      }
       void handleAdmin(req, res, url);
       return;
+    }
+    const refusal = s3Refusal(req);
+    if (refusal) {
+      req.resume();
+      return s3Error(res, refusal.status, refusal.code, refusal.message);
     }
     const enc = String(req.headers['content-encoding'] ?? '');
     const sha = String(req.headers['x-amz-content-sha256'] ?? '');
@@ -147,11 +171,7 @@ export function createLocalServer(routes: Routes): Server {
         await readBody(req);
         return s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
       }
-      if (req.headers['content-type'] !== undefined) {
-        // Only host and the SSE header are signed; S3 rejects the request when a Content-Type is added.
-        await readBody(req);
-        return s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
-      }
+      // An unsigned Content-Type is accepted: S3 checks only the signed headers (host;x-amz-server-side-encryption).
       const unsigned = Object.keys(req.headers).filter((h) => h.startsWith('x-amz-') && h !== 'x-amz-server-side-encryption');
       if (unsigned.length) {
         await readBody(req);
@@ -162,6 +182,7 @@ export function createLocalServer(routes: Routes): Server {
         await readBody(req);
         return s3Error(res, 411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
       }
+      const maxUpload = maxUploadBytes();
       if (Number(declared) > maxUpload) {
         req.socket.destroy();
         return;

@@ -38,6 +38,8 @@ export interface Execution {
   done: Promise<void>;
   /** State names entered, in order (progress, tests). */
   states: string[];
+  /** Every event of the run with each state's input and output, as GetExecutionHistory holds them (tests). */
+  history: unknown[];
 }
 
 export interface StepFunctionsOptions {
@@ -148,7 +150,7 @@ export class StepFunctionsService extends EventEmitter {
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: epochSeconds(existing.startDate) };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const exec: Execution = { arn, name, machineArn: m.arn, input, status: 'RUNNING', startDate: Date.now(), done: Promise.resolve(), states: [] };
+    const exec: Execution = { arn, name, machineArn: m.arn, input, status: 'RUNNING', startDate: Date.now(), done: Promise.resolve(), states: [], history: [] };
     this.executions.set(arn, exec);
     exec.done = this.run(m, exec, parsed);
     this.emit('execution', exec);
@@ -176,6 +178,7 @@ export class StepFunctionsService extends EventEmitter {
       void (async () => {
         try {
           for await (const ev of run.eventLogs) {
+            exec.history.push(ev);
             if (ev.type === 'StateEntered') { exec.states.push(ev.state.name); this.emit('state', exec, ev.state.name); }
           }
         } catch { /* the log ends with the execution */ }

@@ -91,9 +91,11 @@ function checkHeader(header: string[], pool: PoolDescription, passwordHashing: s
 
 /** The first rule a row breaks, as Cognito words it in the log, or undefined. */
 function rowError(row: Map<string, string>, pool: PoolDescription): string | undefined {
+  // The guide's own sample writes TRUE/FALSE: booleans are read without regard to case.
   for (const col of BOOLEAN_COLUMNS) {
-    const v = row.get(col) ?? '';
+    const v = (row.get(col) ?? '').toLowerCase();
     if (v !== '' && v !== 'true' && v !== 'false') return `The value of ${col} must be true or false.`;
+    if (v !== '') row.set(col, v);
   }
   const email = row.get('email') ?? '';
   const phone = row.get('phone_number') ?? '';
@@ -111,6 +113,8 @@ function rowError(row: Map<string, string>, pool: PoolDescription): string | und
   }
   const mfa = pool.MfaConfiguration ?? 'OFF';
   const mfaValue = row.get('cognito:mfa_enabled') ?? '';
+  // The guide's CSV header page: cognito:mfa_enabled is required on every row.
+  if (mfaValue === '') return 'The value of cognito:mfa_enabled is required.';
   if (mfa === 'OFF' && mfaValue === 'true') return 'cognito:mfa_enabled is true but MFA is turned off for the user pool.';
   if (mfa === 'ON' && mfaValue === 'false') return 'cognito:mfa_enabled is false but the user pool requires MFA.';
   return schemaError(row, pool);
@@ -134,7 +138,7 @@ function schemaError(row: Map<string, string>, pool: PoolDescription): string | 
         return `The value of ${name} is not a valid number for this attribute.`;
       }
     }
-    if (a.AttributeDataType === 'Boolean' && v !== 'true' && v !== 'false') return `The value of ${name} must be true or false.`;
+    if (a.AttributeDataType === 'Boolean' && !/^(true|false)$/i.test(v)) return `The value of ${name} must be true or false.`;
   }
   return undefined;
 }

@@ -43,7 +43,7 @@ function finishRun(svc: CognitoService, p: Pool, job: ImportJob, fraction: numbe
   job.ImportedUsers = result.imported;
   job.SkippedUsers = result.skipped;
   job.FailedUsers = result.failed;
-  svc.opts.logs.append(`/aws/cognito/userpools/${p.desc.Id}/${p.desc.Name}`, `${job.JobId}/${job.JobName}`, result.lines);
+  svc.opts.logs.append(`/aws/cognito/userpools/${p.desc.Id}/${p.desc.Name}`, `${job.JobId}/${job.JobName}`, result.lines, svc.behaviour.logDelaySeconds * 1000);
   const t = svc.now();
   job.CompletionDate = epochSeconds(t);
   job.activeTo = t;

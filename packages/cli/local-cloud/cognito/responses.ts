@@ -3,7 +3,7 @@
  * own file under `operations/` and register it here with one line.
  */
 import { createUserImportJob, describeUserImportJob, listUserImportJobs, startUserImportJob, stopUserImportJob } from './operations/import-jobs';
-import { createUserPool, describeUserPool, getCsvHeader, listUserPools } from './operations/pools';
+import { createUserPool, deleteUserPool, describeUserPool, getCsvHeader, listUserPools, updateUserPool } from './operations/pools';
 import { adminCreateUser, adminDeleteUser, adminGetUser, listUsers } from './operations/users';
 import type { CognitoService } from './service';
 
@@ -11,6 +11,8 @@ export type Operation = (svc: CognitoService, body: Record<string, any>) => unkn
 
 export const OPERATIONS: Record<string, Operation> = {
   CreateUserPool: createUserPool,
+  DeleteUserPool: deleteUserPool,
+  UpdateUserPool: updateUserPool,
   DescribeUserPool: describeUserPool,
   ListUserPools: listUserPools,
   GetCSVHeader: getCsvHeader,

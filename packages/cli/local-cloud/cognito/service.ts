@@ -10,6 +10,7 @@ import { PoolDescription } from '../pool';
 import { Clock, epochSeconds, randomId } from '../util';
 import { CognitoBehaviour, parseBehaviour } from './behaviour';
 import { ResourceNotFoundException, TooManyRequestsException, UnknownOperationException, validationError } from './exceptions';
+import { COMPLETION_MESSAGES } from './job-runner';
 import { ACTIVE, CognitoTimings, DEFAULT_TIMINGS, ImportJob, Pool, TERMINAL, User } from './model';
 import { parseUploadUrl } from './presigned-url';
 import { OPERATIONS } from './responses';
@@ -111,7 +112,7 @@ export class CognitoService extends EventEmitter {
     if (j.Status === 'Created' && this.now() - j.CreationDate * 1000 >= this.timings.expireCreatedAfterMs) {
       j.Status = 'Expired';
       j.CompletionDate = epochSeconds(this.now());
-      j.CompletionMessage = 'The import job expired before it was started.';
+      j.CompletionMessage = COMPLETION_MESSAGES.expired;
       this.emit('job', j);
     }
   }
@@ -125,7 +126,7 @@ export class CognitoService extends EventEmitter {
   }
   findUser(p: Pool, name: string): User | undefined { return p.users.get(this.userKey(p, name)); }
   putUser(p: Pool, name: string, attrs: Array<{ Name: string; Value: string }>, status: string): User {
-    const t = epochSeconds(Date.now());
+    const t = epochSeconds(this.now());
     const u: User = {
       Username: name,
       Attributes: [{ Name: 'sub', Value: randomUUID() }, ...attrs.filter((a) => a.Name !== 'sub')],

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Command } from './command';
-import { cloudOptions, JSON_OPTION, OUT_OPTION, VERBOSE_OPTION } from './common-options';
+import { BEHAVIOUR_OPTION, cloudOptions, JSON_OPTION, OUT_OPTION, VERBOSE_OPTION } from './common-options';
 import { exitCodeFor, reportsHint, runLocal, summarize } from './import-files';
 
 export function sampleFiles(): { pool: string; csvs: string[] } {
@@ -19,7 +19,7 @@ export const demoCommand: Command = {
     'workflow -> Cognito import jobs -> reports. The reports and the rows to fix are kept in --out DIR (default: a new',
     'temporary directory, printed at the end).',
   ].join('\n'),
-  options: { '--out': OUT_OPTION, '--json': JSON_OPTION, '--verbose': VERBOSE_OPTION },
+  options: { '--out': OUT_OPTION, '--json': JSON_OPTION, '--behaviour': BEHAVIOUR_OPTION, '--verbose': VERBOSE_OPTION },
   examples: [
     { command: 'cognito-user-import demo', comment: 'summary on stdout, progress on stderr' },
     { command: 'cognito-user-import demo --out demo-reports', comment: 'keep the reports in ./demo-reports' },

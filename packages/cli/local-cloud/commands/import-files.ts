@@ -15,6 +15,8 @@ export interface RunLocalOptions {
   readonly progress?: boolean;
   /** Keep each file's report (`<name>.json`) and rows to fix (`<name>.failed.csv`) in this directory. */
   readonly outDir?: string;
+  /** Drop all the files at once (their imports queue behind each other) instead of one after another. @default false */
+  readonly concurrent?: boolean;
 }
 
 /** Statuses that make a run exit non-zero: the file was not imported as a whole or in part. */
@@ -51,7 +53,7 @@ async function keepReports(cloud: LocalCloud, key: string, dir: string): Promise
   return kept;
 }
 
-/** Imports the files through one local cloud, in order; returns the reports in file order. */
+/** Imports the files through one local cloud, in order (or all at once: `concurrent`); returns the reports in file order. */
 export async function runLocal(files: string[], cloudOptions: LocalCloudOptions = {}, options: RunLocalOptions = {}): Promise<any[]> {
   const progress = options.progress ?? true;
   const cloud = await startLocalCloud({ port: 0, ...cloudOptions });
@@ -63,6 +65,19 @@ export async function runLocal(files: string[], cloudOptions: LocalCloudOptions 
   const reports: any[] = [];
   const names = objectNames(files);
   try {
+    if (options.concurrent) {
+      current = 'all files';
+      const dropped = await Promise.all(files.map((file, i) => cloud.dropFile(file, `${cloud.incomingPrefix}${names[i]}`)));
+      if (progress) err(`${files.length} file(s) dropped at once under s3://${cloud.bucket}/${cloud.incomingPrefix}`);
+      reports.push(...await Promise.all(dropped.map((d) => cloud.waitForReport(d.key, { etag: d.etag, timeoutMs: 30 * 60_000 }))));
+      await cloud.settle(60_000).catch(() => undefined);
+      for (const [i, report] of reports.entries()) {
+        const t = report.totals ?? {};
+        if (progress) err(`${basename(files[i])}: ${report.status} (rows ${t.rows}, imported ${t.imported}, skipped ${t.skipped}, failed ${t.failed}, rejected ${t.rejected})`);
+        if (options.outDir) await keepReports(cloud, dropped[i].key, options.outDir);
+      }
+      return reports;
+    }
     for (const [i, file] of files.entries()) {
       current = basename(file);
       const key = `${cloud.incomingPrefix}${names[i]}`;

@@ -1,7 +1,7 @@
 /** User pool operations: CreateUserPool, DeleteUserPool, DescribeUserPool, ListUserPools, GetCSVHeader. */
 import { csvHeader, mergeSchema, PoolDescription } from '../../pool';
 import { requireString } from '../../util';
-import { validationError } from '../exceptions';
+import { UserImportInProgressException, validationError } from '../exceptions';
 import type { CognitoService } from '../service';
 
 type Body = Record<string, any>;
@@ -37,4 +37,25 @@ export function listUserPools(svc: CognitoService, body: Body): unknown {
 export function getCsvHeader(svc: CognitoService, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   return { UserPoolId: p.desc.Id, CSVHeader: csvHeader(p.desc) };
+}
+
+export function deleteUserPool(svc: CognitoService, body: Body): unknown {
+  const p = svc.pool(body.UserPoolId);
+  svc.pools.delete(p.desc.Id);
+  return {};
+}
+
+/** Only the settings an import depends on; Cognito refuses pool updates while one of its imports runs. */
+export function updateUserPool(svc: CognitoService, body: Body): unknown {
+  const p = svc.pool(body.UserPoolId);
+  if (p.jobs.some((j) => j.Status === 'Pending' || j.Status === 'InProgress' || j.Status === 'Stopping')) {
+    throw new UserImportInProgressException('A user import job is in progress for this user pool; update the pool after the import completes.');
+  }
+  if (body.MfaConfiguration !== undefined) {
+    if (!['OFF', 'ON', 'OPTIONAL'].includes(body.MfaConfiguration)) throw validationError('mfaConfiguration', 'Member must satisfy enum value set: [OFF, ON, OPTIONAL]', body.MfaConfiguration);
+    p.desc.MfaConfiguration = body.MfaConfiguration;
+  }
+  if (Array.isArray(body.AutoVerifiedAttributes)) p.desc.AutoVerifiedAttributes = body.AutoVerifiedAttributes;
+  p.desc.LastModifiedDate = svc.now() / 1000;
+  return {};
 }
