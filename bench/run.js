@@ -475,6 +475,8 @@ async function main() {
       const d = detectionModel(cost.maxPollIntervalSeconds, 3600);
       const costPerImportHourUsd = cost.costUsd.total * (3600 / cost.jobSeconds);
       return {
+        item: 8,
+        name: 'detection',
         maxPollIntervalSeconds: cost.maxPollIntervalSeconds,
         schedule: cost.pollSchedule.formula,
         worstCaseSeconds: d.worstCaseSeconds,
