@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
+import type { ICognitoImportQueue } from './cognito-import-queue';
+import { ExistingUsersPolicy, InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
 
 /** Props of {@link CognitoUserImport}. */
 export interface CognitoUserImportProps {
@@ -69,6 +70,23 @@ export interface CognitoUserImportProps {
    * @default - no password hashes: imported users are RESET_REQUIRED
    */
   readonly passwordHashingAlgorithm?: PasswordHashingAlgorithm;
+
+  /**
+   * What happens to rows whose user already exists (they are found before the upload and never
+   * sent to Cognito): reported `SKIPPED`, or their attributes updated.
+   *
+   * @default ExistingUsersPolicy.SKIP
+   */
+  readonly existingUsers?: ExistingUsersPolicy;
+
+  /**
+   * A column of group names separated by `;`. It is taken out before the upload; rows naming a
+   * group the pool does not have are rejected before any job; after the import every imported,
+   * skipped or updated user is added to its groups.
+   *
+   * @default - no groups column
+   */
+  readonly groupsColumn?: string;
 
   /**
    * The most users in one import job (Cognito's own limit is 500,000). Bigger files are split.
@@ -152,6 +170,43 @@ export interface CognitoUserImportProps {
    * @default 1024
    */
   readonly memorySize?: number;
+
+  /**
+   * The account-wide import queue this importer waits in (README "Import queue"). Share ONE
+   * `CognitoImportQueue` among every importer of the account and region.
+   *
+   * @default - a queue of its own: this importer's files are ordered, other importers still compete through Start's answer
+   */
+  readonly queue?: ICognitoImportQueue;
+
+  /**
+   * How often the first file in line looks at the queue (files further back look less often, at most every 5 minutes).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly queuePollInterval?: Duration;
+
+  /**
+   * How long a file may wait for its turn before it ends Failed (no Cognito job exists while it waits).
+   *
+   * @default Duration.days(3)
+   */
+  readonly maxQueueWait?: Duration;
+
+  /**
+   * How long the slot stays held without renewal: a holder that died frees it after this.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly queueLease?: Duration;
+
+  /**
+   * Combine small one-part files of this importer that wait in the queue into one Cognito job
+   * (each file still gets its own report and event).
+   *
+   * @default true
+   */
+  readonly coalesceFiles?: boolean;
 
   /**
    * The largest file this importer takes. A larger file is rejected before any import job (a

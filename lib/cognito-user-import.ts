@@ -19,12 +19,15 @@ import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
-import { InvalidRowPolicy } from './options';
+import { ExistingUsersPolicy, InvalidRowPolicy } from './options';
+import type { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
+import { userSyncEnvironment } from './private/user-sync-props';
 import { DEFAULTS } from './private/defaults';
 import { createDropBucket, localBucketReference } from './private/drop-bucket';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
+import { wireQueue } from './private/queue-wiring';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -62,6 +65,8 @@ export class CognitoUserImport extends Construct {
   public readonly reportPrefix: string;
   /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
   public readonly workPrefix: string;
+  /** The import queue this importer's files wait in (the one passed in, or its own). */
+  public readonly queue: ICognitoImportQueue;
 
   /**
    * @param scope the parent construct
@@ -124,6 +129,7 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
         [WorkerEnv.POWERTOOLS_METRICS_NAMESPACE]: 'CognitoUserImport',
+        ...userSyncEnvironment(props.existingUsers, props.groupsColumn),
       },
     });
     grantWorker(this.workerFunction, {
@@ -134,7 +140,10 @@ export class CognitoUserImport extends Construct {
       userPool: this.userPool,
       logsRole: this.logsRole,
       eventBus: this.eventBus,
+      existingUsers: props.existingUsers,
+      groupsColumn: props.groupsColumn,
     });
+    this.queue = wireQueue(this, this.workerFunction, { ...props, removalPolicy });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,
@@ -142,6 +151,7 @@ export class CognitoUserImport extends Construct {
       logRetention,
       removalPolicy,
       encryptionKey: this.encryptionKey,
+      userSync: { update: props.existingUsers === ExistingUsersPolicy.UPDATE, groups: props.groupsColumn !== undefined },
     });
     this.workflow = workflow.stateMachine;
 

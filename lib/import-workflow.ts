@@ -6,12 +6,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { StepErrors } from '../lambda/shared/contract';
+import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
 export interface ImportWorkflowProps {
   /** The function that runs every step (dispatches on `action`). */
   readonly worker: lambda.IFunction;
-  /** How long Start keeps retrying while another import job is active or Cognito throttles. */
+  /** How long Start keeps retrying while a job started outside the queue is active or Cognito throttles. */
   readonly maxWaitForActiveJob: Duration;
   /** Retention of the workflow's execution log group. */
   readonly logRetention: logs.RetentionDays;
@@ -19,6 +20,8 @@ export interface ImportWorkflowProps {
   readonly removalPolicy: RemovalPolicy;
   /** Encrypts the log group (the key policy must let CloudWatch Logs use it). */
   readonly encryptionKey?: kms.IKey;
+  /** The per-user passes besides the existing-user lookup. @default - neither update nor groups */
+  readonly userSync?: UserSyncOptions;
 }
 
 /** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
@@ -46,10 +49,13 @@ export function longRetryAttempts(maxWaitSeconds: number): number {
 /**
  * The import workflow: a Standard state machine, JSONPath, logging at level ALL without execution data.
  *
- * Validate → (valid?) → for each part, one at a time: CreateAndUpload → Start → Wait/Describe
- * until terminal → Harvest; → Report → Notify. Any unexpected error (in Report too) → ReportError
- * → NotifyError → Fail, so every dropped file ends with exactly one report and one event; if even
- * ReportError fails, ReportUnavailable still sends the event (status Failed).
+ * Validate → (valid?) → existing users → Enqueue → (WaitInQueue → CheckTurn)* until the file holds
+ * the account's import slot (or its rows ran in another file's combined job) → for each part, one at
+ * a time: CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job →
+ * Distribute) → Release → groups → Report → Notify. Any unexpected error (in Report too) → (once
+ * queued: LeaveQueue, which frees the slot) → ReportError → NotifyError → Fail, so every dropped file
+ * ends with exactly one report and one event and never keeps the slot; if even ReportError fails,
+ * ReportUnavailable still sends the event (status Failed).
  */
 export class ImportWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -107,15 +113,23 @@ export class ImportWorkflow extends Construct {
     validate.addRetry(throttleRetry);
     validate.addCatch(reportError, catchAll);
 
-    // One part: create the job and upload, start it, watch it, harvest its results.
+    // Every error after the file joined the queue leaves it first: the slot is freed, files combined
+    // into this file's job fail with their own report, and the ticket is removed. Leaving never blocks the report.
+    const leaveQueue = step('LeaveQueue', { 'action': 'leaveQueue', 'executionName.$': '$$.Execution.Name' }, sfn.JsonPath.DISCARD);
+    leaveQueue.addRetry(throttleRetry);
+    leaveQueue.addCatch(reportError, { errors: [sfn.Errors.ALL], resultPath: '$.leaveError' });
+    leaveQueue.next(reportError);
+
+    // One part: create the job and upload, start it, watch it, harvest its results. The slot's lease
+    // is renewed on every start and describe.
     const createAndUpload = step('CreateAndUpload', { 'action': 'createAndUpload', 'part.$': '$.part' }, '$.job');
     createAndUpload.addRetry({ errors: [StepErrors.UploadFailed], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
     createAndUpload.addRetry(throttleRetry);
 
-    const start = step('Start', { 'action': 'start', 'job.$': '$.job' }, '$.job');
+    const start = step('Start', { 'action': 'startInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
     // The upload may take a moment to become visible to Cognito.
     start.addRetry({ errors: [StepErrors.UploadNotVisible], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 });
-    // One import job per account: wait for the other one, with backoff and jitter, up to the maximum wait.
+    // A job started outside the queue (console, CLI): keep the slot and wait for it, with backoff and jitter.
     start.addRetry({
       errors: [StepErrors.AnotherJobActive, StepErrors.Throttled],
       interval: Duration.seconds(LONG_RETRY_FIRST_SECONDS),
@@ -128,7 +142,7 @@ export class ImportWorkflow extends Construct {
     start.addCatch(createAndUpload, { errors: [StepErrors.JobExpired], resultPath: '$.expired' });
 
     const waitForJob = new sfn.Wait(this, 'WaitForJob', { time: sfn.WaitTime.secondsPath('$.job.waitSeconds') });
-    const describe = step('Describe', { 'action': 'describe', 'job.$': '$.job' }, '$.job');
+    const describe = step('Describe', { 'action': 'describeInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
     describe.addRetry(throttleRetry);
     const harvest = step('Harvest', { 'action': 'harvest', 'part.$': '$.part', 'job.$': '$.job' }, '$');
     harvest.addRetry(throttleRetry);
@@ -138,14 +152,14 @@ export class ImportWorkflow extends Construct {
     const onePart = createAndUpload.next(start).next(waitForJob).next(describe).next(isJobDone);
 
     const importParts = new sfn.Map(this, 'ImportParts', {
-      itemsPath: '$.validation.parts',
-      itemSelector: { 'part.$': '$$.Map.Item.Value' },
+      itemsPath: '$.queue.parts',
+      itemSelector: { 'part.$': '$$.Map.Item.Value', 'ticket.$': '$.queue.ticket' },
       // Cognito runs one import job per account at a time: parts go one after another.
       maxConcurrency: 1,
       resultPath: '$.parts',
     });
     importParts.itemProcessor(onePart);
-    importParts.addCatch(reportError, catchAll);
+    importParts.addCatch(leaveQueue, catchAll);
 
     const report = step('Report', reportPayload(), '$.report');
     report.addRetry(throttleRetry);
@@ -156,8 +170,52 @@ export class ImportWorkflow extends Construct {
     notify.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     const done = new sfn.Pass(this, 'Done', { parameters: { 'source.$': '$.source', 'report.$': '$.report' } });
 
+    // The queue: a ticket, then wait for the turn (no job exists while waiting, so nothing expires).
+    const enqueue = step('Enqueue', {
+      'action': 'enqueue', 'executionName.$': '$$.Execution.Name', 'source.$': '$.source', 'validation.$': '$.validation',
+    }, '$.queue');
+    enqueue.addRetry(throttleRetry);
+    enqueue.addCatch(leaveQueue, catchAll);
+    const waitInQueue = new sfn.Wait(this, 'WaitInQueue', { time: sfn.WaitTime.secondsPath('$.queue.waitSeconds') });
+    const checkTurn = step('CheckTurn', { 'action': 'checkTurn', 'queue.$': '$.queue', 'validation.$': '$.validation' }, '$.queue');
+    checkTurn.addRetry(throttleRetry);
+    checkTurn.addCatch(leaveQueue, catchAll);
+    const release = step('Release', { 'action': 'release', 'queue.$': '$.queue' }, sfn.JsonPath.DISCARD);
+    release.addRetry(throttleRetry);
+    release.addCatch(leaveQueue, catchAll);
+    const distribute = step('Distribute', { 'action': 'distribute', 'queue.$': '$.queue', 'parts.$': '$.parts' }, '$.parts');
+    distribute.addRetry(throttleRetry);
+    distribute.addCatch(leaveQueue, catchAll);
+    const takeResults = new sfn.Pass(this, 'TakeCombinedResults', { inputPath: '$.queue.results', resultPath: '$.parts' });
+
+    // After the import (own job or a combined one): group memberships, then the report.
+    const afterImport = props.userSync?.groups
+      ? addUsersToGroups(this, step, throttleRetry, reportError, catchAll).next(report)
+      : report;
+    const isCombined = new sfn.Choice(this, 'IsCombinedJob')
+      .when(sfn.Condition.booleanEquals('$.queue.combined', true), distribute.next(release))
+      .otherwise(release);
+    release.next(afterImport);
+    importParts.next(isCombined);
+    takeResults.next(afterImport);
+    const route = new sfn.Choice(this, 'IsItMyTurn')
+      .when(sfn.Condition.stringEquals('$.queue.outcome', 'Acquired'), importParts)
+      .when(sfn.Condition.stringEquals('$.queue.outcome', 'Coalesced'), takeResults)
+      .otherwise(waitInQueue);
+    enqueue.next(waitInQueue).next(checkTurn).next(route);
+    // Nothing left to upload (every row's user existed): no job, so no place in the queue.
+    const anythingToImport = new sfn.Choice(this, 'AnythingToImport')
+      .when(sfn.Condition.isPresent('$.validation.parts[0]'), enqueue)
+      .otherwise(afterImport);
+
+    // Existing users are found (and updated) before the file joins the queue; group memberships come after the import.
+    const importSteps = () => {
+      let chain = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
+      if (props.userSync?.update) chain = chain.next(updateExistingUsers(this, step, throttleRetry, reportError, catchAll));
+      return chain.next(anythingToImport);
+    };
     const isImportable = new sfn.Choice(this, 'IsImportable')
-      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importParts.next(report))
+      .when(sfn.Condition.stringEquals('$.validation.outcome', 'Valid'), importSteps())
       .otherwise(report);
     report.next(notify).next(done);
 

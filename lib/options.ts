@@ -20,3 +20,15 @@ export enum PasswordHashingAlgorithm {
   /** PBKDF2 with HMAC-SHA-256 hashes. */
   PBKDF2_SHA256 = 'PBKDF2_SHA256',
 }
+
+/** What happens to rows whose user already exists in the pool (found before anything is uploaded). */
+export enum ExistingUsersPolicy {
+  /** Leave existing users as they are: their rows are reported `SKIPPED` ("already exists") and never uploaded. */
+  SKIP = 'SKIP',
+  /**
+   * Update existing users: each row's non-empty attribute columns are applied with
+   * AdminUpdateUserAttributes (never passwords, usernames, `sub`, `cognito:*` columns or immutable
+   * attributes). Rows are reported `UPDATED` or `UPDATE_FAILED`.
+   */
+  UPDATE = 'UPDATE',
+}

@@ -1,7 +1,9 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { InvalidRowPolicyValue, PasswordHashingAlgorithmValue } from '../shared/contract';
+import type { ExistingUsersValue, InvalidRowPolicyValue, PasswordHashingAlgorithmValue } from '../shared/contract';
+import type { QueueConfig } from '../shared/queue-config';
 import type { Log } from './logger';
 import type { ObjectStore } from './object-store';
 import type { PresignedPut } from './presigned-put';
@@ -25,6 +27,18 @@ export interface EngineConfig {
   readonly maxPollIntervalSeconds: number;
   readonly eventBusName: string;
   readonly importerId: string;
+  /** Rows whose user exists: SKIP (default) or UPDATE its attributes. */
+  readonly existingUsers?: ExistingUsersValue;
+  /** Column of `;`-separated group names, removed before upload (unset: no groups). */
+  readonly groupsColumn?: string;
+  /** Seconds a per-user step works before it checkpoints (default DEFAULT_STEP_BUDGET_SECONDS). */
+  readonly stepBudgetSeconds?: number;
+  /** Request rates of the per-user passes (defaults DEFAULT_USER_*_RPS). */
+  readonly userReadRps?: number;
+  readonly userListRps?: number;
+  readonly userUpdateRps?: number;
+  /** The import queue this importer waits in; unset = no queue (Start's answer is the only guard). */
+  readonly queue?: QueueConfig;
 }
 
 /** Counts the notify step publishes; Powertools Metrics in production, a recorder in tests. */
@@ -38,6 +52,8 @@ export interface EngineDeps {
   readonly cognito: CognitoIdentityProviderClient;
   readonly logs: CloudWatchLogsClient;
   readonly events: EventBridgeClient;
+  /** The import queue's table client (only when a queue is configured). */
+  readonly dynamodb?: DynamoDBClient;
   readonly metrics: MetricsSink;
   readonly put: PresignedPut;
   readonly now: () => Date;

@@ -1,5 +1,5 @@
 import type {
-  HarvestOutput, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
+  HarvestOutput, PassState, ImportReport, ReportInput, ReportOutput, ReportTotals, WorkflowState,
 } from '../shared/contract';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage } from './errors';
@@ -9,7 +9,7 @@ import { LineSet } from './line-set';
 import type { ObjectWriter } from './object-store';
 import { reportKeysFor } from './report-keys';
 import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
-import { HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
+import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from './work-files';
 
 /** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
 const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
@@ -30,7 +30,7 @@ export function decideStatus(args: {
   if (validation.outcome !== 'Valid') return 'Rejected';
   const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
   if (incomplete && totals.imported === 0) return 'Failed';
-  if (!incomplete && totals.skipped + totals.failed + totals.rejected === 0) return 'Succeeded';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
   return 'PartiallySucceeded';
 }
 
@@ -83,8 +83,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   });
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
-  const totals: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+  // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
+  const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
+  const update = (state as { update?: PassState }).update;
+  const groups = (state as { groups?: PassState }).groups;
+  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
     ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
+  const totals: ReportTotals = {
+    ...fates,
+    skipped: fates.skipped + existingSkipped,
+    ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
+  };
   const errorText = describeError(state.error);
   const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
 
@@ -99,6 +108,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const completedAt = deps.now().toISOString();
   const head = {
     reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
   const headJson = JSON.stringify(head);
@@ -117,6 +127,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   }
   await out.write(Buffer.from('],"users":['));
   first = true;
+  if (validation?.existing?.outcomesKey) {
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+  }
+  for (const key of update?.chunks ?? []) {
+    await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
+      if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      await entry(u);
+    });
+  }
   for (const { summary } of harvested) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
@@ -126,7 +145,15 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
   }
-  await out.write(Buffer.from(']'));
+  if (groups) {
+    // Memberships added after the import, and each one that could not be (no user data: names only).
+    await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
+    first = true;
+    for (const key of groups.chunks ?? []) await eachJsonLine<unknown>(deps, config, key, entry);
+    await out.write(Buffer.from(']}'));
+  } else {
+    await out.write(Buffer.from(']'));
+  }
 
   // Parts no job finished (the workflow stopped early): their rows were not imported.
   if (validation && validation.outcome === 'Valid') {
@@ -196,6 +223,11 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
+function lookupNote(e: ExistingSummary) {
+  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
 }
 
 /**

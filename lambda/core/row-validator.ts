@@ -77,8 +77,8 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
   // One scratch array per pool, not one per row: the plain path never hands `values` on to be written.
   // Only wanted columns are ever written here, and every row writes all of them: the rest stay ''.
   const values = c.scratch;
-  // checkValues fills a blank cognito:mfa_enabled into `values`: when the file has no such column,
-  // nothing below overwrites it, so it is cleared for every row (or the next row would inherit it).
+  // checkValues fills a blank cognito:mfa_enabled in place: when the file has no such column nothing
+  // overwrites that slot, so it is cleared here or the next row would look filled already.
   if (c.mfa >= 0) values[c.mfa] = '';
   let start = 0;
   let field = 0;

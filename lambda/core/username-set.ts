@@ -59,6 +59,13 @@ export class UsernameSet {
     return undefined;
   }
 
+  /** The line `username` was added with (case-folded when `foldCase`), or undefined. */
+  lineOf(username: string, foldCase = false): number | undefined {
+    const [hi, lo] = hash64(username, foldCase);
+    const line = this.lines[this.probe(hi, lo)];
+    return line === 0 ? undefined : line;
+  }
+
   private probe(hi: number, lo: number): number {
     const mask = this.lines.length - 1;
     let i = lo & mask;

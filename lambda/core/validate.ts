@@ -3,6 +3,7 @@ import type { PartDescriptor, ValidateInput, ValidateOutput } from '../shared/co
 import { firstUnwritable, formatCognitoRow, trimPadding } from './cognito-dialect';
 import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
+import { GroupsColumn, groupsKey, listGroupNames } from './groups-column';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
@@ -59,6 +60,13 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     await reject(e);
   };
 
+  // The groups column (groupsColumn): cut out before every other check, its names checked against the pool.
+  const groupsColumn = config.groupsColumn
+    ? new GroupsColumn(config.groupsColumn, await listGroupNames(deps, config), () => deps.store.writer(config.bucket, groupsKey(prefix), 'application/x-ndjson'))
+    : undefined;
+  let rowGroups: string[] = [];
+  let unknownGroups: string[] = [];
+
   const seen = new UsernameSet();
   let plan: HeaderPlan | undefined;
   let parts: PartWriter | undefined;
@@ -85,7 +93,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       await fileError(line.number, `line ${line.number} is not valid UTF-8`);
       return;
     }
-    const text = line.text;
+    let text = line.text;
+    if (groupsColumn && !line.truncated) {
+      if (line.number === 1) text = groupsColumn.header(text);
+      else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
+    }
     if (line.number === 1) {
       if (isBlank(text)) {
         writing = false;
@@ -184,6 +196,8 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
       if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
     }
+    for (const g of unknownGroups) problems.push({ column: config.groupsColumn, message: `group '${g}' does not exist in the pool` });
+    unknownGroups = [];
     if (problems.length > 0) {
       badRows += 1;
       for (const p of problems) {
@@ -201,6 +215,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fix('valuesTrimmed', checked!.valuesTrimmed);
     fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
     validRows += 1;
+    if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
     if (!writing || !parts) return;
     const pending = parts.add(out, line.number);
     if (pending) await pending;
@@ -219,7 +234,8 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     physicalLines = batch.firstNumber + batch.count - 1;
     if (plan !== fastFor) {
       fastFor = plan;
-      const bytes = plan && verbatim ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
+      // Not with a groups column: the upload is then the row without it, never the row's own bytes.
+      const bytes = plan && verbatim && !groupsColumn ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
       fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
     }
     const { buf, starts, ends } = batch;
@@ -261,6 +277,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     written = await parts.finish();
   }
   await rejectedOut.end();
+  const hasGroups = (await groupsColumn?.end()) === true;
 
   const rejectedRows = outcome === 'Valid' ? badRows : rows;
   const summary: ValidationSummary = {
@@ -273,6 +290,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     rejectedEntries,
     fileErrors,
     parts: written,
+    ...(hasGroups ? { groupsKey: groupsKey(prefix) } : {}),
   };
   await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
   deps.log.info('validated', {

@@ -39,15 +39,41 @@ export interface ValidationSummary {
   /** File-level errors (also in rejectedKey); non-empty means the file was rejected. */
   fileErrors: RejectedEntry[];
   parts: PartDescriptor[];
+  /** JSON Lines of GroupsEntry (valid rows with groups), when the importer has a groups column. */
+  groupsKey?: string;
+  /** Set once the rows of existing users were taken out of the parts. */
+  existing?: ExistingSummary;
 }
 
 export interface UserOutcome {
   line: number;
   username: string;
-  outcome: 'SKIPPED' | 'FAILED';
+  outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED';
   message: string;
   /** No result line from Cognito: counted as failed, but whether the user was imported is not known. */
   unknownFate?: true;
+}
+
+/** Rows found to exist in the pool before the upload (never sent to Cognito). */
+export const lookupChunkKey = (prefix: string, invocation: number) => `${prefix}existing/lookup-${invocation}.json`;
+export const existingOutcomesKey = (prefix: string) => `${prefix}existing/skipped.jsonl`;
+/** Where the existing users' rows go for the update step (one CSV + its line map, PartWriter names). */
+export const existingRowsPrefix = (prefix: string) => `${prefix}existing/rows-`;
+export const filteredPrefix = (prefix: string) => `${prefix}filtered/`;
+
+/** `validation.json`'s note of the existing users found (set by applyExisting). */
+export interface ExistingSummary {
+  mode: 'get' | 'scan';
+  poolSizeEstimate: number;
+  requests: number;
+  invocations: number;
+  /** Rows whose user exists. */
+  rows: number;
+  /** JSON Lines of UserOutcome (SKIPPED "already exists") when existingUsers is SKIP. */
+  outcomesKey?: string;
+  /** CSV (header + rows) of the existing users' rows and its line map, when existingUsers is UPDATE. */
+  rowsKey?: string;
+  linesKey?: string;
 }
 
 /** `<part>.<jobId>.results.json`: what harvest learned; users are in the .jsonl next to it. */

@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type * as PowertoolsMetrics from '@aws-lambda-powertools/metrics';
 import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
+import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import type * as S3 from '@aws-sdk/client-s3';
 import type { EngineDeps, MetricsSink } from '../core/deps';
@@ -43,11 +44,13 @@ function buildDeps(): EngineDeps {
   const cognito = lazy(() => new (require('@aws-sdk/client-cognito-identity-provider') as typeof Cognito).CognitoIdentityProviderClient({}));
   const logs = lazy(() => new (require('@aws-sdk/client-cloudwatch-logs') as typeof Logs).CloudWatchLogsClient({}));
   const events = lazy(() => new (require('@aws-sdk/client-eventbridge') as typeof EventBridge).EventBridgeClient({}));
+  const dynamodb = lazy(() => new (require('@aws-sdk/client-dynamodb') as typeof DynamoDB).DynamoDBClient({}));
   return {
     get store() { return store(); },
     get cognito() { return cognito(); },
     get logs() { return logs(); },
     get events() { return events(); },
+    get dynamodb() { return dynamodb(); },
     metrics: powertoolsMetrics(),
     put: nodePresignedPut(),
     now: () => new Date(),

@@ -30,6 +30,16 @@ export const WorkerEnv = {
   IMPORTER_ID: 'IMPORTER_ID',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** `SKIP` | `UPDATE` (ExistingUsersPolicy): what happens to rows whose user already exists. */
+  EXISTING_USERS: 'EXISTING_USERS',
+  /** Optional: the column of `;`-separated group names (removed before upload). */
+  GROUPS_COLUMN: 'GROUPS_COLUMN',
+  /** Seconds one per-user step (lookup, update, groups) works before it checkpoints and yields. */
+  STEP_BUDGET_SECONDS: 'STEP_BUDGET_SECONDS',
+  /** Requests per second of the per-user passes: AdminGetUser, ListUsers, updates/group adds. */
+  USER_READ_RPS: 'USER_READ_RPS',
+  USER_LIST_RPS: 'USER_LIST_RPS',
+  USER_UPDATE_RPS: 'USER_UPDATE_RPS',
   NODE_OPTIONS: 'NODE_OPTIONS',
 } as const;
 
@@ -72,6 +82,18 @@ export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 60;
 export const DEFAULT_PREFIXES = { incoming: 'incoming/', report: 'reports/', work: 'work/' } as const;
 
 export type InvalidRowPolicyValue = 'SKIP' | 'REJECT_FILE';
+export type ExistingUsersValue = 'SKIP' | 'UPDATE';
+
+/**
+ * Defaults of the per-user passes: a fraction of Cognito's default request quotas (per account and
+ * region: UserRead 120/s for AdminGetUser, UserList 30/s for ListUsers, UserUpdate 25/s for
+ * AdminUpdateUserAttributes and AdminAddUserToGroup), leaving room for the application's own traffic.
+ */
+export const DEFAULT_USER_READ_RPS = 50;
+export const DEFAULT_USER_LIST_RPS = 10;
+export const DEFAULT_USER_UPDATE_RPS = 10;
+/** A step invocation works this long, then checkpoints (the worker's timeout is 15 minutes). */
+export const DEFAULT_STEP_BUDGET_SECONDS = 600;
 export type PasswordHashingAlgorithmValue = 'BCRYPT' | 'SCRYPT' | 'ARGON2ID' | 'PBKDF2_SHA256';
 
 /** The object a workflow execution is about. Execution input is `{ source, requestedBy }`. */
@@ -95,6 +117,76 @@ export interface ExecutionInput {
  * Payloads stay small (Step Functions caps state at 256 KB): anything large goes to S3 under
  * the work prefix and only its key travels.
  */
+export type StepAction = 'validate' | 'findExisting' | 'applyExisting' | 'updateExisting' | 'addToGroups' | 'createAndUpload' | 'start' | 'describe' | 'harvest' | 'report' | 'notify';
+
+/**
+ * `findExisting` → LookupState, called in a loop until `done`: finds which rows' users already
+ * exist in the pool (AdminGetUser per row, or one ListUsers scan of the pool, whichever costs fewer
+ * requests), checkpointing into S3 work files so any file fits in 15-minute invocations.
+ */
+export interface FindExistingInput {
+  readonly action: 'findExisting';
+  readonly validation: ValidateOutput;
+  /** `{ done: false }` the first time; the previous output after that. */
+  readonly lookup: LookupState;
+}
+export interface LookupState {
+  readonly done: boolean;
+  readonly mode?: 'get' | 'scan';
+  /** DescribeUserPool's EstimatedNumberOfUsers when the lookup was planned. */
+  readonly poolSizeEstimate?: number;
+  /** Get mode: the part (index into `validation.parts`) and how many of its rows are done. */
+  readonly partIndex?: number;
+  readonly row?: number;
+  /** Scan mode: where ListUsers goes on, and how many pool users were read. */
+  readonly paginationToken?: string;
+  readonly scanned?: number;
+  /** Work files (JSON arrays of source line numbers) of the rows found to exist so far. */
+  readonly chunks?: string[];
+  readonly invocations?: number;
+  readonly requests?: number;
+  readonly found?: number;
+}
+
+/**
+ * `updateExisting` → PassState, in a loop until `done` (existingUsers UPDATE): applies each
+ * existing user's non-empty attribute columns; `addToGroups` → PassState, in a loop until `done`
+ * (groupsColumn set): adds each imported, skipped or updated user to its groups.
+ */
+export interface UpdateExistingInput {
+  readonly action: 'updateExisting';
+  readonly validation: ValidateOutput;
+  readonly pass: PassState;
+}
+export interface AddToGroupsInput {
+  readonly action: 'addToGroups';
+  /** `$`: the validation, the harvested parts and the update pass. */
+  readonly state: WorkflowState & { readonly update?: PassState };
+  readonly pass: PassState;
+}
+/** Progress of a per-user pass (update, groups), checkpointed between workflow steps. */
+export interface PassState {
+  readonly done: boolean;
+  /** Entries of the pass's input done so far. */
+  readonly position?: number;
+  /** Work files (JSON Lines) of the outcomes so far. */
+  readonly chunks?: string[];
+  readonly invocations?: number;
+  readonly requests?: number;
+  /** Update: UPDATED / UPDATE_FAILED users. Groups: memberships added / users with a failure. */
+  readonly succeeded?: number;
+  readonly failed?: number;
+}
+
+/** `applyExisting` → ValidateOutput: the parts rewritten without the rows whose user exists. */
+export interface ApplyExistingInput {
+  readonly action: 'applyExisting';
+  readonly source: SourceObject;
+  readonly executionName: string;
+  readonly validation: ValidateOutput;
+  readonly lookup: LookupState;
+}
+
 /** `validate` → */
 export interface ValidateInput {
   readonly action: 'validate';
@@ -221,6 +313,10 @@ export interface ReportTotals {
   readonly skipped: number;
   readonly failed: number;
   readonly rejected: number;
+  /** Existing users whose attributes were updated (`existingUsers: UPDATE`). */
+  readonly updated?: number;
+  /** Existing users whose update failed. */
+  readonly updateFailed?: number;
 }
 
 /**
@@ -264,12 +360,16 @@ export interface ImportReport {
   readonly totals: ReportTotals;
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
-  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED'; message: string; unknownFate?: true }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED'; message: string; unknownFate?: true }>;
   /**
    * `s3://bucket/key` of the rows to fix and re-drop (a copy of the file's own lines). Present when
    * there are such rows; it holds personal data and expires with the importer's `dataRetention`.
    */
   readonly failedRowsUri?: string;
+  /** With a groups column: memberships added after the import, and each that failed (line, username, group, reason). */
+  readonly groups?: { added: number; failed: Array<{ line: number; username: string; group: string; message: string }> };
+  /** How the users that already exist were found before the upload, and what it cost. */
+  readonly lookup?: { method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number };
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
 }

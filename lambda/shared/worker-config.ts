@@ -1,8 +1,9 @@
 import type { EngineConfig } from '../core/deps';
 import {
-  DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+  DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_LIST_RPS, DEFAULT_USER_READ_RPS, DEFAULT_USER_UPDATE_RPS,
   DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART, DEFAULT_PREFIXES, InvalidRowPolicyValue, PasswordHashingAlgorithmValue, WorkerEnv,
 } from './contract';
+import { queueConfigFromEnv } from './queue-config';
 
 const ALGORITHMS: readonly string[] = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
 
@@ -35,5 +36,12 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     maxPollIntervalSeconds: positive(WorkerEnv.MAX_POLL_INTERVAL_SECONDS, DEFAULT_MAX_POLL_INTERVAL_SECONDS),
     eventBusName: env[WorkerEnv.EVENT_BUS_NAME] ?? 'default',
     importerId: env[WorkerEnv.IMPORTER_ID] ?? '',
+    existingUsers: (env[WorkerEnv.EXISTING_USERS] ?? '').trim().toUpperCase() === 'UPDATE' ? 'UPDATE' : 'SKIP',
+    ...(env[WorkerEnv.GROUPS_COLUMN]?.trim() ? { groupsColumn: env[WorkerEnv.GROUPS_COLUMN]!.trim() } : {}),
+    stepBudgetSeconds: positive(WorkerEnv.STEP_BUDGET_SECONDS, DEFAULT_STEP_BUDGET_SECONDS),
+    userReadRps: positive(WorkerEnv.USER_READ_RPS, DEFAULT_USER_READ_RPS),
+    userListRps: positive(WorkerEnv.USER_LIST_RPS, DEFAULT_USER_LIST_RPS),
+    userUpdateRps: positive(WorkerEnv.USER_UPDATE_RPS, DEFAULT_USER_UPDATE_RPS),
+    ...(queueConfigFromEnv(env) ? { queue: queueConfigFromEnv(env) } : {}),
   };
 }

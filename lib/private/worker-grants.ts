@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { grantKeyVia } from './encryption';
+import { ExistingUsersPolicy } from '../options';
 
 /** The resources the worker function's steps touch. */
 export interface WorkerResources {
@@ -15,6 +16,10 @@ export interface WorkerResources {
   readonly userPool: cognito.IUserPool;
   readonly logsRole: iam.IRole;
   readonly eventBus: events.IEventBus;
+  /** UPDATE also needs AdminUpdateUserAttributes. */
+  readonly existingUsers?: ExistingUsersPolicy;
+  /** A groups column also needs ListGroups and AdminAddUserToGroup. */
+  readonly groupsColumn?: string;
 }
 
 /** Exactly what the steps need: no wildcard actions, resources scoped to the pool, the role and the prefixes. */
@@ -41,6 +46,11 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
     'cognito-idp:StartUserImportJob',
     'cognito-idp:DescribeUserImportJob',
     'cognito-idp:ListUserImportJobs',
+    // Finding the users that already exist before the upload (one or the other, per file).
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:ListUsers',
+    ...(r.existingUsers === ExistingUsersPolicy.UPDATE ? ['cognito-idp:AdminUpdateUserAttributes'] : []),
+    ...(r.groupsColumn !== undefined ? ['cognito-idp:ListGroups', 'cognito-idp:AdminAddUserToGroup'] : []),
   ], [r.userPool.userPoolArn]);
   allow('PassLogsRoleToCognito', ['iam:PassRole'], [r.logsRole.roleArn], {
     StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' },

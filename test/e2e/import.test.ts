@@ -52,7 +52,7 @@ test('a file with an unknown column is rejected before any job', async () => {
   await checkInvariants(cloud, [d]);
 });
 
-test('existing users are SKIPPED by Cognito and reported with their line', async () => {
+test('existing users are SKIPPED and reported with their line', async () => {
   cloud = await startLocalCloud({ port: 0 });
   const c = clients(cloud);
   await c.cognito.send(new AdminCreateUserCommand({ UserPoolId: cloud.poolId, Username: 'user2', UserAttributes: [{ Name: 'email', Value: 'user2@example.com' }] }));

@@ -75,8 +75,9 @@ const file = fc.record({
 });
 
 function encode(value: string, quoted: boolean): string {
-  // A value starting with a quote can only be given quoted.
-  if (quoted || value.startsWith('"')) return '"' + value.replace(/"/g, '""') + '"';
+  // A value starting with a quote can only be given quoted; one ending in a backslash too, or the source
+  // itself would be ambiguous (its `\` and the next separator read as an escaped comma).
+  if (quoted || value.startsWith('"') || value.endsWith('\\')) return '"' + value.replace(/"/g, '""') + '"';
   return value.replace(/,/g, '\\,');
 }
 

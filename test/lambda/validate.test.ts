@@ -39,6 +39,15 @@ describe('validate step', () => {
     expect(summary.fixes).toMatchObject(fixes);
   });
 
+  test('without a cognito:mfa_enabled column, every row is uploaded with it filled (not only the first)', async () => {
+    const { out, summary, env } = await run('cognito:username,email,email_verified\nu1,u1@example.com,true\nu2,u2@example.com,true\nu3,u3@example.com,true\n');
+    expect(out.outcome).toBe('Valid');
+    expect(summary.fixes).toMatchObject({ mfaEnabledFilled: 3 });
+    const [header, ...rows] = env.store.text(BUCKET, out.parts[0].key)!.trimEnd().split('\n');
+    const at = header.split(',').indexOf('cognito:mfa_enabled');
+    expect(rows.map((r) => r.split(',')[at])).toEqual(['false', 'false', 'false']); // the test pool's MFA is OFF
+  });
+
   test('a quoted comma becomes \\, in the part, and the part has no quotes', async () => {
     const { out, env } = await run('cognito:username,email,email_verified,name\nu1,u1@example.com,true,"Doe, Jane"\n');
     const row = env.store.text(BUCKET, out.parts[0].key)!.split('\n')[1];

@@ -300,9 +300,10 @@ describe('workflow', () => {
   });
 
   test('any unexpected error still ends in a report and an event, then fails', () => {
-    for (const state of ['Validate', 'ImportParts']) {
-      expect(definition.States[state].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportError' })]);
-    }
+    expect(definition.States.Validate.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'ReportError' })]);
+    // Once queued, an error first leaves the import queue (frees the slot), then reports.
+    expect(definition.States.ImportParts.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'LeaveQueue' })]);
+    expect(definition.States.LeaveQueue.Next).toBe('ReportError');
     expect(definition.States.ReportError.Next).toBe('NotifyError');
     expect(definition.States.NotifyError.Next).toBe('ImportFailed');
     expect(definition.States.ImportFailed.Type).toBe('Fail');

@@ -14,6 +14,7 @@ import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath } from 'path';
 import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
+import { DynamoDbService } from './dynamodb/service';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaError, LambdaFunction } from './lambda';
@@ -46,6 +47,8 @@ export interface LocalCloudOptions {
   readonly workflow?: boolean;
   /** Extra JSON-able props for `CognitoUserImport` (e.g. `{ invalidRows: 'REJECT_FILE' }`). */
   readonly constructProps?: Record<string, unknown>;
+  /** Several importers sharing the drop bucket and one import queue: each entry is one importer's extra props. */
+  readonly importers?: Array<Record<string, unknown>>;
   /** Environment overrides for the worker function (e.g. `{ MAX_ROWS_PER_PART: '3' }`). */
   readonly workerEnv?: Record<string, string>;
   /** Workflow time compression: Retry intervals and Wait durations are multiplied by this. @default 0.01 */
@@ -86,6 +89,7 @@ export interface LocalCloud {
   readonly logs: LogsService;
   readonly events: EventsService;
   readonly stepFunctions: StepFunctionsService;
+  readonly dynamodb: DynamoDbService;
   readonly s3: S3Client;
   /** Environment a client needs (endpoint, region, dummy credentials). */
   readonly clientEnv: Record<string, string>;
@@ -122,6 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const faults = new Faults();
   const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
+  const dynamodb = new DynamoDbService(region, accountId, () => clock.now());
   let endpoint = '';
   const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
@@ -175,9 +180,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   let workflowBuckets: string[] = [];
   if (options.workflow !== false) {
-    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps };
+    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps, importers: options.importers };
     const app = resolveTemplate(synthesizeTemplate(synthOpts), synthOpts);
     notifications = app.notifications;
+    for (const t of app.tables) dynamodb.createTable(t);
     workflowBuckets = app.buckets;
     const sm = app.stateMachines[0];
     if (!sm) throw new Error('local cloud: the synthesized template has no state machine');
@@ -276,6 +282,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       Logs_20140328: (op, body) => logs.handle(op, body),
       AWSEvents: (op, body) => events.handle(op, body),
       AWSStepFunctions: (op, body) => stepFunctions.handle(op, body),
+      DynamoDB_20120810: (op, body) => dynamodb.handle(op, body),
     },
     cognito,
     faults,
@@ -335,7 +342,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     endpoint, port, region: poolRegion, accountId, adminToken,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
-    faults, clock, cognito, logs, events, stepFunctions, s3, clientEnv, workerActions,
+    faults, clock, cognito, logs, events, stepFunctions, dynamodb, s3, clientEnv, workerActions,
     async dropFile(file, key) {
       const body = typeof file === 'string' ? readFileSync(resolvePath(file)) : file;
       const objectKey = key ?? `${incomingPrefix}${typeof file === 'string' ? basename(file) : `upload-${Date.now()}.csv`}`;

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join } from 'path';
+import type { TableDefinition } from './dynamodb/service';
 
 export interface LocalFunction {
   logicalId: string;
@@ -25,6 +26,8 @@ export interface LocalNotification { bucket: string; functionArn: string; events
 
 export interface ResolvedApp {
   functions: LocalFunction[];
+  /** DynamoDB tables (the import queue's), their properties resolved. */
+  tables: TableDefinition[];
   stateMachines: LocalStateMachine[];
   notifications: LocalNotification[];
   buckets: string[];
@@ -38,6 +41,11 @@ export interface SynthOptions {
   bucketName: string;
   /** Extra JSON-able props for `CognitoUserImport` (invalidRows, passwordHashingAlgorithm, maxUsersPerJob...). */
   constructProps?: Record<string, unknown>;
+  /**
+   * Several importers instead of one: each entry is one `CognitoUserImport`'s extra props; all of
+   * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
+   */
+  importers?: Array<Record<string, unknown>>;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -61,7 +69,7 @@ const cache = new Map<string, any>();
 
 /** Synthesizes App → Stack → `new CognitoUserImport(stack, 'Import', { userPool: UserPool.fromUserPoolId(...) })`. */
 export function synthesizeTemplate(opts: SynthOptions): any {
-  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}]);
+  const key = JSON.stringify([opts.poolId, opts.region, opts.accountId, opts.constructProps ?? {}, opts.importers ?? []]);
   const hit = cache.get(key);
   if (hit) return hit;
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -78,7 +86,14 @@ export function synthesizeTemplate(opts: SynthOptions): any {
     });
     const stack = new cdk.Stack(app, STACK, { env: { account: opts.accountId, region: opts.region } });
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', opts.poolId);
-    new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    if (opts.importers?.length) {
+      const s3 = require('aws-cdk-lib/aws-s3') as typeof import('aws-cdk-lib/aws-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+      const bucket = new s3.Bucket(stack, 'Drop', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+      const queue = new lib.CognitoImportQueue(stack, 'Queue');
+      opts.importers.forEach((props, i) => new lib.CognitoUserImport(stack, `Import${i + 1}`, { userPool, bucket, queue, ...(opts.constructProps ?? {}), ...props }));
+    } else {
+      new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
+    }
     const template = Template.fromStack(stack).toJSON();
     cache.set(key, template);
     return template;
@@ -125,6 +140,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::Logs::LogGroup': return `/aws/local/${id}`;
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
+      case 'AWS::DynamoDB::Table': return r.Properties?.TableName ?? id;
       default: return id;
     }
   };
@@ -142,6 +158,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         if (attr === 'Name') return id;
         if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
         break;
+      case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
         if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
@@ -186,8 +203,11 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
   const notifications: LocalNotification[] = [];
+  const tables: TableDefinition[] = [];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === 'AWS::Lambda::Function') {
+    if (r.Type === 'AWS::DynamoDB::Table') {
+      tables.push({ ...resolve(r.Properties ?? {}), TableName: String(ref(id)) });
+    } else if (r.Type === 'AWS::Lambda::Function') {
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
       const isOurs = assetPath !== undefined && /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath);
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -227,5 +247,5 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       }
     }
   }
-  return { functions, stateMachines, notifications, buckets: bucketIds.map(bucketName) };
+  return { functions, stateMachines, notifications, tables, buckets: bucketIds.map(bucketName) };
 }

@@ -5,6 +5,8 @@
 import { createUserImportJob, describeUserImportJob, listUserImportJobs, startUserImportJob, stopUserImportJob } from './operations/import-jobs';
 import { createUserPool, deleteUserPool, describeUserPool, getCsvHeader, listUserPools, updateUserPool } from './operations/pools';
 import { adminCreateUser, adminDeleteUser, adminGetUser, listUsers } from './operations/users';
+import * as groups from './operations/groups';
+import { adminUpdateUserAttributes } from './operations/user-attributes';
 import type { CognitoService } from './service';
 
 export type Operation = (svc: CognitoService, body: Record<string, any>) => unknown;
@@ -25,4 +27,8 @@ export const OPERATIONS: Record<string, Operation> = {
   AdminGetUser: adminGetUser,
   AdminCreateUser: adminCreateUser,
   AdminDeleteUser: adminDeleteUser,
+  AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  CreateGroup: groups.createGroup, GetGroup: groups.getGroup, DeleteGroup: groups.deleteGroup, ListGroups: groups.listGroups,
+  AdminAddUserToGroup: groups.adminAddUserToGroup, AdminRemoveUserFromGroup: groups.adminRemoveUserFromGroup,
+  AdminListGroupsForUser: groups.adminListGroupsForUser, ListUsersInGroup: groups.listUsersInGroup,
 };

@@ -4,6 +4,7 @@ import type { LocalCloudOptions } from '../index';
 import { parsePort } from './args';
 import { OptionSpec, ParsedArgs, UsageError } from './command';
 import { parseOutDir, parsePoolFile } from './file-checks';
+import { userSyncProps } from './user-sync-options';
 
 export const POOL_OPTION: OptionSpec = {
   value: 'FILE',
@@ -35,5 +36,6 @@ export function cloudOptions(args: ParsedArgs, port: number): LocalCloudOptions 
     ...(pool ? { pool } : {}),
     ...(args.options['--behaviour'] ? { behaviour: args.options['--behaviour'] as LocalCloudOptions['behaviour'] } : {}),
     ...(args.options['--verbose'] ? { lambdaOutput: (c: string) => process.stderr.write(c) } : {}),
+    constructProps: userSyncProps(args),
   };
 }

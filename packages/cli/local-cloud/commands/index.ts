@@ -5,7 +5,9 @@
 import { calibrateCommand } from './calibrate';
 import { Command } from './command';
 import { demoCommand } from './demo';
+import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
+import { queueCommand } from './queue';
 import { runLocalCommand } from './run-local';
 
 export const COMMANDS: readonly Command[] = [
@@ -13,6 +15,8 @@ export const COMMANDS: readonly Command[] = [
   runLocalCommand,
   demoCommand,
   calibrateCommand,
+  exportCommand,
+  queueCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';

@@ -3,6 +3,7 @@ import { DEFAULT_PORT, startLocalCloud, TOKEN_HEADER } from '../index';
 import { Command, ExitCode } from './command';
 import { BEHAVIOUR_OPTION, cloudOptions, POOL_OPTION, PORT_OPTION, VERBOSE_OPTION } from './common-options';
 import { err, watchProgress } from './progress';
+import { USER_SYNC_OPTIONS } from './user-sync-options';
 
 export const localCloudCommand: Command = {
   name: 'local-cloud',
@@ -12,7 +13,7 @@ export const localCloudCommand: Command = {
     'the real synthesized workflow, and a user pool. Point any AWS client at the printed endpoint (any credentials',
     'are accepted) and copy CSVs under the incoming prefix; reports appear under the report prefix.',
   ].join('\n'),
-  options: { '--port': { ...PORT_OPTION, description: `${PORT_OPTION.description}; default ${DEFAULT_PORT}` }, '--pool': POOL_OPTION, '--behaviour': BEHAVIOUR_OPTION, '--verbose': VERBOSE_OPTION },
+  options: { '--port': { ...PORT_OPTION, description: `${PORT_OPTION.description}; default ${DEFAULT_PORT}` }, '--pool': POOL_OPTION, '--behaviour': BEHAVIOUR_OPTION, ...USER_SYNC_OPTIONS, '--verbose': VERBOSE_OPTION },
   examples: [
     { command: 'cognito-user-import local-cloud', comment: `serve on port ${DEFAULT_PORT} with the default pool` },
     { command: 'cognito-user-import local-cloud --port 0 --pool pool.json', comment: 'any free port, your pool (aws cognito-idp describe-user-pool --user-pool-id ID > pool.json)' },

@@ -3,6 +3,7 @@ import { Command } from './command';
 import { BEHAVIOUR_OPTION, cloudOptions, JSON_OPTION, OUT_OPTION, POOL_OPTION, VERBOSE_OPTION } from './common-options';
 import { checkCsvFile } from './file-checks';
 import { exitCodeFor, reportsHint, runLocal, summarize } from './import-files';
+import { USER_SYNC_OPTIONS } from './user-sync-options';
 
 export const runLocalCommand: Command = {
   name: 'run-local',
@@ -13,7 +14,7 @@ export const runLocalCommand: Command = {
     'fix. Exits 3 when any file ends Rejected or Failed.',
   ].join('\n'),
   positional: { name: 'CSV...', min: 1, check: checkCsvFile },
-  options: { '--pool': POOL_OPTION, '--out': OUT_OPTION, '--json': JSON_OPTION, '--behaviour': BEHAVIOUR_OPTION, '--concurrent': { description: 'drop all the files at once (their imports queue behind each other)' }, '--verbose': VERBOSE_OPTION },
+  options: { '--pool': POOL_OPTION, '--out': OUT_OPTION, '--json': JSON_OPTION, '--behaviour': BEHAVIOUR_OPTION, ...USER_SYNC_OPTIONS, '--concurrent': { description: 'drop all the files at once (their imports queue behind each other)' }, '--verbose': VERBOSE_OPTION },
   examples: [
     { command: 'cognito-user-import run-local users.csv', comment: 'against the default pool' },
     { command: 'cognito-user-import run-local a.csv b.csv --pool pool.json --out reports/', comment: 'your pool; keep reports/a.csv.json, reports/a.csv.failed.csv, ...' },

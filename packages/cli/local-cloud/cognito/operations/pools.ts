@@ -22,7 +22,8 @@ export function createUserPool(svc: CognitoService, body: Body): unknown {
 }
 
 export function describeUserPool(svc: CognitoService, body: Body): unknown {
-  return { UserPool: svc.pool(body.UserPoolId).desc };
+  const p = svc.pool(body.UserPoolId);
+  return { UserPool: { ...p.desc, EstimatedNumberOfUsers: p.users.size } };
 }
 
 export function listUserPools(svc: CognitoService, body: Body): unknown {

@@ -1,0 +1,177 @@
+import { RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ValidationError } from './private/errors';
+import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
+
+/**
+ * The account-wide import queue: Cognito runs one user import job at a time per account and
+ * region, so every importer that shares this queue waits for its turn here, first in, first out,
+ * before it creates a job.
+ */
+export interface ICognitoImportQueue {
+  /** Name of the queue's DynamoDB table. */
+  readonly tableName: string;
+  /** ARN of the queue's DynamoDB table. */
+  readonly tableArn: string;
+  /** The key the table is encrypted with, when it is a customer managed key. */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
+   *
+   * @param grantee the principal that waits in the queue (an importer's worker function)
+   * @returns the grant on the principal's policy
+   */
+  grantUse(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Lets `grantee` read the queue (what is waiting and running), e.g. for the CLI's `queue` command.
+   *
+   * @param grantee the principal that lists the queue
+   * @returns the grant on the principal's policy
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** Props of {@link CognitoImportQueue}. */
+export interface CognitoImportQueueProps {
+  /**
+   * A customer managed KMS key to encrypt the table with.
+   * @default - encrypted with the AWS managed key `aws/dynamodb`
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Physical name of the table. Give one to import the queue in other apps with
+   * {@link CognitoImportQueue.fromQueueAttributes} by a known name.
+   * @default - a name CloudFormation generates
+   */
+  readonly tableName?: string;
+  /**
+   * What happens to the table when it leaves the stack. The queue holds only short-lived
+   * coordination items, so DESTROY is safe once no import is running.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Point-in-time recovery of the table.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+}
+
+/** Attributes of a queue defined elsewhere, for {@link CognitoImportQueue.fromQueueAttributes}. */
+export interface CognitoImportQueueAttributes {
+  /** Name of the queue's table. */
+  readonly tableName: string;
+  /**
+   * The key the table is encrypted with, when it is a customer managed key.
+   * @default - none (an AWS managed or owned key)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Item-level actions a queue member needs: no Scan, no table management. */
+const USE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+
+abstract class QueueBase extends Resource implements ICognitoImportQueue {
+  public abstract readonly tableName: string;
+  public abstract readonly tableArn: string;
+  public abstract readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
+   *
+   * @param grantee the principal that waits in the queue (an importer's worker function)
+   * @returns the grant on the principal's policy
+   */
+  public grantUse(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*');
+    return iam.Grant.addToPrincipal({ grantee, actions: USE_ACTIONS, resourceArns: [this.tableArn] });
+  }
+
+  /**
+   * Lets `grantee` read the queue (what is waiting and running), e.g. for the CLI's `queue` command.
+   *
+   * @param grantee the principal that lists the queue
+   * @returns the grant on the principal's policy
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.tableArn] });
+  }
+}
+
+/**
+ * The account-wide queue of Cognito user imports: deploy ONE per account and region and pass it to
+ * every `CognitoUserImport` (`queue:`), in any stack; other apps import it with
+ * {@link CognitoImportQueue.fromQueueAttributes}.
+ *
+ * A DynamoDB table (on-demand, point-in-time recovery, encrypted, TTL on `expiresAt`) holding an
+ * atomic ticket counter, one ticket per waiting file and one lease item (the slot).
+ */
+export class CognitoImportQueue extends QueueBase {
+  /**
+   * A queue defined in another stack or app, by its table name.
+   *
+   * @param scope the construct the reference is created in
+   * @param id the reference's construct id, unique within `scope`
+   * @param attrs the queue's table name (and key, if customer managed)
+   * @returns the queue, ready for `queue:` and grants
+   */
+  public static fromQueueAttributes(scope: Construct, id: string, attrs: CognitoImportQueueAttributes): ICognitoImportQueue {
+    if (!attrs.tableName) throw new ValidationError('CognitoImportQueue.fromQueueAttributes: tableName is required (the queue table\'s name).', scope);
+    class Imported extends QueueBase {
+      public readonly tableName = attrs.tableName;
+      public readonly tableArn = Stack.of(scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: attrs.tableName });
+      public readonly encryptionKey = attrs.encryptionKey;
+    }
+    return new Imported(scope, id);
+  }
+
+  /**
+   * A queue defined elsewhere whose table uses an AWS managed or owned key, by its table name.
+   *
+   * @param scope the construct the reference is created in
+   * @param id the reference's construct id, unique within `scope`
+   * @param tableName the queue's table name
+   * @returns the queue, ready for `queue:` and grants
+   */
+  public static fromTableName(scope: Construct, id: string, tableName: string): ICognitoImportQueue {
+    return CognitoImportQueue.fromQueueAttributes(scope, id, { tableName });
+  }
+
+  /** The queue's table. */
+  public readonly table: dynamodb.Table;
+  public readonly tableName: string;
+  public readonly tableArn: string;
+  public readonly encryptionKey?: kms.IKey;
+
+  /**
+   * @param scope the parent construct (deploy one queue per account and region)
+   * @param id the construct id, unique within `scope`
+   * @param props an optional key, table name, removal policy and point-in-time recovery
+   */
+  constructor(scope: Construct, id: string, props: CognitoImportQueueProps = {}) {
+    super(scope, id);
+    if (props.tableName !== undefined && !/^[a-zA-Z0-9_.-]{3,255}$/.test(props.tableName)) {
+      throw new ValidationError(`CognitoImportQueue: tableName '${props.tableName}' must be 3-255 characters of letters, digits, '_', '.' or '-' (DynamoDB's rule).`, this);
+    }
+    this.encryptionKey = props.encryptionKey;
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: QUEUE_PK, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: QUEUE_SK, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
+      timeToLiveAttribute: QUEUE_TTL,
+      ...(props.encryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.tableName = this.table.tableName;
+    this.tableArn = this.table.tableArn;
+  }
+}

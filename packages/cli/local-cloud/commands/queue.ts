@@ -1,0 +1,153 @@
+/**
+ * `cognito-user-import queue --region R [--endpoint-url URL] [--table NAME] [--json]`: what is running
+ * and waiting in the account's import queue (a `CognitoImportQueue` table), in line order.
+ * Prints ticket numbers, statuses, importer ids, object keys and times only: never user data.
+ */
+import {
+  DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { Command, ExitCode, UsageError } from './command';
+
+
+export interface QueueEntry {
+  ticket: number;
+  status: string;
+  importerId: string;
+  key: string;
+  /** Seconds since the file joined the queue. */
+  waitingSeconds: number;
+  /** Files waiting ahead of this one (WAITING entries only). */
+  position?: number;
+  /** The file whose job this one rides in (combined files). */
+  combinedInto?: number;
+}
+export interface QueueListing { table: string; slot?: { ticket: number; importerId: string; expiresInSeconds: number }; entries: QueueEntry[] }
+
+type Raw = Record<string, AttributeValue>;
+const s = (r: Raw, n: string) => (r[n] && 'S' in r[n] ? (r[n] as { S: string }).S : '');
+const num = (r: Raw, n: string) => (r[n] && 'N' in r[n] ? Number((r[n] as { N: string }).N) : 0);
+const seqOf = (sk: string) => Number(sk.replace(/^T#/, ''));
+
+/** Reads one queue table: the slot and the tickets in line order. */
+export async function readQueue(db: DynamoDBClient, table: string, now = Date.now()): Promise<QueueListing> {
+  const lease = (await db.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'QUEUE' }, sk: { S: 'LEASE' } }, ConsistentRead: true }))).Item;
+  const entries: QueueEntry[] = [];
+  let start: Raw | undefined;
+  let waiting = 0;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: table, ExclusiveStartKey: start, ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': { S: 'QUEUE' }, ':t': { S: 'T#' } },
+    }));
+    for (const r of page.Items ?? []) {
+      const status = s(r, 'status');
+      const e: QueueEntry = {
+        ticket: seqOf(s(r, 'sk')), status, importerId: s(r, 'importerId'), key: s(r, 'sourceKey'),
+        waitingSeconds: Math.max(0, Math.round((now - num(r, 'enqueuedAt')) / 1000)),
+      };
+      if (status === 'WAITING') e.position = waiting++;
+      if (s(r, 'coalescedInto')) e.combinedInto = seqOf(s(r, 'coalescedInto'));
+      entries.push(e);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const held = lease && num(lease, 'leaseExpiresAt') >= now;
+  return {
+    table,
+    ...(held ? { slot: { ticket: seqOf(s(lease, 'holder')), importerId: s(lease, 'importerId'), expiresInSeconds: Math.round((num(lease, 'leaseExpiresAt') - now) / 1000) } } : {}),
+    entries,
+  };
+}
+
+/** Tables shaped like a CognitoImportQueue's (keys pk/sk, a ticket counter). */
+async function findQueueTables(db: DynamoDBClient): Promise<string[]> {
+  const names: string[] = [];
+  let start: string | undefined;
+  do {
+    const page = await db.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    names.push(...(page.TableNames ?? []));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const out: string[] = [];
+  for (const name of names) {
+    const t = (await db.send(new DescribeTableCommand({ TableName: name }))).Table;
+    const keys = (t?.KeySchema ?? []).map((k) => k.AttributeName).join(',');
+    if (keys !== 'pk,sk') continue;
+    const counter = await db.send(new GetItemCommand({ TableName: name, Key: { pk: { S: 'QUEUE' }, sk: { S: 'COUNTER' } } }));
+    if (counter.Item) out.push(name);
+  }
+  return out;
+}
+
+function format(l: QueueListing): string {
+  const lines = [`Queue ${l.table}: slot ${l.slot ? `held by ticket ${l.slot.ticket} (importer ${l.slot.importerId}, lease ${l.slot.expiresInSeconds} s)` : 'free'}`];
+  if (l.entries.length === 0) lines.push('  (nothing waiting or running)');
+  for (const e of l.entries) {
+    const where = e.status === 'WAITING' ? `position ${e.position}` : e.combinedInto !== undefined ? `in the job of ticket ${e.combinedInto}` : '';
+    lines.push(`  #${e.ticket}  ${e.status.padEnd(8)} ${where.padEnd(26)} ${String(e.waitingSeconds).padStart(6)} s  importer ${e.importerId}  ${e.key}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface QueueListOptions {
+  readonly region: string;
+  readonly endpointUrl?: string;
+  readonly table?: string;
+  readonly json?: boolean;
+}
+
+/** Lists every queue table (or `table`); returns the exit code. */
+export async function listQueues(o: QueueListOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const loopback = o.endpointUrl !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(o.endpointUrl);
+  const db = new DynamoDBClient({
+    region: o.region, ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+    // The local cloud accepts any credentials; use dummies when none are configured.
+    ...(loopback && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  try {
+    const tables = o.table ? [o.table] : await findQueueTables(db);
+    if (tables.length === 0) { err('cognito-user-import: no import queue table found in this region (pass --table NAME)\n'); return ExitCode.ERROR; }
+    const listings = [];
+    for (const t of tables) listings.push(await readQueue(db, t));
+    out(o.json ? JSON.stringify(listings, null, 2) + '\n' : listings.map(format).join(''));
+    return ExitCode.OK;
+  } finally {
+    db.destroy();
+  }
+}
+
+export const queueCommand: Command = {
+  name: 'queue',
+  summary: 'list what is running and waiting in the account\'s import queue',
+  description: [
+    'Reads the CognitoImportQueue table(s) of the account and region: who holds the import slot, and every waiting,',
+    'running and combined file in line order (ticket, status, position, time in line, importer id, object key).',
+    'Without --table, every table shaped like an import queue is listed. Needs dynamodb:ListTables, DescribeTable,',
+    'GetItem and Query. Prints no user data.',
+  ].join('\n'),
+  options: {
+    '--region': { value: 'R', description: 'the AWS Region of the queue (default: AWS_REGION)' },
+    '--endpoint-url': {
+      value: 'URL',
+      description: 'a DynamoDB endpoint other than AWS\'s (for example a running local cloud)',
+      parse: (raw, flag) => { if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new UsageError(`${flag} must be an http(s) URL`); return raw; },
+    },
+    '--table': { value: 'NAME', description: 'the queue\'s table (default: every import queue table in the region)' },
+    '--json': { description: 'print the listing as JSON' },
+  },
+  examples: [
+    { command: 'cognito-user-import queue --region eu-west-1', comment: 'the queue(s) of this account in eu-west-1' },
+    { command: 'cognito-user-import queue --region us-east-1 --endpoint-url http://127.0.0.1:4566 --json', comment: 'a running local cloud\'s queue, as JSON' },
+  ],
+  async run(args) {
+    const region = (args.options['--region'] as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('queue needs --region (or AWS_REGION)');
+    return listQueues({
+      region,
+      endpointUrl: args.options['--endpoint-url'] as string | undefined,
+      table: args.options['--table'] as string | undefined,
+      json: args.options['--json'] === true,
+    }, (x) => process.stdout.write(x), (x) => process.stderr.write(x));
+  },
+};

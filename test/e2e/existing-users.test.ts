@@ -1,0 +1,77 @@
+/**
+ * End-to-end: users that already exist are found before the upload (AdminGetUser per row or a
+ * ListUsers scan, whichever the engine picks), never sent to Cognito, and reported SKIPPED
+ * "already exists". Needs `npm run build` (bundles).
+ */
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
+import { clients, cognitoCsv, user } from '../local-cloud/helpers';
+import { checkInvariants, drop } from './invariants';
+
+let cloud: LocalCloud | undefined;
+afterEach(async () => { await cloud?.stop(); cloud = undefined; });
+
+const users = (from: number, count: number) => Array.from({ length: count }, (_, i) => user(from + i));
+
+async function seed(c: LocalCloud, names: string[]) {
+  const { cognito } = clients(c);
+  for (const name of names) {
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: c.poolId, Username: name, UserAttributes: [{ Name: 'email', Value: `${name}@example.com` }] }));
+  }
+}
+
+/** Rows of every job's upload, as Cognito received them. */
+const uploadedRows = (c: LocalCloud) => c.jobs().reduce((n, j) => n + j.ImportedUsers + j.SkippedUsers + j.FailedUsers, 0);
+
+// Lookup by AdminGetUser (a small file against a larger pool) and by a ListUsers scan (reads made slow).
+describe.each([
+  ['AdminGetUser per row', { USER_LIST_RPS: '1' }],
+  ['ListUsers scan', { USER_READ_RPS: '1' }],
+])('existing users found by %s', (_how, workerEnv) => {
+  test('are never uploaded, and are reported SKIPPED "already exists" on their line (case-insensitive pool)', async () => {
+    cloud = await startLocalCloud({ port: 0, workerEnv });
+    // The standard pool's usernames are case-insensitive: "User2" exists as "user2" does.
+    await seed(cloud, ['User2', 'user4', ...Array.from({ length: 8 }, (_, i) => `other${i}`)]);
+    const d = await drop(cloud, cognitoCsv(users(1, 5)), 'incoming/existing.csv');
+    const report = await cloud.waitForReport(d.key);
+    expect(report.status).toBe('PartiallySucceeded');
+    expect(report.totals).toMatchObject({ rows: 5, imported: 3, skipped: 2, failed: 0, rejected: 0 });
+    expect(report.users).toEqual([
+      { line: 3, username: 'user2', outcome: 'SKIPPED', message: 'already exists' },
+      { line: 5, username: 'user4', outcome: 'SKIPPED', message: 'already exists' },
+    ]);
+    expect(report.jobs).toHaveLength(1);
+    expect(report.jobs[0]).toMatchObject({ importedUsers: 3, skippedUsers: 0 });
+    expect(uploadedRows(cloud)).toBe(3);
+    expect(report.lookup).toMatchObject({ method: _how.startsWith('ListUsers') ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: 10, existing: 2 });
+    await checkInvariants(cloud, [d]);
+  });
+});
+
+test('a file whose users all exist starts no job', async () => {
+  cloud = await startLocalCloud({ port: 0 });
+  await seed(cloud, ['user1', 'user2', 'user3']);
+  const d = await drop(cloud, cognitoCsv(users(1, 3)), 'incoming/all-exist.csv');
+  const report = await cloud.waitForReport(d.key);
+  expect(report.totals).toMatchObject({ rows: 3, imported: 0, skipped: 3, failed: 0 });
+  expect(report.users.map((u: any) => u.line)).toEqual([2, 3, 4]);
+  expect(report.status).toBe('PartiallySucceeded');
+  expect(cloud.jobs()).toHaveLength(0);
+  await checkInvariants(cloud, [d]);
+});
+
+test('the lookup resumes across workflow steps (1-second budget, 4 AdminGetUser/s) and the parts are rebuilt', async () => {
+  cloud = await startLocalCloud({ port: 0, workerEnv: { STEP_BUDGET_SECONDS: '1', USER_READ_RPS: '4', USER_LIST_RPS: '1', MAX_ROWS_PER_PART: '3' } });
+  await seed(cloud, ['user2', 'user3', 'user7', ...Array.from({ length: 200 }, (_, i) => `other${i}`)]);
+  const d = await drop(cloud, cognitoCsv(users(1, 8)), 'incoming/resume.csv');
+  const report = await cloud.waitForReport(d.key, { timeoutMs: 120_000 });
+  expect(report.totals).toMatchObject({ rows: 8, imported: 5, skipped: 3, failed: 0 });
+  expect(report.users.map((u: any) => [u.line, u.username])).toEqual([[3, 'user2'], [4, 'user3'], [8, 'user7']]);
+  // 5 rows left, at most 3 a part: two jobs, each with only new users.
+  expect(report.jobs.map((j: any) => j.importedUsers)).toEqual([3, 2]);
+  expect(uploadedRows(cloud)).toBe(5);
+  // 8 AdminGetUser calls at 4/s cannot fit one 1-second step.
+  expect(report.lookup).toMatchObject({ method: 'AdminGetUser', existing: 3 });
+  expect(report.lookup.steps).toBeGreaterThan(1);
+  await checkInvariants(cloud, [d]);
+}, 180_000);
