@@ -12,12 +12,14 @@ import { randomBytes } from 'crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
-import { basename, join, resolve as resolvePath } from 'path';
+import { basename, join, resolve as resolvePath, sep } from 'path';
 import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { DynamoDbService } from './dynamodb/service';
 import { EventsService } from './events';
 import { Faults } from './faults';
+import { CFN_RESPONSE_PATH, CfnResponses, responseHost } from './cfn-response-receiver';
 import { LambdaError, LambdaFunction } from './lambda';
+import { findFunction, LAMBDA_API_PATH, lambdaApi } from './lambda-api';
 import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
 import { allowLongKeySegments, confineStore } from './confined-store';
@@ -66,6 +68,12 @@ export interface LocalCloudOptions {
   readonly adminToken?: string;
   /** Directory for S3 objects. @default a temporary directory, removed on stop */
   readonly dataDirectory?: string;
+  /**
+   * Run this synthesized stack (its template and its cloud assembly's assets) instead of a built-in
+   * `CognitoUserImport`: every function with code in the assembly runs, every state machine is registered,
+   * and the template's user pool is the local pool. @default the built-in stack
+   */
+  readonly stack?: { readonly template: any; readonly assemblyDir: string; readonly stackName: string };
 }
 
 export interface DroppedObject { bucket: string; key: string; etag: string }
@@ -95,6 +103,10 @@ export interface LocalCloud {
   readonly clientEnv: Record<string, string>;
   /** Every worker invocation's action, in order (tests). */
   readonly workerActions: string[];
+  /** CloudFormation's response receiver (ResponseURLs for custom resource requests). */
+  readonly cfnResponses: CfnResponses;
+  /** The functions of the template, by ARN. */
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
   /** Puts a file (path or content) under the incoming prefix; the bucket's event starts the import. */
   dropFile(file: string | Buffer, key?: string): Promise<DroppedObject>;
   /** The report written for a dropped key (the newest when several), waiting for it. */
@@ -112,6 +124,12 @@ function loadPool(pool: LocalCloudOptions['pool'], fallbackId: string): PoolDesc
   if (pool === undefined) return defaultPool(fallbackId);
   if (typeof pool === 'string') return parsePoolJson(JSON.parse(readFileSync(pool, 'utf8')), fallbackId);
   return parsePoolJson(pool, fallbackId);
+}
+
+/** The node_modules folder the AWS SDK v3 clients are installed in (what Lambda's runtime provides on NODE_PATH). */
+function sdkModulesDir(): string {
+  const pkg = require.resolve('@aws-sdk/client-lambda/package.json');
+  return pkg.slice(0, pkg.lastIndexOf(`${sep}@aws-sdk${sep}`));
 }
 
 /** AWS URL-encodes keys in S3 event notifications (spaces as '+'). */
@@ -148,7 +166,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let stateMachineArn: string | undefined;
 
   const invokeLambda = async (fnRef: string, payload: unknown): Promise<unknown> => {
-    const fn = functions.get(fnRef) ?? [...functions.values()].find((f) => f.name === fnRef || f.arn === fnRef);
+    const fn = functions.get(fnRef) ?? findFunction(functions.values(), fnRef);
     if (!fn) throw new LambdaError('ResourceNotFoundException', `Function not found: ${fnRef}`);
     const action = payload && typeof payload === 'object' ? (payload as any).action : undefined;
     if (typeof action === 'string' && fnRef === workerArn) workerActions.push(action);
@@ -178,10 +196,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const S3rver = require('s3rver');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
+  // The sandbox's network: CloudFormation's response bucket is the local cloud (filled in once the port is known).
+  const sandboxRoutes: Record<string, string> = {};
+  const cfnResponses = new CfnResponses(poolRegion, () => clock.now());
   let workflowBuckets: string[] = [];
   if (options.workflow !== false) {
-    const synthOpts = { poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps, importers: options.importers };
-    const app = resolveTemplate(synthesizeTemplate(synthOpts), synthOpts);
+    const synthOpts = {
+      poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps, importers: options.importers,
+      ...(options.stack ? { assemblyDir: options.stack.assemblyDir, stackName: options.stack.stackName } : {}),
+    };
+    const app = resolveTemplate(options.stack?.template ?? synthesizeTemplate(synthOpts), synthOpts);
     notifications = app.notifications;
     for (const t of app.tables) dynamodb.createTable(t);
     workflowBuckets = app.buckets;
@@ -191,9 +215,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stateMachineArn = sm.arn;
     const ours = app.functions.filter((f): f is LocalFunction & { bundleDir: string } => f.bundleDir !== undefined);
     for (const f of ours) {
-      if (!existsSync(join(f.bundleDir, 'index.js'))) throw new Error(`local cloud: bundle ${f.bundleDir}/index.js is missing; run npm run build`);
+      const file = `${f.handler.split('.')[0]}.js`;
+      if (!existsSync(join(f.bundleDir, file))) throw new Error(`local cloud: bundle ${f.bundleDir}/${file} is missing; run npm run build`);
     }
-    const worker = ours.find((f) => f.asset === 'worker');
+    // In an assembly, asset folders are named by hash: the worker is the function with the importer's prefixes.
+    const worker = ours.find((f) => f.asset === 'worker') ?? ours.find((f) => f.env.REPORT_PREFIX !== undefined && f.env.WORK_PREFIX !== undefined);
     if (worker) {
       workerArn = worker.arn;
       incomingPrefix = worker.env.INCOMING_PREFIX ?? incomingPrefix;
@@ -216,6 +242,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${f.name}`,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        // As the Lambda runtime does: the AWS SDK v3 comes with it, on NODE_PATH (bundles leave it out).
+        NODE_PATH: sdkModulesDir(),
+        // Lambda runs Node.js 24; the SDK's warning about this machine's older Node.js is not the function's output.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
         POWERTOOLS_LOG_LEVEL: process.env.LOCAL_CLOUD_LAMBDA_LOG_LEVEL ?? 'WARN',
         ...f.env,
@@ -226,7 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const [file, handlerName] = f.handler.split('.');
       functions.set(f.arn, new LambdaFunction({
         name: f.name, arn: f.arn, bundle: join(f.bundleDir, `${file}.js`), handlerName, env,
-        timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb, output: options.lambdaOutput,
+        timeoutMs: f.timeoutSeconds * 1000, memoryMb: f.memoryMb, output: options.lambdaOutput, routes: sandboxRoutes,
       }));
       (functions.get(f.arn) as any).envRef = env;
     }
@@ -289,6 +319,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     maxUploadBytes: () => cognito.behaviour.maxPartBytes,
     s3: honourIfMatch(s3rver.callback(), s3rver.store, s3Error),
     adminToken,
+    paths: {
+      [LAMBDA_API_PATH]: lambdaApi({
+        region: poolRegion, accountId,
+        find: (ref) => findFunction(functions.values(), ref),
+        invoke: (fn, payload) => invokeLambda(fn.arn, payload),
+      }),
+      [CFN_RESPONSE_PATH]: (req, res, url) => cfnResponses.handle(req, res, url),
+    },
     admin: async (method, path, body) => {
       if (path === '/_local/health') return { ok: true, poolId: poolDesc.Id, bucket: bucketName };
       if (path === '/_local/faults' && method === 'POST') { faults.apply(body, clock.now()); return { ok: true }; }
@@ -307,6 +345,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const port = (server.address() as AddressInfo).port;
   endpoint = `http://127.0.0.1:${port}`;
   for (const f of functions.values()) (f as any).envRef.AWS_ENDPOINT_URL = endpoint;
+  sandboxRoutes[responseHost(poolRegion)] = endpoint;
 
   const clientEnv = {
     AWS_ENDPOINT_URL: endpoint,
@@ -342,7 +381,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     endpoint, port, region: poolRegion, accountId, adminToken,
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn,
-    faults, clock, cognito, logs, events, stepFunctions, dynamodb, s3, clientEnv, workerActions,
+    faults, clock, cognito, logs, events, stepFunctions, dynamodb, s3, clientEnv, workerActions, cfnResponses, functions,
     async dropFile(file, key) {
       const body = typeof file === 'string' ? readFileSync(resolvePath(file)) : file;
       const objectKey = key ?? `${incomingPrefix}${typeof file === 'string' ? basename(file) : `upload-${Date.now()}.csv`}`;

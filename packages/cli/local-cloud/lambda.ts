@@ -5,10 +5,14 @@
  * mixed into the CLI's stdout.
  */
 import { randomUUID } from 'crypto';
+import { join } from 'path';
 import { Worker } from 'worker_threads';
 
 const HOST_CODE = `
 const { parentPort, workerData } = require('worker_threads');
+// Lambda's runtime puts its own modules (the AWS SDK v3) on NODE_PATH; paths are read once at start.
+if (process.env.NODE_PATH) require('module').Module._initPaths();
+if (workerData.routes) require(workerData.routesModule).install(workerData.routes);
 let mod;
 try { mod = require(workerData.bundle); } catch (e) { mod = { loadError: e }; }
 parentPort.on('message', async (raw) => {
@@ -53,6 +57,11 @@ export interface LambdaFunctionOptions {
   memoryMb?: number;
   /** Where the handler's stdout/stderr go. */
   output?: (chunk: string) => void;
+  /**
+   * Hosts the sandbox's network sends to a local endpoint instead (`hostname` → `http://127.0.0.1:port`),
+   * read when the function first runs: e.g. CloudFormation's response bucket (see `host-routes.ts`).
+   */
+  routes?: Record<string, string>;
 }
 
 export class LambdaFunction {
@@ -82,6 +91,7 @@ export class LambdaFunction {
         functionArn: this.opts.arn,
         timeoutMs: this.opts.timeoutMs ?? 900_000,
         memoryMb: this.opts.memoryMb ?? 1024,
+        ...(this.opts.routes && Object.keys(this.opts.routes).length ? { routes: this.opts.routes, routesModule: join(__dirname, 'host-routes') } : {}),
       },
     });
     const out = this.opts.output ?? (() => undefined);

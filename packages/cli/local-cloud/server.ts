@@ -25,6 +25,8 @@ export interface Routes {
   /** Largest upload a pre-signed URL accepts. */
   /** The largest upload accepted (read per request: the behaviour can change). */
   maxUploadBytes?: number | (() => number);
+  /** Other REST-style services by path prefix (e.g. the Lambda API, CloudFormation's response receiver). */
+  paths?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>>;
 }
 
 export function readBody(req: IncomingMessage, limit = Infinity): Promise<Buffer> {
@@ -97,6 +99,11 @@ export function createLocalServer(routes: Routes): Server {
     }
     if (url.pathname.startsWith(UPLOAD_PATH)) {
       void handleUpload(req, res, url);
+      return;
+    }
+    const service = Object.entries(routes.paths ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
+    if (service) {
+      void service[1](req, res, url);
       return;
     }
     if (url.pathname.startsWith('/_local/')) {

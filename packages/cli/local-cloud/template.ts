@@ -2,9 +2,10 @@
  * Reads the workflow, the functions and their environment from the SYNTHESIZED template of a stack
  * holding a `CognitoUserImport`, and resolves the CloudFormation references to local values.
  */
+import { createHash } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { basename, join } from 'path';
+import { basename, join, resolve as pathResolve } from 'path';
 import type { TableDefinition } from './dynamodb/service';
 
 export interface LocalFunction {
@@ -46,6 +47,10 @@ export interface SynthOptions {
    * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
    */
   importers?: Array<Record<string, unknown>>;
+  /** A synthesized cloud assembly's directory: function code is its `aws:asset:path` folders (every function with one). */
+  assemblyDir?: string;
+  /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
+  stackName?: string;
 }
 
 const STACK = 'CognitoUserImportLocal';
@@ -102,11 +107,16 @@ export function synthesizeTemplate(opts: SynthOptions): any {
   }
 }
 
-/** Resolves the template's functions, state machines and bucket notifications to local names and ARNs. */
-export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp {
+/** A function that resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Sub...) in a template value to local values. */
+export function templateResolver(template: any, opts: SynthOptions): (value: any) => any {
   const resources: Record<string, any> = template.Resources ?? {};
   const { region, accountId } = opts;
-  const fnName = (id: string) => `${STACK}-${id}`.slice(0, 64);
+  const stack = opts.stackName ?? STACK;
+  // Like CloudFormation's generated names: stack and logical id, cut to Lambda's 64 characters with a hash that keeps them unique.
+  const fnName = (id: string) => {
+    const full = `${stack}-${id}`;
+    return full.length <= 64 ? full : `${full.slice(0, 55)}-${createHash('sha256').update(full).digest('hex').slice(0, 8)}`;
+  };
   // The drop bucket: the one the functions' BUCKET_NAME points at (else the first bucket).
   const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
   let dropBucketId = bucketIds[0];
@@ -122,8 +132,8 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::AccountId': return accountId;
       case 'AWS::Partition': return 'aws';
       case 'AWS::URLSuffix': return 'amazonaws.com';
-      case 'AWS::StackName': return STACK;
-      case 'AWS::StackId': return `arn:aws:cloudformation:${region}:${accountId}:stack/${STACK}/local`;
+      case 'AWS::StackName': return stack;
+      case 'AWS::StackId': return `arn:aws:cloudformation:${region}:${accountId}:stack/${stack}/local`;
       case 'AWS::NoValue': return undefined;
     }
     const r = resources[id];
@@ -141,6 +151,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       case 'AWS::SQS::Queue': return `http://sqs.${region}.localhost/${accountId}/${id}`;
       case 'AWS::Events::EventBus': return id;
       case 'AWS::DynamoDB::Table': return r.Properties?.TableName ?? id;
+      case 'AWS::Cognito::UserPool': return opts.poolId;
       default: return id;
     }
   };
@@ -159,6 +170,11 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         if (attr === 'Arn') return `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
         break;
       case 'AWS::DynamoDB::Table': if (attr === 'Arn') return `arn:aws:dynamodb:${region}:${accountId}:table/${ref(id)}`; break;
+      case 'AWS::Cognito::UserPool':
+        if (attr === 'Arn') return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${opts.poolId}`;
+        if (attr === 'ProviderName') return `cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
+        if (attr === 'ProviderURL') return `https://cognito-idp.${region}.amazonaws.com/${opts.poolId}`;
+        break;
       case 'AWS::Logs::LogGroup': if (attr === 'Arn') return `arn:aws:logs:${region}:${accountId}:log-group:/aws/local/${id}:*`; break;
       case 'AWS::SQS::Queue':
         if (attr === 'Arn') return `arn:aws:sqs:${region}:${accountId}:${id}`;
@@ -199,6 +215,17 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
     for (const k of keys) out[k] = resolve(v[k]);
     return out;
   };
+  return resolve;
+}
+
+/** Resolves the template's functions, state machines and bucket notifications to local names and ARNs. */
+export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp {
+  const resources: Record<string, any> = template.Resources ?? {};
+  const { region, accountId } = opts;
+  const resolve = templateResolver(template, opts);
+  const fnName = (id: string): string => resolve({ Ref: id });
+  const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
+  const bucketName = (id: string): string => resolve({ Ref: id });
 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
@@ -206,10 +233,10 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const tables: TableDefinition[] = [];
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type === 'AWS::DynamoDB::Table') {
-      tables.push({ ...resolve(r.Properties ?? {}), TableName: String(ref(id)) });
+      tables.push({ ...resolve(r.Properties ?? {}), TableName: String(resolve({ Ref: id })) });
     } else if (r.Type === 'AWS::Lambda::Function') {
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
-      const isOurs = assetPath !== undefined && /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath);
+      const isOurs = assetPath !== undefined && (opts.assemblyDir !== undefined || /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath));
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = String(v);
@@ -217,7 +244,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         logicalId: id,
         name: fnName(id),
         arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName(id)}`,
-        ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: assetPath } : {}),
+        ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: opts.assemblyDir ? pathResolve(opts.assemblyDir, assetPath!) : assetPath } : {}),
         handler: r.Properties?.Handler ?? 'index.handler',
         env,
         timeoutSeconds: r.Properties?.Timeout ?? 3,

@@ -8,6 +8,7 @@ import { demoCommand } from './demo';
 import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
 import { queueCommand } from './queue';
+import { rehearseCommand } from './rehearse';
 import { runLocalCommand } from './run-local';
 
 export const COMMANDS: readonly Command[] = [
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   calibrateCommand,
   exportCommand,
   queueCommand,
+  rehearseCommand,
 ];
 
 export { Command, ExitCode, UsageError } from './command';
