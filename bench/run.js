@@ -17,6 +17,7 @@ const { startCloud } = require('./cloud');
 const { costModel, detectionModel } = require('./cost');
 const { writeReport } = require('./report');
 const { childEnv, median, nodeJson, putFile, round, run } = require('./proc');
+const { WORKER_NODE_OPTIONS } = require('../lambda/shared/contract.js');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = path.join(__dirname, '..');
@@ -66,7 +67,7 @@ async function benchUpload(cloud, file, tmp) {
     }
     variants.push({ id: 'engineSameProcessS3', what: "engine: GetObject from the local cloud's own S3 (same event loop as the PUT endpoint) → PUT", args: { bucket: cloud.bucket, key }, env: cloud.env });
   }
-  variants.push({ id: 'enginePutFromFile', what: 'engine PUT code fed from the local file (diagnostic: no GetObject)', args: { file }, env: cloud.env || {} });
+  variants.unshift({ id: 'enginePutFromFile', what: 'engine PUT code (nodePresignedPut, as createAndUpload calls it) fed from the local file, the same kind of source as curl -T', args: { file }, env: cloud.env || {} });
   let curlVersion = '';
   try { curlVersion = (await run('curl', ['--version'])).stdout.split('\n')[0]; } catch { /* reported below */ }
   const times = Object.fromEntries([...variants.map((v) => v.id), 'curl'].map((id) => [id, []]));
@@ -104,8 +105,10 @@ async function benchUpload(cloud, file, tmp) {
   const curl = { ...stat(times.curl, cpu.curl), version: curlVersion };
   const out = { item: 1, name: 'upload', endpoint: cloud.kind, bytes, repetitions: reps, variants: {}, curl };
   for (const v of variants) out.variants[v.id] = { what: v.what, ...stat(times[v.id], cpu[v.id]), ratio: round(median(times.curl) / median(times[v.id]), 2) };
-  const head = out.variants.engine ?? out.variants.engineSameProcessS3 ?? out.variants.enginePutFromFile;
-  out.headline = out.variants.engine ? 'engine' : Object.keys(out.variants)[0];
+  // Headline: the PUT path against curl from the same kind of source (a local file), so the emulated
+  // S3 is not what is timed; the S3-sourced variants stay beside it.
+  const head = out.variants.enginePutFromFile;
+  out.headline = 'enginePutFromFile';
   out.engine = head;
   out.ratio = head.ratio;
   out.goal = '>= 0.9';
@@ -115,18 +118,30 @@ async function benchUpload(cloud, file, tmp) {
 
 // 2. Validation: full pool-aware validation vs a bare csv-parse pass, same file.
 async function benchValidation(file, rows) {
-  const reps = 3;
+  // Two rounds, the sides taking turns (the machine's load moves): 2 passes per process each round.
+  const reps = 2;
   const bytes = fs.statSync(file).size;
-  log(`validation: csv-parse, ${reps} passes over ${rows} rows`);
-  const base = await nodeJson('validate-child.js', ['csvparse', file, String(reps)], { timeoutMs: 180_000 });
-  log(`validation: engine validate, ${reps} passes`);
-  const eng = await nodeJson('validate-child.js', ['engine', file, String(reps)], { timeoutMs: 240_000 });
-  const e = median(eng.times);
-  const b = median(base.times);
+  const engineEnv = childEnv({ NODE_OPTIONS: WORKER_NODE_OPTIONS });
+  const runs = { csvparse: [], engine: [], linescan: [] };
+  let eng;
+  let base;
+  for (let round = 1; round <= 2; round++) {
+    log(`validation round ${round}: csv-parse, engine validate and a raw line scan, ${reps} passes each over ${rows} rows`);
+    base = await nodeJson('validate-child.js', ['csvparse', file, String(reps)], { timeoutMs: 180_000 });
+    eng = await nodeJson('validate-child.js', ['engine', file, String(reps)], { timeoutMs: 240_000, env: engineEnv });
+    const scan = await nodeJson('validate-child.js', ['linescan', file, String(reps)], { timeoutMs: 60_000 });
+    runs.csvparse.push(...base.times);
+    runs.engine.push(...eng.times);
+    runs.linescan.push(...scan.times);
+  }
+  const e = median(runs.engine);
+  const b = median(runs.csvparse);
+  const l = median(runs.linescan);
   return {
-    item: 2, name: 'validation', bytes, rows, repetitions: reps,
-    engine: { seconds: eng.times.map((x) => round(x)), medianSeconds: round(e), rowsPerSecond: Math.round(rows / e), MBps: round(bytes / MB / e, 1), rejectedRows: eng.rejectedRows, parts: eng.parts, maxRssMB: round(eng.maxRssMB, 1) },
-    csvParse: { seconds: base.times.map((x) => round(x)), medianSeconds: round(b), rowsPerSecond: Math.round(rows / b), MBps: round(bytes / MB / b, 1), records: base.rows, maxRssMB: round(base.maxRssMB, 1) },
+    item: 2, name: 'validation', bytes, rows, repetitions: runs.engine.length,
+    engine: { seconds: runs.engine.map((x) => round(x)), medianSeconds: round(e), rowsPerSecond: Math.round(rows / e), MBps: round(bytes / MB / e, 1), rejectedRows: eng.rejectedRows, parts: eng.parts, maxRssMB: round(eng.maxRssMB, 1), nodeOptions: WORKER_NODE_OPTIONS },
+    csvParse: { seconds: runs.csvparse.map((x) => round(x)), medianSeconds: round(b), rowsPerSecond: Math.round(rows / b), MBps: round(bytes / MB / b, 1), records: base.rows, maxRssMB: round(base.maxRssMB, 1) },
+    lineScan: { what: 'the same 64 KiB stream, only finding line ends (Buffer.indexOf): the physical limit here', seconds: runs.linescan.map((x) => round(x)), medianSeconds: round(l), MBps: round(bytes / MB / l, 1) },
     ratio: round(b / e, 2), goal: '>= 3', met: b / e >= 3,
   };
 }
@@ -137,6 +152,7 @@ async function benchMemory(cloud, files) {
   const env = childEnv({
     ...cloud.env, USER_POOL_ID: cloud.poolId, BUCKET_NAME: cloud.bucket,
     LOGS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench-cognito-logs',
+    NODE_OPTIONS: WORKER_NODE_OPTIONS, // as the worker Lambda runs
   });
   const out = {};
   for (const [label, file] of Object.entries(files)) {
@@ -402,6 +418,8 @@ async function main() {
       const d = detectionModel(cost.maxPollIntervalSeconds, 3600);
       const costPerImportHourUsd = cost.costUsd.total * (3600 / cost.jobSeconds);
       return {
+        item: 8,
+        name: 'detection',
         maxPollIntervalSeconds: cost.maxPollIntervalSeconds,
         schedule: cost.pollSchedule.formula,
         worstCaseSeconds: d.worstCaseSeconds,

@@ -32,7 +32,7 @@ const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 // looks like another user's name. Rejected wherever they are (padding is only U+0000-U+0020).
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 const INTEGER = /^-?\d+$/;
-const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
+export const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
 /**
  * Every row rule of docs/COGNITO.md (CSV format, validation) that can be decided from one row and the pool. Duplicate
