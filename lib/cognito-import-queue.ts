@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
 import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
+import { grantKeyVia } from './private/encryption';
 
 /**
  * The account-wide import queue: Cognito runs one user import job at a time per account and
@@ -88,7 +89,7 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
    * @returns the grant on the principal's policy
    */
   public grantUse(grantee: iam.IGrantable): iam.Grant {
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*');
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, 'dynamodb', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
     return iam.Grant.addToPrincipal({ grantee, actions: USE_ACTIONS, resourceArns: [this.tableArn] });
   }
 
@@ -99,7 +100,7 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
    * @returns the grant on the principal's policy
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, 'dynamodb', ['kms:Decrypt']);
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.tableArn] });
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { HarvestOutput, PartDescriptor } from '../shared/contract';
 import type { CoalescedMember, DistributeInput } from '../shared/queue-contract';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoField, readCognitoFields } from './cognito-dialect';
 import { readTextLineBatches } from './line-reader';
 import { USERNAME_COLUMN } from './pool-rules';
 import { renew as renewSlot } from './queue';
@@ -100,9 +100,10 @@ async function eachUsername(ctx: QueueContext, key: string, fn: (username: strin
   let at = -1;
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { number, text } of batch) {
-      if (number === 1) { at = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN); continue; }
+      // A part is read the way Cognito reads it (the way it was written), never as RFC CSV.
+      if (number === 1) { at = readCognitoFields(text).indexOf(USERNAME_COLUMN); continue; }
       if (!text || at < 0) continue;
-      if (fn(parseCsvLine(text).fields[at] ?? '') === false) { object.body.destroy(); return false; }
+      if (fn(readCognitoField(text, at) ?? '') === false) { object.body.destroy(); return false; }
     }
   }
   return true;
