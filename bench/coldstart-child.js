@@ -6,6 +6,7 @@
 // bundle-only: those packages are required first, untimed; only the bundle's own code is timed.
 const fs = require('node:fs');
 const path = require('node:path');
+const { vmHwmMB } = require('./vmhwm');
 
 const [bundle, mode] = process.argv.slice(2);
 const file = path.resolve(bundle);
@@ -22,4 +23,4 @@ const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 if (typeof mod.handler !== 'function' && !Object.values(mod).some((v) => typeof v === 'function')) {
   throw new Error(`${bundle} exports no handler`);
 }
-process.stdout.write(JSON.stringify({ seconds, externals, vmHwmKB: Number((/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8')) || [])[1]) }) + '\n');
+process.stdout.write(JSON.stringify({ seconds, externals, vmHwmMB: vmHwmMB() }) + '\n');

@@ -1,8 +1,9 @@
 'use strict';
 // Child process: times one pass of either the engine's full pool-aware validation (the compiled
 // lambda/core/validate.js: parse, normalize, every row rule, duplicate check, part writing) or a
-// bare csv-parse pass over the same file. Prints one JSON line.
-//   node bench/validate-child.js engine|csvparse FILE REPS
+// bare csv-parse pass over the same file, or a raw line scan (the physical limit). Prints one JSON line.
+//   node bench/validate-child.js engine|csvparse|linescan FILE REPS
+// The engine runs with the worker's NODE_OPTIONS (set by the parent), as in Lambda.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -50,6 +51,15 @@ async function engineOnce() {
   return { rows: out.rows, rejectedRows: out.rejectedRows, parts: out.parts.length, outcome: out.outcome, written: sink.bytes };
 }
 
+/** The physical limit here: read the same stream and find every line end, nothing else. */
+async function lineScanOnce() {
+  let lines = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 64 * 1024 })) {
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines += 1;
+  }
+  return { rows: lines - 1 };
+}
+
 async function csvParseOnce() {
   const { parse } = require('csv-parse');
   let records = 0;
@@ -61,7 +71,7 @@ async function csvParseOnce() {
 const { vmHwmMB } = require('./vmhwm');
 
 (async () => {
-  const once = mode === 'engine' ? engineOnce : csvParseOnce;
+  const once = mode === 'engine' ? engineOnce : mode === 'linescan' ? lineScanOnce : csvParseOnce;
   const times = [];
   let last;
   for (let i = 0; i < reps; i++) {

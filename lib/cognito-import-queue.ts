@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
+import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
+import { grantKeyVia } from './private/encryption';
 
 /**
  * The account-wide import queue: Cognito runs one user import job at a time per account and
@@ -87,7 +89,7 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
    * @returns the grant on the principal's policy
    */
   public grantUse(grantee: iam.IGrantable): iam.Grant {
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncrypt*');
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, 'dynamodb', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
     return iam.Grant.addToPrincipal({ grantee, actions: USE_ACTIONS, resourceArns: [this.tableArn] });
   }
 
@@ -98,7 +100,7 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
    * @returns the grant on the principal's policy
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, 'dynamodb', ['kms:Decrypt']);
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.tableArn] });
   }
 }
@@ -173,5 +175,7 @@ export class CognitoImportQueue extends QueueBase {
     });
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
+    addNagExceptions(this.table, inPacks([NIST, HIPAA], 'DynamoDBInBackupPlan',
+      'The queue holds only short-lived coordination items (tickets, the slot lease) that expire by TTL; point-in-time recovery is on, and a backup plan would restore nothing anyone needs.'));
   }
 }

@@ -120,7 +120,16 @@ const MAX_TIMEOUT = Duration.hours(1);
 export class UserImportDeployment extends Construct {
   /** Id(s) of the Cognito import job(s), comma-separated when the file was split. */
   public readonly jobId: string;
-  /** Succeeded | PartiallySucceeded (or `Running` when not waiting). */
+  /**
+   * The import's report status, one of:
+   * - `Succeeded`: every row was imported;
+   * - `PartiallySucceeded`: some rows were skipped, failed or rejected, within `maxFailedUsers`
+   *   (and skipped users allowed unless `failOnSkipped`);
+   * - `Running`: `waitForCompletion` is false and the import was still running when the deployment went on.
+   *
+   * `Rejected` and `Failed` imports (and `PartiallySucceeded` past the thresholds) fail the deployment,
+   * so the attribute never holds them.
+   */
   public readonly status: string;
   /** Number of users Cognito imported (a token resolved at deploy time). */
   public readonly importedUsers: string;

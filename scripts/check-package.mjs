@@ -4,7 +4,8 @@
 //  2. A fresh consumer app with aws-cdk-lib + constructs installs the construct tarball with --engine-strict;
 //     the size and packages it adds to node_modules are measured (goal: only itself).
 //  3. The consumer synthesizes a cross-stack app (user pool in one stack, importer in another).
-//  4. The CLI tarball installs as a dev dependency: `--version`, exit 0 on a clean file, 3 on a rejected one.
+//  4. The CLI tarball installs as a dev dependency: `--version`, exit 0 on a clean file, 3 on a rejected one,
+//     and its typings type-check in a TypeScript consumer.
 // Prints a JSON summary last; exits non-zero on the first failed check.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,14 @@ for (const b of bundles) {
   check(size <= 1_000_000, `${b} is ${size} bytes (<= 1 MB)`);
 }
 check(!libFiles.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'construct tarball has no TypeScript sources');
+// Every module of this repository that loading lib/index.js requires must be packed (package.json "files").
+const closure = JSON.parse(sh(process.execPath, ['-e', `
+  const path = require('path'); const root = process.cwd();
+  require(path.join(root, 'lib', 'index.js'));
+  console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.startsWith(root + path.sep) && !f.includes('node_modules')).map((f) => path.relative(root, f))));
+`], root));
+const unpacked = closure.filter((f) => !libFiles.includes(f));
+check(unpacked.length === 0, `every module lib/index.js loads is packed (${closure.length})${unpacked.length ? `; add to package.json "files": ${unpacked.join(', ')}` : ''}`);
 check(!rootPkg.dependencies || Object.keys(rootPkg.dependencies).length === 0, 'construct package has no runtime dependencies');
 const assembly = JSON.parse(sh('tar', ['xzOf', join(work, lib.filename), 'package/.jsii'], work));
 check(assembly.schema === 'jsii/0.10.0' && assembly.name === rootPkg.name && assembly.version === rootPkg.version, `.jsii assembly ${assembly.name}@${assembly.version}`);
@@ -105,6 +114,21 @@ const rejected = runCli('run-local', 'rejected.csv', '--pool', join(samples, 'po
 check(rejected.status === 3 && /rejected\.csv: Rejected/.test(rejected.stdout), `run-local of a rejected file exits 3 (got ${rejected.status})`);
 check(runCli('run-local', 'missing.csv').status === 2, 'run-local of a missing file exits 2');
 
-summary.seconds = Math.round((Date.now() - started) / 1000);
+// The CLI's programmatic API type-checks in a TypeScript consumer (its typings ship in the tarball).
+writeFileSync(join(app, 'local.ts'), `
+import { startLocalCloud, LocalCloud, LocalCloudOptions } from '${cliPkg.name}';
+const options: LocalCloudOptions = { port: 0, pool: 'pool.json' };
+export async function run(): Promise<string> {
+  const cloud: LocalCloud = await startLocalCloud(options);
+  const dropped = await cloud.dropFile('users.csv');
+  const report = await cloud.waitForReport(dropped.key);
+  await cloud.stop();
+  return String(report.status);
+}
+`);
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'commonjs', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'local.ts'], { cwd: app, encoding: 'utf8' });
+check(tsc.status === 0, `the CLI's typings (startLocalCloud, LocalCloud, LocalCloudOptions) type-check in a consumer${tsc.status === 0 ? '' : `:\n${tsc.stdout}${tsc.stderr}`}`);
+
 rmSync(work, { recursive: true, force: true });
+summary.seconds = Math.round((Date.now() - started) / 1000);
 console.log(JSON.stringify(summary));

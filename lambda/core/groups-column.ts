@@ -1,5 +1,4 @@
 import { ListGroupsCommand, ListGroupsCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { formatCognitoValue } from './cognito-dialect';
 import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { isThrottle, throttled, errorMessage } from './errors';
@@ -16,7 +15,45 @@ export interface GroupsEntry {
 }
 
 /** The fields of a row without the groups column, written back in Cognito's dialect for the normal checks. */
-const formatCognitoLine = (fields: readonly string[]) => fields.map(formatCognitoValue).join(',');
+
+/**
+ * Where field `index` of a dropped-file line starts and ends in the raw text (quotes and `\,` read as
+ * the file reader reads them), so the field can be cut out leaving every other byte of the row as it
+ * was; undefined when the line has fewer fields or a quote that does not close.
+ */
+export function fieldSpan(line: string, index: number): { start: number; end: number } | undefined {
+  let i = 0;
+  for (let k = 0; ; k++) {
+    const start = i;
+    if (line.charCodeAt(i) === 0x22) {
+      i += 1;
+      for (;;) {
+        if (i >= line.length) return undefined;
+        if (line.charCodeAt(i) === 0x22) {
+          if (line.charCodeAt(i + 1) === 0x22) { i += 2; continue; }
+          i += 1;
+          break;
+        }
+        i += 1;
+      }
+      while (i < line.length && line.charCodeAt(i) !== 0x2c) i += 1;
+    } else {
+      while (i < line.length && line.charCodeAt(i) !== 0x2c) i += line.charCodeAt(i) === 0x5c && line.charCodeAt(i + 1) === 0x2c ? 2 : 1;
+    }
+    if (k === index) return { start, end: i };
+    if (i >= line.length) return undefined;
+    i += 1; // the separator
+  }
+}
+
+/** The line without field `index` (and one of its separators), and the field's raw text. */
+function cut(line: string, index: number): { text: string; field: string } | undefined {
+  const span = fieldSpan(line, index);
+  if (!span) return undefined;
+  const field = line.slice(span.start, span.end);
+  if (span.end < line.length) return { text: line.slice(0, span.start) + line.slice(span.end + 1), field };
+  return { text: line.slice(0, Math.max(0, span.start - 1)), field };
+}
 
 export const groupsKey = (prefix: string) => `${prefix}groups.jsonl`;
 
@@ -56,22 +93,21 @@ export class GroupsColumn {
 
   /** The header without the groups column (unchanged when the file has none). */
   header(text: string): string {
-    const fields = parseCsvLine(text).fields;
-    this.index = fields.findIndex((f) => f.trim() === this.column);
+    this.index = parseCsvLine(text).fields.findIndex((f) => f.trim() === this.column);
     if (this.index < 0) return text;
-    fields.splice(this.index, 1);
-    return formatCognitoLine(fields);
+    return cut(text, this.index)?.text ?? text;
   }
 
   /** The row without the groups column, its group names, and the names the pool does not have. */
   row(text: string): { text: string; groups: string[]; unknown: string[] } {
     if (this.index < 0) return { text, groups: [], unknown: [] };
-    const parsed = parseCsvLine(text);
-    // A row the parser cannot read is left to the normal checks, which report it.
-    if (parsed.error || parsed.fields.length <= this.index) return { text, groups: [], unknown: [] };
-    const [value] = parsed.fields.splice(this.index, 1);
+    // The rest of the row stays byte for byte as it was: the normal checks and fixes see it unchanged.
+    // A row too short, or with a quote that does not close, is left whole to those checks, which report it.
+    const c = cut(text, this.index);
+    if (!c) return { text, groups: [], unknown: [] };
+    const value = parseCsvLine(c.field).fields[0] ?? '';
     const groups = [...new Set(value.split(GROUP_SEPARATOR).map((g) => g.trim()).filter((g) => g !== ''))];
-    return { text: formatCognitoLine(parsed.fields), groups, unknown: groups.filter((g) => !this.known.has(g)) };
+    return { text: c.text, groups, unknown: groups.filter((g) => !this.known.has(g)) };
   }
 
   async record(entry: GroupsEntry): Promise<void> {

@@ -17,15 +17,59 @@ export interface TextLine {
 
 
 /**
+ * Lines of a region of valid UTF-8 left as bytes: line k is `buf[starts[k], ends[k])` (no LF, no
+ * trailing CR), numbered `firstNumber + k`. Lines may be longer than the cap: see textLineOf.
+ */
+export interface SpanBatch {
+  readonly buf: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+  readonly firstNumber: number;
+  /** How many of these lines ended in CRLF. */
+  readonly crlf: number;
+}
+
+/** One line of a SpanBatch as a TextLine (decoded; capped like the reader caps lines). */
+export function textLineOf(b: SpanBatch, k: number, maxLineBytes = DEFAULT_MAX_LINE_BYTES): TextLine {
+  const start = b.starts[k];
+  const end = b.ends[k];
+  const truncated = end - start > maxLineBytes;
+  const text = truncated
+    ? trimPartialCharacter(b.buf.subarray(start, start + maxLineBytes)).toString('utf8')
+    : b.buf.toString('utf8', start, end);
+  return { number: b.firstNumber + k, text, crlf: false, truncated, invalidUtf8: false, bom: false };
+}
+
+/**
  * Splits a byte stream into physical lines (LF-terminated), numbered from 1, decoded, handed out a
  * chunk at a time: one native UTF-8 check and
  * one decode per chunk instead of per line, and no await per line. Memory stays one chunk plus one
  * (capped) partial line. A region that is not valid UTF-8 is decoded line by line to name the bad lines.
  */
-export async function* readTextLineBatches(
+export function readTextLineBatches(
   source: AsyncIterable<Buffer | string>,
   maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): AsyncGenerator<TextLine[]> {
+  return lineBatches(source, maxLineBytes, false) as AsyncGenerator<TextLine[]>;
+}
+
+/**
+ * readTextLineBatches, but a region of complete lines that is valid UTF-8 comes as a SpanBatch (no
+ * string made for any line): the validate step checks most rows on their bytes.
+ */
+export function readLineBatches(
+  source: AsyncIterable<Buffer | string>,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): AsyncGenerator<TextLine[] | SpanBatch> {
+  return lineBatches(source, maxLineBytes, true);
+}
+
+async function* lineBatches(
+  source: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+  spans: boolean,
+): AsyncGenerator<TextLine[] | SpanBatch> {
   let carry: Buffer[] = [];
   let carryLen = 0;
   let carryRaw = 0; // bytes of the partial line seen, including those dropped past the cap
@@ -48,7 +92,26 @@ export async function* readTextLineBatches(
     return { number: lineNo, text: valid ? whole.toString('utf8') : '', crlf, truncated, invalidUtf8: !valid, bom };
   };
 
-  const region = (buf: Buffer, out: TextLine[]) => {
+  const region = (buf: Buffer, out: TextLine[]): SpanBatch | undefined => {
+    if (spans && lineNo > 0 && isUtf8(buf)) {
+      let n = 0;
+      for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n += 1;
+      const starts = new Int32Array(n);
+      const ends = new Int32Array(n);
+      let crlf = 0;
+      let start = 0;
+      for (let k = 0; k < n; k++) {
+        const nl = buf.indexOf(0x0a, start);
+        let end = nl;
+        if (end > start && buf[end - 1] === 0x0d) { crlf += 1; end -= 1; }
+        starts[k] = start;
+        ends[k] = end;
+        start = nl + 1;
+      }
+      const batch: SpanBatch = { buf, starts, ends, count: n, firstNumber: lineNo + 1, crlf };
+      lineNo += n;
+      return batch;
+    }
     // Fast path: the whole region (complete lines only) is valid UTF-8 and has no line past the cap.
     if (lineNo > 0 && isUtf8(buf)) {
       const text = buf.toString('utf8');
@@ -70,7 +133,7 @@ export async function* readTextLineBatches(
         }
         start = nl + 1;
       }
-      return;
+      return undefined;
     }
     let start = 0;
     for (;;) {
@@ -79,12 +142,14 @@ export async function* readTextLineBatches(
       out.push(lineOf(buf.subarray(start, nl), nl - start));
       start = nl + 1;
     }
+    return undefined;
   };
 
   for await (const chunk of source) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const lastNl = buf.lastIndexOf(0x0a);
     const out: TextLine[] = [];
+    let spanned: SpanBatch | undefined;
     if (lastNl < 0) {
       // No line ends here: keep (up to the cap) and go on.
       carryRaw += buf.length;
@@ -102,9 +167,9 @@ export async function* readTextLineBatches(
       const joined = Buffer.concat(carry, carryLen);
       out.push(lineOf(joined, raw));
       carry = []; carryLen = 0; carryRaw = 0;
-      if (lastNl > firstNl) region(buf.subarray(firstNl + 1, lastNl + 1), out);
+      if (lastNl > firstNl) spanned = region(buf.subarray(firstNl + 1, lastNl + 1), out);
     } else {
-      region(buf.subarray(0, lastNl + 1), out);
+      spanned = region(buf.subarray(0, lastNl + 1), out);
     }
     const tail = buf.subarray(lastNl + 1);
     if (tail.length > 0) {
@@ -112,7 +177,9 @@ export async function* readTextLineBatches(
       const s = tail.subarray(0, Math.min(tail.length, maxLineBytes + 1));
       carry = [Buffer.from(s)]; carryLen = s.length;
     }
+    // In line order: the carried line (in `out`) before the region's spans.
     if (out.length > 0) yield out;
+    if (spanned) yield spanned;
   }
   if (carryRaw > 0) {
     const joined = Buffer.concat(carry, carryLen);

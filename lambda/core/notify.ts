@@ -33,6 +33,9 @@ export async function notify(deps: EngineDeps, config: EngineConfig, input: Noti
     throw new Error(`PutEvents rejected the completion event (${code})`);
   }
   const t = input.report.totals;
-  deps.metrics.publish(config.userPoolId, { imported: t.imported, skipped: t.skipped, failed: t.failed, rejected: t.rejected });
+  deps.metrics.publish(config.userPoolId, {
+    imported: t.imported, skipped: t.skipped, failed: t.failed, rejected: t.rejected,
+    ...(t.updated !== undefined ? { updated: t.updated, updateFailed: t.updateFailed ?? 0 } : {}),
+  });
   deps.log.info('completion event sent', { key: input.source.key, status: input.report.status });
 }

@@ -1,5 +1,5 @@
 import type { PartDescriptor } from '../shared/contract';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoFields } from './cognito-dialect';
 import type { EngineConfig, EngineDeps } from './deps';
 import { readTextLineBatches } from './line-reader';
 import { USERNAME_COLUMN } from './pool-rules';
@@ -42,8 +42,8 @@ export async function readPartRows(
       for (const line of batch) {
         const index = line.number - 2;
         if (index < fromIndex || line.text.length === 0) continue;
-        const fields = parseCsvLine(line.text).fields;
-        yield { index, sourceLine: map[index + 1], username: (fields[userIndex] ?? '').trim(), text: line.text };
+        const fields = readCognitoFields(line.text); // parts are in Cognito's dialect: a " is a character
+        yield { index, sourceLine: map[index + 1], username: fields[userIndex] ?? '', text: line.text };
       }
     };
     yield* emit(rest);

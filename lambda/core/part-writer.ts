@@ -50,6 +50,28 @@ export class PartWriter {
     return undefined;
   }
 
+  /**
+   * add() for a row that is `prefix` + the bytes `buf[start, end)` (valid UTF-8): copied without
+   * making a string of it.
+   */
+  addBytes(prefix: Buffer, buf: Buffer, start: number, end: number, sourceLine: number): Promise<void> | undefined {
+    const size = prefix.length + (end - start) + 1;
+    const c = this.current;
+    if (!c || c.rows >= this.o.maxRows || c.bytes + size > this.o.maxBytes || size > MAX_ROW_BYTES) {
+      return this.add(prefix.toString('utf8') + buf.toString('utf8', start, end), sourceLine);
+    }
+    let at = this.pendingBytes;
+    if (prefix.length > 0) at += prefix.copy(this.out, at);
+    at += buf.copy(this.out, at, start, end);
+    this.out[at++] = 0x0a;
+    this.pendingBytes = at;
+    c.rows += 1;
+    c.bytes += size;
+    c.lines.add(sourceLine);
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush(c);
+    return undefined;
+  }
+
   private async addToNextPart(row: string, size: number, sourceLine: number): Promise<void> {
     if (this.current) await this.close();
     await this.open();

@@ -11,9 +11,10 @@
  */
 import type { HarvestOutput, PartDescriptor } from '../shared/contract';
 import type { CoalescedMember, DistributeInput } from '../shared/queue-contract';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoField, readCognitoFields } from './cognito-dialect';
 import { readTextLineBatches } from './line-reader';
 import { USERNAME_COLUMN } from './pool-rules';
+import { renew as renewSlot } from './queue';
 import type { QueueContext } from './queue';
 import type { Ticket } from './queue-store';
 import { HarvestSummary, resultsKey, resultsSummaryKey, UserOutcome } from './work-files';
@@ -99,9 +100,10 @@ async function eachUsername(ctx: QueueContext, key: string, fn: (username: strin
   let at = -1;
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { number, text } of batch) {
-      if (number === 1) { at = parseCsvLine(text).fields.indexOf(USERNAME_COLUMN); continue; }
+      // A part is read the way Cognito reads it (the way it was written), never as RFC CSV.
+      if (number === 1) { at = readCognitoFields(text).indexOf(USERNAME_COLUMN); continue; }
       if (!text || at < 0) continue;
-      if (fn(parseCsvLine(text).fields[at] ?? '') === false) { object.body.destroy(); return false; }
+      if (fn(readCognitoField(text, at) ?? '') === false) { object.body.destroy(); return false; }
     }
   }
   return true;
@@ -134,6 +136,7 @@ async function copyRows(ctx: QueueContext, key: string, write: (chunk: Buffer) =
  */
 export async function distribute(ctx: QueueContext, input: DistributeInput): Promise<HarvestOutput[]> {
   const { deps, config, store } = ctx;
+  await renewSlot(ctx, input.queue.ticket);
   const me = await store.ticket(input.queue.ticket);
   const members = JSON.parse(me?.members ?? '[]') as CoalescedMember[];
   const combined = input.parts[0];

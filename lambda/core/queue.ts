@@ -104,7 +104,8 @@ async function jobRunningInPool(ctx: QueueContext): Promise<boolean> {
 const COMBINED_WAIT_POSITION = Number.MAX_SAFE_INTEGER;
 
 function waiting(ctx: QueueContext, state: QueueState, position: number, reason: string, combined = false): QueueState {
-  const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position);
+  const waited = Math.max(0, (ctx.deps.now().getTime() - state.enqueuedAt) / 1000);
+  const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position, waited);
   ctx.deps.log.info('waiting for the import slot', { ticket: state.seq, position, reason, waitSeconds });
   return { ticket: state.ticket, seq: state.seq, enqueuedAt: state.enqueuedAt, outcome: 'Waiting', position, waitSeconds };
 }
@@ -130,13 +131,13 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     throw new QueueError(QueueErrors.CoalescedJobFailed, `the job this file was combined into (ticket ${seqOf(ticket.coalescedInto)}) ended in an error before its results were written`);
   }
   if (ticket.status === 'CLAIMED') {
-    const lease = await store.lease();
-    if (lease && lease.holder === ticket.coalescedInto && lease.expiresAtMs >= now) return waiting(ctx, state, 0, 'combined into a running job', true);
+    // The holder hands results over (DONE) or fails its riders (LeaveQueue) before it removes its
+    // ticket; a slow holder (even one whose lease ran out) is still working, so only a holder whose
+    // ticket is gone while this file is still claimed has ended without results.
+    const holder = ticket.coalescedInto ? await store.ticket(ticket.coalescedInto) : undefined;
+    if (holder) return waiting(ctx, state, 0, 'combined into a running job', true);
     const again = await store.ticket(ticket.sk);
-    if (again && again.status === 'CLAIMED') {
-      // The holder lost the slot (it died): this file's rows may or may not have been imported.
-      await store.updateTicket(ticket.sk, { status: 'FAILED' }, { status: 'CLAIMED' }, now);
-    }
+    if (again && again.status === 'CLAIMED') await store.updateTicket(ticket.sk, { status: 'FAILED' }, { status: 'CLAIMED' }, now);
     return waiting(ctx, state, 0, 'combined job finishing', true);
   }
   if (ticket.status === 'RUNNING' && ticket.plan) return acquired(state, ticket);
@@ -161,6 +162,8 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
     ...(plan.members ? { members: JSON.stringify(plan.members) } : {}),
   }, undefined, now);
   if (!ok) throw new QueueError(QueueErrors.TicketLost, `queue ticket ${ticket.seq} disappeared while taking the slot`);
+  // Combining files may take a while: the lease starts again now.
+  await renew(ctx, ticket.sk);
   deps.log.info('took the import slot', { ticket: ticket.seq, combinedFiles: plan.members?.length ?? 1, parts: plan.parts.length });
   return { ...baseState(state), outcome: 'Acquired', waitSeconds: 0, parts: plan.parts, combined: plan.combined };
 }
@@ -183,7 +186,7 @@ async function leave(ctx: QueueContext, ticket: Ticket): Promise<void> {
 }
 
 /** Keeps the slot while the holder works; a holder that lost it carries on (its job already exists). */
-async function renew(ctx: QueueContext, ticket: string): Promise<void> {
+export async function renew(ctx: QueueContext, ticket: string): Promise<void> {
   const now = ctx.deps.now().getTime();
   if (!(await ctx.store.renew(ticket, now + ctx.queue.leaseSeconds * 1000, now))) {
     ctx.deps.log.warn('the import slot lease was lost (it expired and another file took it)', { ticket: seqOf(ticket) });

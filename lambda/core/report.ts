@@ -46,10 +46,15 @@ export function describeError(error: WorkflowState['error']): string | undefined
   return cause ? `${error.Error ?? 'Error'}: ${cause}` : (error.Error ?? 'Error');
 }
 
-/** Removes anything that looks like an email, phone number or URL (pre-signed URLs carry credentials). */
+/**
+ * Removes anything that looks like an email, phone number or URL (pre-signed URLs carry
+ * credentials), and every quoted text: AWS validation messages quote the offending value
+ * ("Value 'Ada Lovelace' at 'userAttributes.1.member.value' failed to satisfy constraint").
+ */
 export function scrub(text: string): string {
   return text
     .replace(/https?:\/\/\S+/g, '<url>')
+    .replace(/'[^']*'|"[^"]*"/g, (q) => `${q[0]}…${q[0]}`)
     .replace(/[^\s@,;"'<>]+@[^\s@,;"'<>]+/g, '<email>')
     .replace(/\+?\d[\d\s().-]{6,}\d/g, '<number>');
 }

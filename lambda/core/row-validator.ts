@@ -32,7 +32,7 @@ const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 // looks like another user's name. Rejected wherever they are (padding is only U+0000-U+0020).
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 const INTEGER = /^-?\d+$/;
-const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
+export const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
 /**
  * Every row rule of docs/COGNITO.md (CSV format, validation) that can be decided from one row and the pool. Duplicate
@@ -42,7 +42,7 @@ const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are millise
 export function checkRow(rules: PoolRules, plan: HeaderPlan, fields: readonly string[], rowLength?: number): CheckedRow {
   const c = compiled(rules);
   const problems: RowProblem[] = [];
-  let booleansNormalized = 0;
+  const booleansNormalized = 0;
   if (fields.length !== plan.sourceColumnCount) {
     problems.push({
       message: `row has ${fields.length} fields but the header has ${plan.sourceColumnCount} (a comma inside a value must be written \\, or quoted)`,
@@ -96,7 +96,11 @@ export function checkPlainRow(rules: PoolRules, plan: HeaderPlan, line: string):
     start = comma + 1;
   }
   if (field !== plan.sourceColumnCount) return undefined; // explained by the full path
-  return checkValues(rules, c, values, line.length);
+  const checked = checkValues(rules, c, values, line.length);
+  // checkValues fills a blank cognito:mfa_enabled into `values`; when the file lacks that column nothing
+  // overwrites it, so clear it or the next row would read the fill as its own value.
+  if (checked.mfaFilled) values[c.mfa] = '';
+  return checked;
 }
 
 /** For each source column, the pool column some rule reads from it, or -1. Worked out once per file. */

@@ -1,6 +1,6 @@
 import { AdminUpdateUserAttributesCommand, DescribeUserPoolCommand, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_UPDATE_RPS, PassState, UpdateExistingInput } from '../shared/contract';
-import { parseCsvLine } from './csv-fields';
+import { readCognitoFields } from './cognito-dialect';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage, errorName } from './errors';
 import { forEachConcurrent, pacer } from './paced-calls';
@@ -21,7 +21,7 @@ export function updatableColumns(header: readonly string[], pool: Pick<UserPoolT
 
 /** The row's non-empty updatable values, as AdminUpdateUserAttributes takes them. */
 export function attributesOf(text: string, header: readonly string[], updatable: ReadonlySet<string>): { Name: string; Value: string }[] {
-  const fields = parseCsvLine(text).fields;
+  const fields = readCognitoFields(text); // a part line: Cognito's dialect, values already trimmed
   const out: { Name: string; Value: string }[] = [];
   header.forEach((column, i) => {
     const value = (fields[i] ?? '').trim(); // Cognito trims imported values; the update does the same

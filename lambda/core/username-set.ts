@@ -43,6 +43,11 @@ export class UsernameSet {
   /** Adds `username` seen on `line` (case-folded when `foldCase`); returns the earlier line when it was already there. */
   addOrGet(username: string, line: number, foldCase = false): number | undefined {
     const [hi, lo] = hash64(username, foldCase);
+    return this.addOrGetHash(hi, lo, line);
+  }
+
+  /** addOrGet for a username already hashed (by hash64, or the same function over its bytes). */
+  addOrGetHash(hi: number, lo: number, line: number): number | undefined {
     const found = this.probe(hi, lo);
     if (this.lines[found] !== 0) return this.lines[found];
     this.hi[found] = hi;

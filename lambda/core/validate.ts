@@ -6,9 +6,10 @@ import type { EngineConfig, EngineDeps } from './deps';
 import { GroupsColumn, groupsKey, listGroupNames } from './groups-column';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
+import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
 import { openSource } from './source-object';
 import { executionToken } from './job-name';
-import { readTextLineBatches } from './line-reader';
+import { readLineBatches, TextLine, textLineOf } from './line-reader';
 import type { ObjectWriter } from './object-store';
 import { PartWriter } from './part-writer';
 import { buildPoolRules, PoolRules, USERNAME_COLUMN } from './pool-rules';
@@ -81,143 +82,179 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   // Parts stop being written once the file can no longer be imported (file error, REJECT_FILE).
   let writing = true;
 
-  for await (const batch of readTextLineBatches(object.body)) {
-    for (const line of batch) {
-      physicalLines = line.number;
-      if (line.bom) fix('bomStripped');
-      if (line.crlf) fix('crlfToLf');
-      if (line.invalidUtf8) {
-        if (line.number > 1) rows += 1;
-        writing = false;
-        await fileError(line.number, `line ${line.number} is not valid UTF-8`);
-        continue;
-      }
-      let text = line.text;
-      if (groupsColumn && !line.truncated) {
-        if (line.number === 1) text = groupsColumn.header(text);
-        else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
-      }
-      if (line.number === 1) {
-        if (isBlank(text)) {
-          writing = false;
-          await fileError(1, 'the first line (header) is empty');
-          continue;
-        }
-        const parsed = parseCsvLine(text);
-        fix('quotedFieldsRewritten', parsed.quotedFields);
-        if (parsed.error) {
-          writing = false;
-          await fileError(1, 'the header line has a malformed quoted column name');
-          continue;
-        }
-        plan = planHeader(rules, parsed.fields);
-        for (const e of plan.errors) await fileError(1, e.message, e.column);
-        if (plan.errors.length > 0) writing = false;
-        fix('missingColumnsAdded', plan.missing.length);
-        // Missing columns go first, so the file's own last column stays last (a value ending in `\`
-        // can only be written there). The part's columns are a list: a reordering or a left-out
-        // column only has to change partColumns and clear `verbatim`.
-        const partColumns = [...plan.missing, ...parsed.fields.map((f) => trimPadding(f))];
-        partOrder = partColumns.map((column) => rules.columns.indexOf(column));
-        missingPrefix = ','.repeat(plan.missing.length);
-        verbatim = true;
-        parts = new PartWriter({
-          store: deps.store,
-          bucket: config.bucket,
-          workPrefix: prefix,
-          sourceKey: source.key,
-          executionToken: executionToken(input.executionName),
-          headerLine: partColumns.join(','),
-          maxRows: config.maxRowsPerPart,
-          maxBytes: config.maxBytesPerPart,
-        });
-        continue;
-      }
+  /** Everything about one line, on its text (the header, and every row the byte path does not pass). */
+  const handleLine = async (line: TextLine): Promise<void> => {
+    physicalLines = line.number;
+    if (line.bom) fix('bomStripped');
+    if (line.crlf) fix('crlfToLf');
+    if (line.invalidUtf8) {
+      if (line.number > 1) rows += 1;
+      writing = false;
+      await fileError(line.number, `line ${line.number} is not valid UTF-8`);
+      return;
+    }
+    let text = line.text;
+    if (groupsColumn && !line.truncated) {
+      if (line.number === 1) text = groupsColumn.header(text);
+      else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
+    }
+    if (line.number === 1) {
       if (isBlank(text)) {
-        // A blank line is not a user; Cognito would fail it. Dropped, counted, and its number kept.
-        fix('blankLinesRemoved');
+        writing = false;
+        await fileError(1, 'the first line (header) is empty');
+        return;
+      }
+      const parsed = parseCsvLine(text);
+      fix('quotedFieldsRewritten', parsed.quotedFields);
+      if (parsed.error) {
+        writing = false;
+        await fileError(1, 'the header line has a malformed quoted column name');
+        return;
+      }
+      plan = planHeader(rules, parsed.fields);
+      for (const e of plan.errors) await fileError(1, e.message, e.column);
+      if (plan.errors.length > 0) writing = false;
+      fix('missingColumnsAdded', plan.missing.length);
+      // Missing columns go first, so the file's own last column stays last (a value ending in `\`
+      // can only be written there). The part's columns are a list: a reordering or a left-out
+      // column only has to change partColumns and clear `verbatim`.
+      const partColumns = [...plan.missing, ...parsed.fields.map((f) => trimPadding(f))];
+      partOrder = partColumns.map((column) => rules.columns.indexOf(column));
+      missingPrefix = ','.repeat(plan.missing.length);
+      verbatim = true;
+      parts = new PartWriter({
+        store: deps.store,
+        bucket: config.bucket,
+        workPrefix: prefix,
+        sourceKey: source.key,
+        executionToken: executionToken(input.executionName),
+        headerLine: partColumns.join(','),
+        maxRows: config.maxRowsPerPart,
+        maxBytes: config.maxBytesPerPart,
+      });
+      return;
+    }
+    if (isBlank(text)) {
+      // A blank line is not a user; Cognito would fail it. Dropped, counted, and its number kept.
+      fix('blankLinesRemoved');
+      return;
+    }
+    rows += 1;
+    // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
+    const fileRejected = !plan || !parts || fileErrors.length > 0;
+    const plain = fileRejected || !verbatim ? undefined : checkPlainRow(rules, plan!, text);
+    let checked = plain && plain.booleansNormalized === 0 && !plain.mfaFilled ? plain : undefined;
+    let quotedFields = 0;
+    let problems: RowProblem[] = [];
+    if (!checked) {
+      if (fileRejected) return; // the file is rejected: only count and look for more file errors
+      const parsed = parseCsvLine(text);
+      quotedFields = parsed.quotedFields;
+      if (parsed.error === 'unterminated-quote') {
+        problems = [{ message: 'row has a quote that is not closed on this line (a value cannot span lines, and Cognito reads no quotes)' }];
+      } else if (parsed.error === 'malformed-quote') {
+        problems = [{ message: 'row has a malformed quoted field (text after a closing quote)' }];
+      } else {
+        checked = checkRow(rules, plan!, parsed.fields, text.length);
+      }
+    }
+    let username = '';
+    let out = '';
+    if (checked) {
+      problems = checked.problems;
+      username = checked.username;
+    }
+    // A row that is not uploaded is measured as it is in the file (a longer line is never shorter uploaded,
+    // except for padding: the length message is then one of its problems, not the only one).
+    if (line.truncated || (problems.length > 0 && text.length > MAX_ROW_CHARACTERS)) {
+      problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
+    }
+    if (problems.length === 0 && checked) {
+      // What is uploaded: the line as it is when it reads back the same in Cognito's dialect, else
+      // the validated values written anew. Limits are measured on that.
+      const rewrite = checked !== plain && (quotedFields > 0 || checked.booleansNormalized > 0 || checked.valuesTrimmed > 0 || !!checked.mfaFilled
+        || text.indexOf('\\') >= 0 || text.indexOf('\r') >= 0 || !verbatim);
+      if (rewrite) {
+        const bad = firstUnwritable(checked.values, partOrder);
+        if (bad >= 0) {
+          const column = rules.columns[bad];
+          problems.push({
+            column,
+            message: /[\r\n]/.test(checked.values[bad])
+              ? `${column} holds a carriage return, which would end the row in Cognito's CSV`
+              : `${column} ends with a backslash, which Cognito would read with the next comma as an escaped comma (\\,): remove the trailing backslash, or make ${column} the last column`,
+          });
+        } else {
+          out = formatCognitoRow(checked.values, partOrder);
+        }
+      } else {
+        out = missingPrefix + text;
+      }
+      if (out.length > MAX_ROW_CHARACTERS) problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters as uploaded` });
+    }
+    if (username !== '') {
+      const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
+      if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
+    }
+    for (const g of unknownGroups) problems.push({ column: config.groupsColumn, message: `group '${g}' does not exist in the pool` });
+    unknownGroups = [];
+    if (problems.length > 0) {
+      badRows += 1;
+      for (const p of problems) {
+        const e: RejectedEntry = { line: line.number, message: p.message };
+        if (username) e.username = username;
+        if (p.column) e.column = p.column;
+        await reject(e);
+      }
+      if (config.invalidRows === 'REJECT_FILE') writing = false;
+      return;
+    }
+    // Counted only for rows that are uploaded.
+    fix('quotedFieldsRewritten', quotedFields);
+    fix('booleansNormalized', checked!.booleansNormalized);
+    fix('valuesTrimmed', checked!.valuesTrimmed);
+    fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
+    validRows += 1;
+    if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
+    if (!writing || !parts) return;
+    const pending = parts.add(out, line.number);
+    if (pending) await pending;
+  };
+
+  // Most rows pass every rule on their bytes and are copied as they are: no string per row.
+  const hash = new Uint32Array(2);
+  let fast: { bytes: BytePlan; prefix: Buffer } | undefined;
+  let fastFor: HeaderPlan | undefined;
+  for await (const batch of readLineBatches(object.body)) {
+    if (Array.isArray(batch)) {
+      for (const line of batch) await handleLine(line);
+      continue;
+    }
+    fix('crlfToLf', batch.crlf);
+    physicalLines = batch.firstNumber + batch.count - 1;
+    if (plan !== fastFor) {
+      fastFor = plan;
+      // Not with a groups column: the upload is then the row without it, never the row's own bytes.
+      const bytes = plan && verbatim && !groupsColumn ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
+      fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
+    }
+    const { buf, starts, ends } = batch;
+    // One native scan per region: most regions have no quote, backslash or CR at all.
+    const clean = buf.indexOf(0x22) < 0 && buf.indexOf(0x5c) < 0 && buf.indexOf(0x0d) < 0;
+    for (let k = 0; k < batch.count; k++) {
+      const start = starts[k];
+      const end = ends[k];
+      if (fast && parts && fileErrors.length === 0 && fast.prefix.length + end - start <= MAX_ROW_CHARACTERS
+        && rowPassesOnBytes(fast.bytes, buf, start, end, hash, clean)
+        && seen.addOrGetHash(hash[0], hash[1], batch.firstNumber + k) === undefined) {
+        rows += 1;
+        validRows += 1;
+        if (!writing) continue;
+        const pending = parts.addBytes(fast.prefix, buf, start, end, batch.firstNumber + k);
+        if (pending) await pending;
         continue;
       }
-      rows += 1;
-      // Most rows: no quotes, no escapes, nothing to fix; only the columns a rule reads are cut out.
-      const fileRejected = !plan || !parts || fileErrors.length > 0;
-      const plain = fileRejected || !verbatim ? undefined : checkPlainRow(rules, plan!, text);
-      let checked = plain && plain.booleansNormalized === 0 && !plain.mfaFilled ? plain : undefined;
-      let quotedFields = 0;
-      let problems: RowProblem[] = [];
-      if (!checked) {
-        if (fileRejected) continue; // the file is rejected: only count and look for more file errors
-        const parsed = parseCsvLine(text);
-        quotedFields = parsed.quotedFields;
-        if (parsed.error === 'unterminated-quote') {
-          problems = [{ message: 'row has a quote that is not closed on this line (a value cannot span lines, and Cognito reads no quotes)' }];
-        } else if (parsed.error === 'malformed-quote') {
-          problems = [{ message: 'row has a malformed quoted field (text after a closing quote)' }];
-        } else {
-          checked = checkRow(rules, plan!, parsed.fields, text.length);
-        }
-      }
-      let username = '';
-      let out = '';
-      if (checked) {
-        problems = checked.problems;
-        username = checked.username;
-      }
-      // A row that is not uploaded is measured as it is in the file (a longer line is never shorter uploaded,
-      // except for padding: the length message is then one of its problems, not the only one).
-      if (line.truncated || (problems.length > 0 && text.length > MAX_ROW_CHARACTERS)) {
-        problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters` });
-      }
-      if (problems.length === 0 && checked) {
-        // What is uploaded: the line as it is when it reads back the same in Cognito's dialect, else
-        // the validated values written anew. Limits are measured on that.
-        const rewrite = checked !== plain && (quotedFields > 0 || checked.booleansNormalized > 0 || checked.valuesTrimmed > 0 || !!checked.mfaFilled
-          || text.indexOf('\\') >= 0 || text.indexOf('\r') >= 0 || !verbatim);
-        if (rewrite) {
-          const bad = firstUnwritable(checked.values, partOrder);
-          if (bad >= 0) {
-            const column = rules.columns[bad];
-            problems.push({
-              column,
-              message: /[\r\n]/.test(checked.values[bad])
-                ? `${column} holds a carriage return, which would end the row in Cognito's CSV`
-                : `${column} ends with a backslash, which Cognito would read with the next comma as an escaped comma (\\,): remove the trailing backslash, or make ${column} the last column`,
-            });
-          } else {
-            out = formatCognitoRow(checked.values, partOrder);
-          }
-        } else {
-          out = missingPrefix + text;
-        }
-        if (out.length > MAX_ROW_CHARACTERS) problems.push({ message: `row is longer than ${MAX_ROW_CHARACTERS} characters as uploaded` });
-      }
-      if (username !== '') {
-        const first = seen.addOrGet(username, line.number, !rules.usernameCaseSensitive);
-        if (first !== undefined) problems.push({ column: USERNAME_COLUMN, message: `duplicate cognito:username (first on line ${first})` });
-      }
-      for (const g of unknownGroups) problems.push({ column: config.groupsColumn, message: `group '${g}' does not exist in the pool` });
-      unknownGroups = [];
-      if (problems.length > 0) {
-        badRows += 1;
-        for (const p of problems) {
-          const e: RejectedEntry = { line: line.number, message: p.message };
-          if (username) e.username = username;
-          if (p.column) e.column = p.column;
-          await reject(e);
-        }
-        if (config.invalidRows === 'REJECT_FILE') writing = false;
-        continue;
-      }
-      // Counted only for rows that are uploaded.
-      fix('quotedFieldsRewritten', quotedFields);
-      fix('booleansNormalized', checked!.booleansNormalized);
-      fix('valuesTrimmed', checked!.valuesTrimmed);
-      fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
-      validRows += 1;
-      if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
-      if (!writing || !parts) continue;
-      const pending = parts.add(out, line.number);
-      if (pending) await pending;
+      await handleLine(textLineOf(batch, k));
     }
   }
 

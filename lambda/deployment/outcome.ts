@@ -39,7 +39,7 @@ export function reasonsFromReport(doc: ImportReport, max = MAX_REASONS): string[
     rows.push({ line: r.line, text: `line ${r.line}${r.username ? ` (${r.username})` : ''}${r.column ? ` [${r.column}]` : ''}: ${r.message}` });
   }
   for (const u of doc.users ?? []) {
-    if (u.outcome === 'FAILED') rows.push({ line: u.line, text: `line ${u.line} (${u.username}): ${u.message}` });
+    if (u.outcome === 'FAILED' || u.outcome === 'UPDATE_FAILED') rows.push({ line: u.line, text: `line ${u.line} (${u.username}): ${u.message}` });
   }
   rows.sort((a, b) => a.line - b.line);
   const reasons = rows.slice(0, max).map((r) => r.text);
@@ -91,7 +91,8 @@ export function breach(o: ImportOutcome, s: Pick<DeploymentSettings, 'maxFailedU
   if (o.executionError !== undefined || o.status === 'Failed' || o.status === 'Rejected') {
     return o.status === 'Rejected' ? 'the file was rejected' : 'the import failed';
   }
-  const bad = o.totals.failed + o.totals.rejected;
+  // An existing user whose update Cognito refused (existingUsers UPDATE) is a failed row too.
+  const bad = o.totals.failed + o.totals.rejected + (o.totals.updateFailed ?? 0);
   if (bad > s.maxFailedUsers) {
     return `${bad} failed or rejected row(s), more than maxFailedUsers (${s.maxFailedUsers})`;
   }
@@ -109,7 +110,8 @@ function clip(text: string, max: number): string {
 export function failureMessage(o: ImportOutcome, why: string, executionArn: string): string {
   const t = o.totals;
   const head = `Cognito user import ${o.status}: ${why}. `
-    + `Imported ${t.imported}, skipped ${t.skipped}, failed ${t.failed}, rejected ${t.rejected} of ${t.rows} row(s).`;
+    + `Imported ${t.imported}, skipped ${t.skipped}, failed ${t.failed}, rejected ${t.rejected}`
+    + `${t.updated !== undefined ? `, updated ${t.updated}, update failed ${t.updateFailed ?? 0}` : ''} of ${t.rows} row(s).`;
   const where = [
     o.reportUri ? `Report: ${o.reportUri}` : `No report was written; execution: ${executionArn}`,
     o.failedCsvUri ? `Rows to fix: ${o.failedCsvUri}` : '',

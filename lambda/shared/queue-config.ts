@@ -34,10 +34,14 @@ export function queueConfigFromEnv(env: NodeJS.ProcessEnv): QueueConfig | undefi
   };
 }
 
-/** Seconds a waiting file pauses before its next look: longer the further back it is, capped. */
-export function queueWaitSeconds(config: QueueConfig, position: number): number {
+/**
+ * Seconds a waiting file pauses before its next look: longer the further back it is and the longer it
+ * has waited already (1/60 of it), capped. The growth keeps a days-long wait within a workflow's
+ * 25,000-event history (about 9 events per look).
+ */
+export function queueWaitSeconds(config: QueueConfig, position: number, waitedSeconds = 0): number {
   const cap = Math.max(config.pollSeconds, QUEUE_DEFAULTS.maxPollSeconds);
-  return Math.min(cap, config.pollSeconds * Math.max(1, position));
+  return Math.min(cap, Math.max(config.pollSeconds * Math.max(1, position), Math.floor(waitedSeconds / 60)));
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { DEFAULT_MAX_FILE_SIZE_BYTES } from '../../lambda/shared/contract';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_PREFIXES } from '../../lambda/shared/contract';
+import { DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_PREFIXES } from '../../lambda/shared/contract';
 
 /**
  * Defaults of {@link CognitoUserImportProps}, one place: the props' `@default` tags and the

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
  * Lets a principal use a KMS key only through one AWS service (`kms:ViaService`): a role that may
  * decrypt the bucket's objects through S3 cannot call kms:Decrypt on anything else with that key.
  */
-export function grantKeyVia(key: kms.IKey, grantee: iam.IGrantable, service: 's3' | 'sqs', actions: string[]): void {
+export function grantKeyVia(key: kms.IKey, grantee: iam.IGrantable, service: 's3' | 'sqs' | 'dynamodb', actions: string[]): void {
   const stack = Stack.of(grantee.grantPrincipal instanceof Construct ? grantee.grantPrincipal : key);
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     actions,

@@ -5,6 +5,7 @@ import { QUEUE_DEFAULTS } from '../../lambda/shared/queue-config';
 import { QueueEnv } from '../../lambda/shared/queue-contract';
 import { CognitoImportQueue, ICognitoImportQueue } from '../cognito-import-queue';
 import { ValidationError } from './errors';
+import * as kms from 'aws-cdk-lib/aws-kms';
 
 /** The queue settings of one importer, as `CognitoUserImportProps` carries them. */
 export interface ImporterQueueOptions {
@@ -15,6 +16,8 @@ export interface ImporterQueueOptions {
   readonly coalesceFiles?: boolean;
   readonly maxPollInterval?: Duration;
   readonly removalPolicy?: RemovalPolicy;
+  /** The importer's key: its own queue's table is encrypted with it too. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Defaults: the worker's own (one source), as the props' Durations. */
@@ -35,8 +38,8 @@ export function validateQueueOptions(scope: Construct, o: ImporterQueueOptions):
     throw new ValidationError('CognitoUserImport: queuePollInterval must be between 5 seconds and 5 minutes.', scope);
   }
   const wait = seconds(o.maxQueueWait);
-  if (wait !== undefined && (wait < 3600 || wait > 30 * 86_400)) {
-    throw new ValidationError('CognitoUserImport: maxQueueWait must be between 1 hour and 30 days (a Step Functions execution has a 25,000-event history; waiting costs a few events per poll).', scope);
+  if (wait !== undefined && (wait < 3600 || wait > 7 * 86_400)) {
+    throw new ValidationError('CognitoUserImport: maxQueueWait must be between 1 hour and 7 days (a Step Functions execution has a 25,000-event history; each look at the queue costs about 9 events).', scope);
   }
   const lease = seconds(o.queueLease);
   const pollCap = seconds(o.maxPollInterval) ?? 300;
@@ -51,7 +54,7 @@ export function validateQueueOptions(scope: Construct, o: ImporterQueueOptions):
  * environment the queue steps read and item-level access to the table.
  */
 export function wireQueue(scope: Construct, worker: lambda.Function, o: ImporterQueueOptions): ICognitoImportQueue {
-  const queue = o.queue ?? new CognitoImportQueue(scope, 'Queue', { removalPolicy: o.removalPolicy });
+  const queue = o.queue ?? new CognitoImportQueue(scope, 'Queue', { removalPolicy: o.removalPolicy, encryptionKey: o.encryptionKey });
   worker.addEnvironment(QueueEnv.TABLE_NAME, queue.tableName);
   worker.addEnvironment(QueueEnv.POLL_SECONDS, String((o.queuePollInterval ?? QUEUE_PROP_DEFAULTS.queuePollInterval).toSeconds()));
   worker.addEnvironment(QueueEnv.MAX_WAIT_SECONDS, String((o.maxQueueWait ?? QUEUE_PROP_DEFAULTS.maxQueueWait).toSeconds()));

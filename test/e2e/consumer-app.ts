@@ -28,11 +28,11 @@ export function consumerPool(stack: Stack): cognito.UserPool {
 }
 
 /** Synthesizes the app with one deployment per entry of `seeds` (construct id → props) into `outdir`. */
-export function synthConsumerApp(outdir: string, seeds: Record<string, SeedProps>): StackArtifact {
+export function synthConsumerApp(outdir: string, seeds: Record<string, SeedProps>, env?: { account: string; region: string }): StackArtifact {
   mkdirSync(outdir, { recursive: true });
   // What `cdk synth` turns on: construct paths and asset paths in the template's metadata.
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, STACK_NAME);
+  const stack = new Stack(app, STACK_NAME, env ? { env } : {});
   const importer = new CognitoUserImport(stack, 'Import', { userPool: consumerPool(stack) });
   for (const [id, { timeoutSeconds, queryIntervalSeconds, ...props }] of Object.entries(seeds)) {
     new UserImportDeployment(stack, id, {

@@ -4,15 +4,14 @@
  * Cognito's dialect). Each case says what the report must show. Then a few of the values are read back
  * from the emulated pool to prove they landed in the right attributes. Needs `npm run build`.
  */
-import { spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { clients } from '../local-cloud/helpers';
+import { runCli } from '../run-cli';
 
-const BIN = join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'cognito-user-import.js');
 const POOL = join(__dirname, '..', '..', 'packages', 'cli', 'samples', 'pool.json');
 
 const H = 'cognito:username,email,email_verified,name';
@@ -89,17 +88,6 @@ const CASES: Case[] = [
     users: [[2, '"q06"', 'SKIPPED'], [3, 'c30,b', 'SKIPPED'], [4, 'c31\\', 'SKIPPED'], [5, 'c15', 'SKIPPED']],
   },
 ];
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('tricky CSV corpus through run-local --json', () => {
   let reports: any[] = [];

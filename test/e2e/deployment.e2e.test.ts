@@ -21,7 +21,6 @@ const built = ['deployment-on-event', 'deployment-is-complete', 'worker', 'trigg
   && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'host-routes.js'));
 const describeIfBuilt = built ? describe : describe.skip;
 if (!built) {
-  // eslint-disable-next-line no-console
   console.warn('deployment e2e skipped: run `npm run build` first');
 }
 
@@ -159,6 +158,26 @@ describeIfBuilt('UserImportDeployment rehearsed through aws-cdk-lib\'s Provider 
       Object.assign(rehearsal.cloud.cognito.timings, { minRunMs: 100 });
     }
   });
+});
+
+describeIfBuilt('an environment-specific stack', () => {
+  test('is rehearsed in its own region (pool, workflow and framework ARNs agree)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cui-deploy-env-'));
+    dir = tmp;
+    let r: Rehearsal | undefined;
+    try {
+      const app = synthConsumerApp(join(tmp, 'app'), { SeedUsers: { csvFile: csv('seed.csv', GOOD.slice(0, 1)) } }, { account: '123456789012', region: 'eu-west-1' });
+      expect(app.region).toBe('eu-west-1');
+      r = await Rehearsal.start(app, { timeScale: 0.01 });
+      expect(r.cloud.poolId).toMatch(/^eu-west-1_/);
+      const created = await r.request('Create', logicalIdOf(app, 'SeedUsers'));
+      expect(created).toMatchObject({ status: 'SUCCESS', data: { ImportedUsers: '1' } });
+      expect(created.physicalResourceId).toMatch(/^arn:aws:states:eu-west-1:/);
+    } finally {
+      await r?.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describeIfBuilt('UserImportDeployment timeout, rehearsed in real time', () => {

@@ -7,15 +7,14 @@
  * Usernames may appear; only the failed-rows file (which IS the user's rows) may hold values.
  * Needs `npm run build` (bundles, CLI).
  */
-import { spawn } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { HEADER } from '../local-cloud/helpers';
+import { runCli } from '../run-cli';
 
-const BIN = join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'cognito-user-import.js');
 
 /** People whose every value is distinctive, so any leak is found; usernames share nothing with them. */
 const PEOPLE = [
@@ -116,13 +115,10 @@ test('run-local with and without a header: the CLI prints no value (JSON reports
   const dir = mkdtempSync(join(tmpdir(), 'cui-privacy-'));
   writeFileSync(join(dir, 'with-header.csv'), WITH_HEADER);
   writeFileSync(join(dir, 'without-header.csv'), WITHOUT_HEADER);
-  const run = (args: string[]) => new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: '' } });
-    let out = '';
-    child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { out += c; });
-    child.on('close', (code) => resolve({ code, out }));
-  });
+  const run = async (args: string[]) => {
+    const r = await runCli(args);
+    return { code: r.code, out: r.stdout + r.stderr };
+  };
   for (const json of [['--json'], []]) {
     const r = await run(['run-local', join(dir, 'with-header.csv'), join(dir, 'without-header.csv'), ...json]);
     expect(r.out).toMatch(/Rejected/);

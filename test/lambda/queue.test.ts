@@ -206,6 +206,18 @@ describe('coalescing', () => {
     expect(await items(r)).toEqual(['COUNTER']);
   });
 
+  test('a slow holder whose lease ran out keeps its riders waiting (no result is lost)', async () => {
+    const r = await rig({ leaseSeconds: 900 });
+    const pa = putPart(r, 'a', ['a1'], [2]);
+    const pb = putPart(r, 'b', ['b1'], [2]);
+    const a = await enqueue(r, 'a', [pa]);
+    const b = await enqueue(r, 'b', [pb]);
+    expect(await check(r, a, [pa])).toMatchObject({ combined: true });
+    advance(r, 2000);
+    expect(await check(r, b, [pb])).toMatchObject({ outcome: 'Waiting' });
+    expect(await items(r)).toContain(b.ticket);
+  });
+
   test('a file over the job limits or with several parts does not ride along', async () => {
     const r = await rig();
     const pa = putPart(r, 'a', ['a1'], [2]);
@@ -216,4 +228,18 @@ describe('coalescing', () => {
     expect((await check(r, big, [part('big', 500_000)])).outcome).toBe('Waiting');
     expect((await check(r, multi, [part('multi', 2, 1, 2)])).outcome).toBe('Waiting');
   });
+});
+
+test('looks at the queue grow apart with the position and the time already waited, up to 5 minutes', async () => {
+  const { queueWaitSeconds } = await import('../../lambda/shared/queue-config');
+  const q: QueueConfig = { tableName: 't', pollSeconds: 30, leaseSeconds: 900, maxWaitSeconds: 3600, coalesce: true };
+  expect(queueWaitSeconds(q, 0)).toBe(30);
+  expect(queueWaitSeconds(q, 4)).toBe(120);
+  expect(queueWaitSeconds(q, 100)).toBe(300);
+  expect(queueWaitSeconds(q, 0, 2 * 3600)).toBe(120);
+  expect(queueWaitSeconds(q, 0, 3 * 86400)).toBe(300);
+  // A 7-day wait stays within a workflow's 25,000-event history (about 9 events per look).
+  let t = 0, looks = 0;
+  while (t < 7 * 86400) { t += queueWaitSeconds(q, 0, t); looks += 1; }
+  expect(looks * 9).toBeLessThan(25_000);
 });

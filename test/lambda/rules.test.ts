@@ -2,7 +2,7 @@ import { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { planHeader } from '../../lambda/core/header-check';
 import { checkPasswordHash } from '../../lambda/core/password-hash';
 import { buildPoolRules } from '../../lambda/core/pool-rules';
-import { checkRow } from '../../lambda/core/row-validator';
+import { checkPlainRow, checkRow } from '../../lambda/core/row-validator';
 import type { PasswordHashingAlgorithmValue } from '../../lambda/shared/contract';
 import { CSV_HEADER, pool } from './helpers';
 
@@ -167,4 +167,12 @@ describe('password hashes per algorithm', () => {
     expect(r.problems.map((p) => p.column)).toContain('password_hash');
     expect(check({ ...ok, password_hash: '' }, {}, 'BCRYPT').problems).toEqual([]);
   });
+});
+
+test('plain rows without a cognito:mfa_enabled column: every row gets the fill, not just the first', () => {
+  const rules = buildPoolRules(pool({ MfaConfiguration: 'OFF' }), CSV_HEADER);
+  const plan = planHeader(rules, ['cognito:username', 'email', 'email_verified']);
+  for (const name of ['alice', 'bob', 'carol']) {
+    expect(checkPlainRow(rules, plan, `${name},${name}@example.com,true`)?.mfaFilled).toBe(1);
+  }
 });

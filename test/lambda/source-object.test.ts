@@ -150,3 +150,20 @@ describe('failed rows', () => {
     expect(env.store.writerOptions.get(`${BUCKET}/reports/incoming/f.csv.failed.csv`)).toEqual({ tagging: `${encodeURIComponent(USER_ROWS_TAG.key)}=${USER_ROWS_TAG.value}` });
   });
 });
+
+describe('messages from AWS errors', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { scrub } = require('../../lambda/core/report') as typeof import('../../lambda/core/report');
+  test.each([
+    ["1 validation error detected: Value 'Augusta Ada King' at 'userAttributes.2.member.value' failed to satisfy constraint", 'Augusta Ada King'],
+    ['Invalid email address: "ada@example.org"', 'ada@example.org'],
+    ['Invalid phone number +442079460321', '2079460321'],
+    ['upload to https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abc failed', 'X-Amz-Signature'],
+  ])('scrub removes the value from: %s', (message, value) => {
+    expect(scrub(message)).not.toContain(value);
+  });
+  test('scrub keeps what explains the error', () => {
+    expect(scrub("Value 'x' at 'userAttributes.2.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048"))
+      .toBe("Value '…' at '…' failed to satisfy constraint: Member must have length less than or equal to 2048");
+  });
+});

@@ -105,6 +105,15 @@ describe('validate step', () => {
     expect(out.rejectedRows).toBe(out.rows);
   });
 
+  test('a blank cognito:mfa_enabled is filled on every row, not only the first (no state carried between rows)', async () => {
+    const csv = 'cognito:username,email,email_verified\nu1,u1@example.com,true\nu2,u2@example.com,true\nu3,u3@example.com,true\n';
+    const { out, summary, env } = await run(csv);
+    expect(summary.fixes).toMatchObject({ mfaEnabledFilled: 3 });
+    const lines = env.store.text(BUCKET, out.parts[0].key)!.trim().split('\n');
+    const at = lines[0].split(',').indexOf('cognito:mfa_enabled');
+    expect(lines.slice(1).map((l) => l.split(',')[at])).toEqual(['false', 'false', 'false']);
+  });
+
   test('a quoted newline (or a stray quote) is a problem of its rows, not of the file', async () => {
     const csv = 'cognito:username,email,email_verified,address\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,"1 Main St\nSpringfield"\nu3,u3@example.com,true,\n"Bob';
     const { out, summary, rejected } = await run(csv);

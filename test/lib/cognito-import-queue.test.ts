@@ -104,7 +104,10 @@ describe('CognitoUserImport and its queue', () => {
     // Tokens (ARNs) only appear inside JSON strings: replace them to read the definition.
     const pieces: unknown[] = sm.Properties.DefinitionString['Fn::Join'][1];
     const states = JSON.parse(pieces.map((p) => (typeof p === 'string' ? p : 'token')).join('')).States;
-    expect(states.IsImportable.Choices[0].Next).toBe('Enqueue');
+    // Existing users are looked up first; a file with rows left to upload then joins the queue.
+    expect(states.IsImportable.Choices[0].Next).toBe('StartLookup');
+    expect(states.ApplyExisting.Next).toBe('AnythingToImport');
+    expect(states.AnythingToImport.Choices[0].Next).toBe('Enqueue');
     expect(states.Enqueue.Next).toBe('WaitInQueue');
     expect(states.WaitInQueue.Next).toBe('CheckTurn');
     expect(states.IsItMyTurn.Choices.map((c: any) => c.Next)).toEqual(['ImportParts', 'TakeCombinedResults']);
@@ -119,8 +122,8 @@ describe('CognitoUserImport and its queue', () => {
   test.each([
     [{ queuePollInterval: Duration.seconds(1) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
     [{ queuePollInterval: Duration.minutes(6) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
-    [{ maxQueueWait: Duration.minutes(30) }, 'maxQueueWait must be between 1 hour and 30 days'],
-    [{ maxQueueWait: Duration.days(31) }, 'maxQueueWait must be between 1 hour and 30 days'],
+    [{ maxQueueWait: Duration.minutes(30) }, 'maxQueueWait must be between 1 hour and 7 days'],
+    [{ maxQueueWait: Duration.days(8) }, 'maxQueueWait must be between 1 hour and 7 days'],
     [{ queueLease: Duration.minutes(5) }, 'queueLease must be at least 660 seconds'],
     [{ queueLease: Duration.minutes(12), maxPollInterval: Duration.minutes(20) }, 'queueLease must be at least 1260 seconds'],
     [{ queueLease: Duration.days(2) }, 'and at most 1 day'],

@@ -43,7 +43,8 @@ describe('with a customer-managed key', () => {
     for (const [id, g] of groups) expect([id, (g as any).Properties.KmsKeyId]).toEqual([id, keyArn]);
   });
 
-  test('the bucket and the dead-letter queue use it', () => {
+  test('the bucket, the dead-letter queue and the import queue\'s table use it', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: Match.objectLike({ KMSMasterKeyId: keyArn }) });
     t.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } })] },
     });
@@ -66,7 +67,7 @@ describe('with a customer-managed key', () => {
       .filter((s: any) => [].concat(s.Action).some((a: string) => a.startsWith('kms:')));
     expect(kmsStatements.length).toBeGreaterThanOrEqual(6);
     for (const s of kmsStatements) {
-      expect(s.Condition?.StringEquals?.['kms:ViaService']).toMatch(/^(s3|sqs)\.eu-west-1\.amazonaws\.com$/);
+      expect(s.Condition?.StringEquals?.['kms:ViaService']).toMatch(/^(s3|sqs|dynamodb)\.eu-west-1\.amazonaws\.com$/);
       expect(s.Resource).toEqual(keyArn);
     }
   });
@@ -106,9 +107,13 @@ describe('without a key', () => {
     const def = JSON.parse((sm.Properties.DefinitionString['Fn::Join'][1] as any[]).map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
     const states = def.States;
     const catchTo = (name: string) => (states[name].Catch ?? []).map((c: any) => c.Next);
-    expect(catchTo('Validate')).toEqual(['ReportError']);
-    expect(catchTo('ImportParts')).toEqual(['ReportError']);
-    expect(catchTo('Report')).toEqual(['ReportError']);
+    // Every state with a Catch: its catch leads (possibly through LeaveQueue, which frees the
+    // account's import slot and has its own catch) to ReportError, except ReportError and NotifyError.
+    const reachesReportError = (name: string): boolean => name === 'ReportError'
+      || (name === 'LeaveQueue' && states.LeaveQueue.Next === 'ReportError' && catchTo('LeaveQueue').every((n: string) => n === 'ReportError'));
+    const withCatch = Object.keys(states).filter((n) => states[n].Catch && !['ReportError', 'NotifyError', 'Notify'].includes(n));
+    expect(withCatch).toEqual(expect.arrayContaining(['Validate', 'ImportParts', 'Report']));
+    for (const n of withCatch) expect([n, catchTo(n).every(reachesReportError)]).toEqual([n, true]);
     expect(states.ReportError.Next).toBe('NotifyError');
     expect(catchTo('ReportError')).toEqual(['ReportUnavailable']);
     expect(states.ReportUnavailable).toMatchObject({ Type: 'Pass', ResultPath: '$.report', Result: { status: 'Failed' }, Next: 'NotifyError' });

@@ -21,11 +21,14 @@ test('--version prints the CLI package version', () => {
   for (const flag of ['--version', '-v']) expect(cli(flag)).toMatchObject({ code: 0, stdout: `${version}\n` });
 });
 
-test('--help lists every command, says which never contact AWS, and documents the exit codes', () => {
+test('--help lists every command, says which contact AWS (calibrate, export, queue), and documents the exit codes', () => {
   const r = cli('--help');
   expect(r.code).toBe(0);
-  for (const c of ['local-cloud', 'run-local', 'demo', 'calibrate']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
-  expect(r.stdout).toMatch(/Every command but calibrate never contacts AWS/);
+  for (const c of ['local-cloud', 'run-local', 'demo', 'calibrate', 'export', 'queue', 'rehearse']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  const aws = /No command contacts AWS except ([\w, -]+) \(they call AWS with your credentials\)/.exec(r.stdout);
+  expect(aws?.[1].split(', ').sort()).toEqual(['calibrate', 'export', 'queue']);
+  expect(cli('calibrate', '--help').stdout).toContain('This command calls AWS with your credentials');
+  expect(cli('run-local', '--help').stdout).not.toContain('calls AWS');
   expect(r.stdout).toMatch(/3 a file ended Rejected or Failed/);
 });
 

@@ -3,20 +3,10 @@ import { spawn } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { CLI_BIN, runCli } from '../run-cli';
 
-const BIN = join(__dirname, '..', '..', 'packages', 'cli', 'bin', 'cognito-user-import.js');
+const BIN = CLI_BIN;
 const SAMPLES = join(__dirname, '..', '..', 'packages', 'cli', 'samples');
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('local-cloud serves on one port, prints endpoint/pool/bucket, stops cleanly on SIGINT', async () => {
   const child = spawn(process.execPath, [BIN, 'local-cloud', '--port', '0', '--pool', join(SAMPLES, 'pool.json')]);

@@ -3,6 +3,7 @@
  * and nothing is read, changed or written outside the data directory. Plain node:http is used so
  * the Host header and the raw path are sent exactly as written.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { request } from 'http';
 import { tmpdir } from 'os';
@@ -108,7 +109,7 @@ describe('S3: no browser requests, no dangerous keys', () => {
   });
 
   test('a text/plain POST (a "simple" cross-site request) to DeleteObjects is refused', async () => {
-    await cloud.s3.send(new (require('@aws-sdk/client-s3').PutObjectCommand)({ Bucket: cloud.bucket, Key: 'keep/me.txt', Body: 'x' }));
+    await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: 'keep/me.txt', Body: 'x' }));
     const r = await send('POST', `/${cloud.bucket}?delete`, { 'content-type': 'text/plain' }, '<Delete><Object><Key>keep/me.txt</Key></Object></Delete>');
     expect(r.status).toBe(403);
     expect((await send('HEAD', `/${cloud.bucket}/keep/me.txt`)).status).toBe(200);
@@ -188,4 +189,15 @@ test('real clients are unaffected: the AWS CLI uploads in parts and deletes in b
   const rm = await run(cloud, 'aws', ['s3', 'rm', '--recursive', `s3://${cloud.bucket}/multi/`, ...args]);
   expect(rm.stderr).toBe('');
   expect((await send('HEAD', `/${cloud.bucket}/multi/big.bin`)).status).toBe(404);
+});
+
+test('reads honour If-Match as S3 does: 412 PreconditionFailed on another ETag, the object on its own or *', async () => {
+  const { GetObjectCommand, PutObjectCommand } = require('@aws-sdk/client-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const put = await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', Body: 'first' }));
+  await expect(cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', IfMatch: '"0123456789abcdef0123456789abcdef"' })))
+    .rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+  for (const IfMatch of [put.ETag, '*']) {
+    const got = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: 'pinned/a.csv', IfMatch }));
+    expect(await got.Body.transformToString()).toBe('first');
+  }
 });

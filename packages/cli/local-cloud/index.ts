@@ -179,7 +179,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let workerArn = '';
 
   const stepFunctions = new StepFunctionsService({
-    region, accountId, invokeLambda,
+    // The pool's region: the template's ARNs are resolved in it.
+    region: poolRegion, accountId, invokeLambda,
     putEvents: (entries) => events.handle('PutEvents', { Entries: entries }),
     timeScale: options.timeScale ?? 0.01,
   });

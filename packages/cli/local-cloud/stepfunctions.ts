@@ -7,17 +7,8 @@
  * Wait durations are multiplied by `timeScale`.
  */
 import { EventEmitter } from 'events';
+import './promise-with-resolvers';
 import { AwsError, epochSeconds } from './util';
-
-// aws-local-stepfunctions needs Promise.withResolvers (Node 22+).
-if (typeof (Promise as any).withResolvers !== 'function') {
-  (Promise as any).withResolvers = function withResolvers() {
-    let resolve: unknown;
-    let reject: unknown;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
 
 export type InvokeLambda = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 export type PutEvents = (entries: unknown[]) => unknown;
@@ -51,6 +42,7 @@ export interface StepFunctionsOptions {
   timeScale: number;
 }
 
+// Step Functions' name rule excludes control characters, so the pattern names them.
 const NAME_RE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 export class StepFunctionsService extends EventEmitter {
@@ -158,8 +150,7 @@ export class StepFunctionsService extends EventEmitter {
   }
 
   private async run(m: Machine, exec: Execution, input: unknown): Promise<void> {
-    // Loaded lazily: it is an ES module bundle with a CommonJS build (and needs Promise.withResolvers).
-    require('./promise-with-resolvers');
+    // Loaded lazily: it is an ES module bundle with a CommonJS build (it needs Promise.withResolvers: imported above).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
     const handlers: Record<string, (input: any) => Promise<any>> = {};

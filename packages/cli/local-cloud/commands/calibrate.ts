@@ -9,6 +9,7 @@ const ROLE_ARN = /^arn:[\w+=/,.@-]+:iam::\d{12}:role\/[\w+=/,.@-]+$/;
 
 export const calibrateCommand: Command = {
   name: 'calibrate',
+  contactsAws: true,
   summary: 'measure Cognito\'s undocumented answers in your account and print a behaviour file',
   description: [
     'Creates a scratch user pool, runs two small probe imports (made-up users at example.com), deletes the pool, and',

@@ -52,5 +52,7 @@ export interface Command {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Full command lines, each with a short comment. */
   readonly examples: ReadonlyArray<{ readonly command: string; readonly comment: string }>;
+  /** Set on a command that calls AWS itself (with the caller's credentials); the global help names it. */
+  readonly contactsAws?: boolean;
   run(args: ParsedArgs): Promise<number>;
 }

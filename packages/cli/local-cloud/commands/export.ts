@@ -13,6 +13,7 @@ const text = (what: string) => (raw: string, flag: string) => {
 
 export const exportCommand: Command = {
   name: 'export',
+  contactsAws: true,
   summary: "write a pool's users to a CSV that imports unchanged into a pool with the same schema",
   description: [
     "Reads every user of the pool (ListUsers, 60 a request, paced) and writes them in the pool's GetCSVHeader layout,",

@@ -13,14 +13,26 @@ export function usageLine(c: Command): string {
   return `cognito-user-import ${c.name}${c.positional ? ` ${c.positional.name}` : ''}${opts.length ? ` ${opts.join(' ')}` : ''}`;
 }
 
+/** What the tool does with AWS: nothing, except the commands that say they call it. */
+function awsSentence(commands: readonly Command[]): string[] {
+  const callers = commands.filter((c) => c.contactsAws).map((c) => c.name);
+  const first = callers.length
+    ? `No command contacts AWS except ${callers.join(', ')} (${callers.length > 1 ? 'they call' : 'it calls'} AWS with your credentials). The others`
+    : 'No command contacts AWS. Commands';
+  return [
+    first,
+    'need no account or credentials: they run against a local cloud on 127.0.0.1 and send nothing off this machine',
+    'unless you point a client at an endpoint yourself. Output holds job ids, statuses, counts, line numbers and',
+    'messages, never e-mail addresses, phone numbers or attribute values.',
+  ];
+}
+
 export function globalHelp(commands: readonly Command[], version: string): string {
   return [
     `cognito-user-import ${version}: run Amazon Cognito CSV user imports locally, through cdk-cognito-user-import's`,
     'real Lambda handlers and Step Functions workflow, in a local cloud on 127.0.0.1.',
     '',
-    'Every command but calibrate never contacts AWS: no account or credentials are needed, and nothing leaves this',
-    'machine unless you point a client at an endpoint yourself (calibrate measures Cognito in your account). Output holds job ids, statuses, counts, line numbers and messages, never',
-    'e-mail addresses, phone numbers or attribute values.',
+    ...awsSentence(commands),
     '',
     'Usage: cognito-user-import <command> [options]',
     '',
@@ -50,6 +62,7 @@ export function commandHelp(c: Command): string {
     `Usage: ${usageLine(c)}`,
     '',
     c.description,
+    ...(c.contactsAws ? ['', 'This command calls AWS with your credentials (or the service at --endpoint-url).'] : []),
     '',
     'Options:',
     ...column(options),

@@ -119,6 +119,7 @@ export async function listQueues(o: QueueListOptions, out: (s: string) => void, 
 
 export const queueCommand: Command = {
   name: 'queue',
+  contactsAws: true,
   summary: 'list what is running and waiting in the account\'s import queue',
   description: [
     'Reads the CognitoImportQueue table(s) of the account and region: who holds the import slot, and every waiting,',
