@@ -52,9 +52,7 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
     ...concurrency,
   ]);
   addNagExceptions(child('ImportFunction'), [...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC), ...concurrency]);
-  // The import queue's table holds only which files wait for the account's import slot (items expire).
-  addNagExceptions(child('Queue/Table'), inPacks([NIST, HIPAA], 'DynamoDBInBackupPlan',
-    'The table holds only the transient import queue (which dropped files wait for the account\'s import slot); its items expire and nothing in it needs restoring.'));
+  // The import queue's table carries its own exception (CognitoImportQueue), whoever creates it.
   addNagExceptions(child('DeadLetterQueue'), [
     { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the import function\'s dead-letter queue: the end of the line, with no queue of its own to redrive to.' },
   ]);
