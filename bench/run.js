@@ -8,7 +8,6 @@
 //
 // Options (environment): BENCH_QUICK=1 smaller files (smoke test; figures not comparable),
 // BENCH_SKIP=scale,synth,... skip items, BENCH_KEEP=1 keep the temp dir.
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -18,6 +17,7 @@ const { costModel, detectionModel } = require('./cost');
 const { writeReport } = require('./report');
 const { childEnv, median, nodeJson, putFile, round, run } = require('./proc');
 const { WORKER_NODE_OPTIONS } = require('../lambda/shared/contract.js');
+const { startS3Source } = require('./s3-source-client');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = path.join(__dirname, '..');
@@ -29,28 +29,6 @@ const log = (s) => process.stderr.write(`[bench ${((Date.now() - benchStart) / 1
 
 // ---------------------------------------------------------------------------------------------
 // 1. Upload: engine (S3 GetObject → PUT to the pre-signed URL) vs curl -T, same endpoint.
-/** Starts bench/s3-source.js (a plain s3rver in its own process) and puts `file` in it. */
-async function startS3Source(tmp, file, key) {
-  const dir = fs.mkdtempSync(path.join(tmp, 's3src-'));
-  const bucket = 'bench-source';
-  const child = spawn(process.execPath, [path.join(__dirname, 's3-source.js'), dir, bucket], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d) => { buf += d; if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]).endpoint); });
-    child.on('exit', (code) => reject(new Error(`s3-source exited ${code}`)));
-    setTimeout(() => reject(new Error('s3-source did not start')), 20_000);
-  });
-  const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
-  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: fs.statSync(file).size }));
-  s3.destroy();
-  return {
-    bucket, endpoint,
-    env: { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
-    stop() { child.kill('SIGTERM'); },
-  };
-}
-
 async function benchUpload(cloud, file, tmp) {
   const reps = 5;
   const bytes = fs.statSync(file).size;
