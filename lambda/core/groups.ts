@@ -5,7 +5,7 @@ import { errorMessage, errorName } from './errors';
 import type { GroupsEntry } from './groups-column';
 import { readTextLineBatches } from './line-reader';
 import { LineSet } from './line-set';
-import { forEachConcurrent, pacer } from './paced-calls';
+import { finishPass, forEachConcurrent, pacer } from './paced-calls';
 import { scrub } from './report';
 import { HarvestSummary, UserOutcome, ValidationSummary } from './work-files';
 
@@ -64,22 +64,10 @@ export async function addToGroups(deps: EngineDeps, config: EngineConfig, input:
     }
   }, () => deps.now().getTime() >= deadline);
 
-  const chunks = [...(pass.chunks ?? [])];
-  if (failures.length > 0) {
-    failures.sort((a, b) => a.line - b.line);
-    const key = `${state.validation!.workPrefix}groups/failed-${invocation}.jsonl`;
-    await deps.store.putText(config.bucket, key, failures.map((f) => JSON.stringify(f)).join('\n') + '\n', 'application/x-ndjson');
-    chunks.push(key);
-  }
-  const out: PassState = {
-    done: !stopped,
-    position: from + completed,
-    chunks,
-    invocations: invocation,
-    requests: (pass.requests ?? 0) + send.requests,
-    succeeded: (pass.succeeded ?? 0) + added,
-    failed: (pass.failed ?? 0) + failures.length,
-  };
+  const out = await finishPass(deps, config, pass, {
+    entries: failures, chunkKey: `${state.validation!.workPrefix}groups/failed-${invocation}.jsonl`, stopped,
+    position: from + completed, invocation, requests: send.requests, succeeded: added, failed: failures.length,
+  });
   deps.log.info('group memberships added', { done: out.done, position: out.position, added: out.succeeded, failed: out.failed });
   return out;
 }

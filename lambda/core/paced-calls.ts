@@ -1,3 +1,5 @@
+import type { PassState } from '../shared/contract';
+import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage, isThrottle, throttled } from './errors';
 
 /**
@@ -98,4 +100,36 @@ export async function forEachConcurrent<T>(
   await Promise.all(inFlight);
   if (failure) throw failure;
   return { completed: started, stopped };
+}
+
+/**
+ * How a resumable per-user pass (update, groups) ends one invocation: this invocation's entries
+ * (in line order) become one more JSON-lines chunk under `chunkKey`, and the counts add onto the
+ * previous state. `done` is false when the step's time ran out before the last row.
+ */
+export async function finishPass<E extends { line: number }>(deps: EngineDeps, config: EngineConfig, previous: PassState, run: {
+  readonly entries: E[];
+  readonly chunkKey: string;
+  readonly stopped: boolean;
+  readonly position: number;
+  readonly invocation: number;
+  readonly requests: number;
+  readonly succeeded: number;
+  readonly failed: number;
+}): Promise<PassState> {
+  const chunks = [...(previous.chunks ?? [])];
+  if (run.entries.length > 0) {
+    run.entries.sort((a, b) => a.line - b.line);
+    await deps.store.putText(config.bucket, run.chunkKey, run.entries.map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson');
+    chunks.push(run.chunkKey);
+  }
+  return {
+    done: !run.stopped,
+    position: run.position,
+    chunks,
+    invocations: run.invocation,
+    requests: (previous.requests ?? 0) + run.requests,
+    succeeded: (previous.succeeded ?? 0) + run.succeeded,
+    failed: (previous.failed ?? 0) + run.failed,
+  };
 }

@@ -3,7 +3,7 @@ import { DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_UPDATE_RPS, PassState, Update
 import { readCognitoFields } from './cognito-dialect';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage, errorName } from './errors';
-import { forEachConcurrent, pacer } from './paced-calls';
+import { finishPass, forEachConcurrent, pacer } from './paced-calls';
 import { readPartRows } from './part-rows';
 import { scrub } from './report';
 import { UserOutcome, ValidationSummary } from './work-files';
@@ -69,22 +69,10 @@ export async function updateExisting(deps: EngineDeps, config: EngineConfig, inp
     }
   }, () => deps.now().getTime() >= deadline);
 
-  const chunks = [...(state.chunks ?? [])];
-  if (outcomes.length > 0) {
-    outcomes.sort((a, b) => a.line - b.line);
-    const key = `${input.validation.workPrefix}existing/updated-${invocation}.jsonl`;
-    await deps.store.putText(config.bucket, key, outcomes.map((o) => JSON.stringify(o)).join('\n') + '\n', 'application/x-ndjson');
-    chunks.push(key);
-  }
-  const out: PassState = {
-    done: !stopped,
-    position: from + completed,
-    chunks,
-    invocations: invocation,
-    requests: (state.requests ?? 0) + send.requests,
-    succeeded: (state.succeeded ?? 0) + succeeded,
-    failed: (state.failed ?? 0) + failed,
-  };
+  const out = await finishPass(deps, config, state, {
+    entries: outcomes, chunkKey: `${input.validation.workPrefix}existing/updated-${invocation}.jsonl`, stopped,
+    position: from + completed, invocation, requests: send.requests, succeeded, failed,
+  });
   deps.log.info('existing users updated', { done: out.done, position: out.position, updated: out.succeeded, updateFailed: out.failed });
   return out;
 }
