@@ -50,17 +50,34 @@ function workerMemory(t) {
   return { memoryMb: 1024, architectures: ['arm64'], maxPoll: 300 };
 }
 
+/** Every Task state of a definition (Map iterators included), with the worker action it calls. */
+function taskStates(states, out = []) {
+  for (const [name, s] of Object.entries(states)) {
+    if (s.Type === 'Task') out.push({ name, action: s.Parameters?.action });
+    for (const inner of [s.Iterator, s.ItemProcessor]) if (inner) taskStates(inner.States, out);
+    for (const b of s.Branches ?? []) taskStates(b.States, out);
+  }
+  return out;
+}
+
 /**
  * @param templatePath synthesized template of the example app
+ * @param users rows of the file (all new users)
+ * @param poolUsers users already in the pool: sizes the existing-user lookup the real planner picks
  * @param durations seconds per worker action (validate, createAndUpload measured; the rest assumed)
  */
-async function costModel(templatePath, { users = 500000, jobSeconds = 3600, durations }) {
+async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSeconds = 3600, durations }) {
   const { StateMachine } = require('aws-local-stepfunctions');
   const { pollWaitSeconds, toDescribeOutput } = require(path.join(__dirname, '..', 'lambda', 'core', 'job-control.js'));
-  const { DEFAULT_MAX_ROWS_PER_PART } = require(path.join(__dirname, '..', 'lambda', 'shared', 'contract.js'));
+  const { planLookup } = require(path.join(__dirname, '..', 'lambda', 'core', 'existing-users.js'));
+  const contract = require(path.join(__dirname, '..', 'lambda', 'shared', 'contract.js'));
   const { def, memoryMb: fn } = importWorkflowDefinition(templatePath);
   const maxPoll = fn.maxPoll;
-  const parts = Math.ceil(users / DEFAULT_MAX_ROWS_PER_PART);
+  const parts = Math.ceil(users / contract.DEFAULT_MAX_ROWS_PER_PART);
+  // The lookup as the real planner sizes it at the default paced rates, in steps of the default budget.
+  const plan = planLookup(users, poolUsers, contract.DEFAULT_USER_READ_RPS, contract.DEFAULT_USER_LIST_RPS);
+  const lookupSeconds = plan.mode === 'get' ? plan.getSeconds : plan.scanSeconds;
+  const lookupSteps = Math.max(1, Math.ceil(lookupSeconds / contract.DEFAULT_STEP_BUDGET_SECONDS));
   const invocations = {};
   let simulated = 0; // seconds since Start of the current job
   const schedule = [];
@@ -68,21 +85,48 @@ async function costModel(templatePath, { users = 500000, jobSeconds = 3600, dura
   const job = (status, polls) => toDescribeOutput(
     { JobId: 'import-bench', JobName: 'bench', Status: status, ImportedUsers: status === 'Succeeded' ? users / parts : 0 },
     { jobId: 'import-bench', jobName: 'bench' }, polls, maxPoll);
-  const handlers = {
-    Validate: () => { count('validate'); return { outcome: 'Valid', workPrefix: 'work/x/', validationKey: 'work/x/validation.json', rows: users, rejectedRows: 0,
-      parts: Array.from({ length: parts }, (_, i) => ({ partNumber: i + 1, partCount: parts, key: `work/x/part-${i + 1}.csv`, rows: users / parts, bytes: 1, lineMapKey: 'k', jobName: 'bench' })) }; },
-    CreateAndUpload: () => { count('createAndUpload'); return { jobId: 'import-bench', jobName: 'bench' }; },
-    Start: () => { count('start'); simulated = 0; schedule.length = 0; return job('Pending', 0); },
-    Describe: (input) => {
-      count('describe');
+  const partList = Array.from({ length: parts }, (_, i) => ({ partNumber: i + 1, partCount: parts, key: `work/x/part-${i + 1}.csv`, rows: users / parts, bytes: 1, lineMapKey: 'k', jobName: 'bench' }));
+  const validation = { outcome: 'Valid', workPrefix: 'work/x/', validationKey: 'work/x/validation.json', rows: users, rejectedRows: 0, parts: partList };
+  const queueBase = { ticket: 'T#000000000000001', seq: 1, enqueuedAt: 0 };
+  // One answer per worker action, shaped as the real step answers (lambda/shared/*contract.ts) for a
+  // file that is first in line, all users new, one job that runs `jobSeconds`.
+  const actions = {
+    validate: () => validation,
+    findExisting: (input) => {
+      const step = (input.lookup.invocations ?? 0) + 1;
+      return { done: step >= lookupSteps, mode: plan.mode, poolSizeEstimate: poolUsers, invocations: step, requests: Math.round(plan.mode === 'get' ? plan.getRequests : plan.scanRequests) * step / lookupSteps, found: 0, chunks: [] };
+    },
+    applyExisting: (input) => input.validation,
+    enqueue: () => ({ ...queueBase, outcome: 'Waiting', position: 0, waitSeconds: 0 }),
+    checkTurn: () => ({ ...queueBase, outcome: 'Acquired', waitSeconds: 0, parts: partList, combined: false }),
+    createAndUpload: () => ({ jobId: 'import-bench', jobName: 'bench' }),
+    start: () => { simulated = 0; schedule.length = 0; return job('Pending', 0); },
+    describe: (input) => {
       simulated += input.job.waitSeconds;
       schedule.push(input.job.waitSeconds);
       return job(simulated >= jobSeconds ? 'Succeeded' : 'InProgress', input.job.polls + 1);
     },
-    Harvest: (input) => { count('harvest'); return { ...input, partNumber: input.part.partNumber, job: input.job, resultsKey: 'r' }; },
-    Report: () => { count('report'); return { status: 'Succeeded', reportUri: 's3://b/r.json', reportKey: 'r.json', jobIds: ['import-bench'], totals: { rows: users, imported: users, skipped: 0, failed: 0, rejected: 0 }, firstReasons: [] }; },
-    Notify: () => { count('notify'); return {}; },
+    harvest: (input) => ({ partNumber: input.part.partNumber, job: input.job, resultsKey: 'r' }),
+    release: () => ({}),
+    report: (input) => {
+      // The Catch path lands here with $.error: the model must not count a failed run.
+      if (input.state?.error) throw new Error(`the modelled workflow took its error path: ${JSON.stringify(input.state.error).slice(0, 300)}`);
+      return { status: 'Succeeded', reportUri: 's3://b/r.json', reportKey: 'r.json', jobIds: ['import-bench'], totals: { rows: users, imported: users, skipped: 0, failed: 0, rejected: 0 }, firstReasons: [] };
+    },
+    notify: () => ({}),
   };
+  actions.startInQueue = actions.start;
+  actions.describeInQueue = actions.describe;
+  const handlers = {};
+  for (const t of taskStates(def.States)) {
+    handlers[t.name] = (input) => {
+      const answer = actions[input.action];
+      // A new workflow step without an answer here must fail the model, never be skipped silently.
+      if (!answer) throw new Error(`bench/cost.js has no modelled answer for the worker action '${input.action}' (state ${t.name})`);
+      count(input.action);
+      return answer(input);
+    };
+  }
   const sm = new StateMachine(def, { validationOptions: { checkArn: false, checkPaths: false } });
   const execution = sm.run({ source: { bucket: 'b', key: 'incoming/users.csv' }, requestedBy: 's3' }, {
     overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: { WaitForJob: 0 } },
@@ -103,7 +147,7 @@ async function costModel(templatePath, { users = 500000, jobSeconds = 3600, dura
   let gbSeconds = 0;
   const perAction = {};
   for (const [action, n] of Object.entries(invocations)) {
-    const s = durations[action] ?? durations.default;
+    const s = action === 'findExisting' ? (durations.findExistingRead ?? 0) + lookupSeconds / lookupSteps : durations[action] ?? durations.default;
     perAction[action] = { invocations: n, secondsEach: s, gbSeconds: n * s * gb };
     gbSeconds += n * s * gb;
   }
@@ -117,7 +161,7 @@ async function costModel(templatePath, { users = 500000, jobSeconds = 3600, dura
   };
   cost.total = cost.stepFunctions + cost.lambdaCompute + cost.lambdaRequests;
   return {
-    users, parts, jobSeconds, maxPollIntervalSeconds: maxPoll, worker: fn,
+    users, poolUsers, parts, jobSeconds, lookup: { mode: plan.mode, requests: plan.mode === 'get' ? plan.getRequests : plan.scanRequests, pacedSeconds: lookupSeconds, steps: lookupSteps }, maxPollIntervalSeconds: maxPoll, worker: fn,
     pollSchedule: { firstWaits: schedule.slice(0, 8), polls: schedule.length, waitedSeconds: schedule.reduce((a, b) => a + b, 0), formula: 'min(MAX_POLL_INTERVAL_SECONDS, 5 * 2^polls)' },
     stateTransitions: transitions, statesEntered: entered, transitionsPerPoll: ['WaitForJob', 'Describe', 'IsJobDone'].length,
     lambda: { requests, gbSeconds, perAction, triggerGbSeconds },
@@ -150,7 +194,7 @@ function detectionModel(maxPoll, jobSeconds = 3600) {
   return { worstCaseSeconds: worst + 1, meanSeconds: sum / jobSeconds, describesInFirstHour: describes.filter((d) => d <= 3600).length };
 }
 
-module.exports = { costModel, detectionModel, resolveDefinition, PRICES };
+module.exports = { costModel, detectionModel, resolveDefinition, taskStates, PRICES };
 
 if (require.main === module) {
   costModel(process.argv[2], { durations: { validate: 10, createAndUpload: 2, default: 0.2 } })

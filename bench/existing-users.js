@@ -5,7 +5,11 @@
 // speed); modelled: requests and time per 100,000 rows at the engine's default paced rates, per pool size.
 const path = require('node:path');
 
+const { PRICES } = require('./cost');
+
 const ROOT = path.join(__dirname, '..');
+/** The worker's default memory (the construct's `memorySize` default), which the lookup runs in. */
+const WORKER_MEMORY_MB = require(path.join(ROOT, 'lib', 'private', 'defaults.js')).DEFAULTS.memorySize;
 const CREDS = { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' };
 
 async function benchExistingUsers(log, quick) {
@@ -67,7 +71,12 @@ async function benchExistingUsers(log, quick) {
     const model = [10_000, 100_000, 1_000_000, 10_000_000].map((pool) => {
       const p = planLookup(100_000, pool, read, list);
       const chosen = p.mode === 'get' ? { requests: p.getRequests, seconds: p.getSeconds } : { requests: p.scanRequests, seconds: p.scanSeconds };
-      return { poolUsers: pool, mode: p.mode === 'get' ? 'AdminGetUser' : 'ListUsers', requests: chosen.requests, minutes: Number((chosen.seconds / 60).toFixed(1)), steps: Math.ceil(chosen.seconds / contract.DEFAULT_STEP_BUDGET_SECONDS) };
+      const steps = Math.max(1, Math.ceil(chosen.seconds / contract.DEFAULT_STEP_BUDGET_SECONDS));
+      // What the lookup costs: the worker waits out the paced rate, so its GB-s are the
+      // paced seconds; each step is 2 state transitions (FindExisting and IsLookupDone). Cognito's own API calls are not billed.
+      const gbSeconds = chosen.seconds * (WORKER_MEMORY_MB / 1024);
+      const usd = gbSeconds * PRICES.lambdaArmPerGbSecond + steps * (PRICES.lambdaPerRequest + 2 * PRICES.stepFunctionsStandardPerTransition);
+      return { poolUsers: pool, mode: p.mode === 'get' ? 'AdminGetUser' : 'ListUsers', requests: chosen.requests, minutes: Number((chosen.seconds / 60).toFixed(1)), steps, gbSeconds: Math.round(gbSeconds), usd: Number(usd.toFixed(4)) };
     });
     return {
       item: 9, name: 'existingUsers', goal: 'none (reported)',
@@ -91,8 +100,9 @@ function markdown(items) {
   L.push('', '| way | requests | seconds | requests/s (emulator) |', '| --- | --- | --- | --- |');
   for (const m of [it.measured.get, it.measured.scan]) L.push(`| ${m.mode === 'get' ? 'AdminGetUser per row' : 'ListUsers scan'} | ${m.requests.toLocaleString('en-US')} | ${m.seconds} | ${m.requestsPerSecond.toLocaleString('en-US')} |`);
   L.push('', `Model at the engine's paced defaults (AdminGetUser ${it.defaults.userReadRps}/s, ListUsers ${it.defaults.userListRps}/s, steps of ${it.defaults.stepBudgetSeconds / 60} min), per 100,000 rows:`, '');
-  L.push('| pool users | way chosen | requests | minutes | workflow steps |', '| --- | --- | --- | --- | --- |');
-  for (const m of it.modelPer100kRows) L.push(`| ${m.poolUsers.toLocaleString('en-US')} | ${m.mode} | ${m.requests.toLocaleString('en-US')} | ${m.minutes} | ${m.steps} |`);
+  L.push('| pool users | way chosen | requests | minutes | workflow steps | worker GB-s | cost (USD, list prices) |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const m of it.modelPer100kRows) L.push(`| ${m.poolUsers.toLocaleString('en-US')} | ${m.mode} | ${m.requests.toLocaleString('en-US')} | ${m.minutes} | ${m.steps} | ${m.gbSeconds ?? '–'} | ${m.usd ?? '–'} |`);
+  L.push('', 'Cost = the worker\'s GB-s while it waits out the paced rate (at the worker\'s default memory) + Lambda requests + the loop\'s state transitions; Cognito API calls are not billed.');
   L.push('');
   return L.join('\n');
 }
