@@ -1,4 +1,4 @@
-/** Tests mirror the source layout: test/lib, test/lambda, test/local-cloud, test/e2e, test/conformance. */
+/** Tests mirror the source layout: test/lib, test/lambda, test/local-cloud, test/e2e, test/conformance, test/bench (the benchmark models). */
 module.exports = {
   testEnvironment: 'node',
   // Sources are tested as TypeScript, not the .js tsc leaves beside them.

@@ -87,6 +87,9 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
     { jobId: 'import-bench', jobName: 'bench' }, polls, maxPoll);
   const partList = Array.from({ length: parts }, (_, i) => ({ partNumber: i + 1, partCount: parts, key: `work/x/part-${i + 1}.csv`, rows: users / parts, bytes: 1, lineMapKey: 'k', jobName: 'bench' }));
   const validation = { outcome: 'Valid', workPrefix: 'work/x/', validationKey: 'work/x/validation.json', rows: users, rejectedRows: 0, parts: partList };
+  // The workflow catches every Task error (and ends in ImportFailed): keep the first one to rethrow.
+  let firstError;
+  const fail = (message) => { firstError ??= new Error(message); return firstError; };
   const queueBase = { ticket: 'T#000000000000001', seq: 1, enqueuedAt: 0 };
   // One answer per worker action, shaped as the real step answers (lambda/shared/*contract.ts) for a
   // file that is first in line, all users new, one job that runs `jobSeconds`.
@@ -110,7 +113,7 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
     release: () => ({}),
     report: (input) => {
       // The Catch path lands here with $.error: the model must not count a failed run.
-      if (input.state?.error) throw new Error(`the modelled workflow took its error path: ${JSON.stringify(input.state.error).slice(0, 300)}`);
+      if (input.state?.error) throw fail(`the modelled workflow took its error path: ${JSON.stringify(input.state.error).slice(0, 300)}`);
       return { status: 'Succeeded', reportUri: 's3://b/r.json', reportKey: 'r.json', jobIds: ['import-bench'], totals: { rows: users, imported: users, skipped: 0, failed: 0, rejected: 0 }, firstReasons: [] };
     },
     notify: () => ({}),
@@ -122,7 +125,7 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
     handlers[t.name] = (input) => {
       const answer = actions[input.action];
       // A new workflow step without an answer here must fail the model, never be skipped silently.
-      if (!answer) throw new Error(`bench/cost.js has no modelled answer for the worker action '${input.action}' (state ${t.name})`);
+      if (!answer) throw fail(`bench/cost.js has no modelled answer for the worker action '${input.action}' (state ${t.name})`);
       count(input.action);
       return answer(input);
     };
@@ -139,8 +142,13 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
       if (ev.type === 'StateEntered') { transitions += 1; entered[ev.state.name] = (entered[ev.state.name] || 0) + 1; }
     }
   })();
-  await execution.result;
-  await drain;
+  try {
+    await execution.result;
+  } catch (err) {
+    throw firstError ?? err;
+  } finally {
+    await drain.catch(() => undefined);
+  }
 
   // Lambda: worker (memory from the template) for every Task; the trigger (256 MB) once per file.
   const gb = fn.memoryMb / 1024;
