@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { GcPacer } from './gc-pacer';
 /** Cognito allows 16,000 characters per row (≤ 64,000 UTF-8 bytes); anything longer is rejected anyway. */
 export const DEFAULT_MAX_LINE_BYTES = 128 * 1024;
 
@@ -74,6 +75,8 @@ async function* lineBatches(
   let carryLen = 0;
   let carryRaw = 0; // bytes of the partial line seen, including those dropped past the cap
   let lineNo = 0;
+  // What was read is garbage once its lines are handled: collected as it goes (see gc-pacer).
+  const gc = new GcPacer();
 
   /** `bytes`: the line (capped, maybe with a trailing CR); `raw`: its full length as it was, CR included. */
   const lineOf = (bytes: Buffer, raw: number): TextLine => {
@@ -147,6 +150,7 @@ async function* lineBatches(
 
   for await (const chunk of source) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    gc.moved(buf.length);
     const lastNl = buf.lastIndexOf(0x0a);
     const out: TextLine[] = [];
     let spanned: SpanBatch | undefined;

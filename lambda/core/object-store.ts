@@ -46,14 +46,29 @@ export interface WriterOptions {
   readonly tagging?: string;
 }
 
-/** Ranged prefetch: range size and how many ranges are in flight (memory ≈ their product). */
-export const PREFETCH_RANGE_BYTES = 4 * 1024 * 1024;
-export const PREFETCH_RANGES = 3;
+/**
+ * Ranged prefetch: range size and how many ranges are in flight (memory ≈ their product). Small
+ * ranges die young: a range's chunks are sent within a few MiB of arriving, so the PUT's cheap
+ * young-generation collections free them (2 MiB ranges lived long enough to reach the old
+ * generation: +10 MB peak on a 100 MB file). 4 × 1 MiB copied as fast as 3 × 4 MiB on the benchmark.
+ */
+export const PREFETCH_RANGE_BYTES = 1024 * 1024;
+export const PREFETCH_RANGES = 4;
 
 /** S3 requires every multipart part but the last to be ≥ 5 MiB; 8 MiB keeps memory flat and calls few. */
 export const MULTIPART_CHUNK_BYTES = 8 * 1024 * 1024;
 
+/** Full-size writer buffers a store keeps for its next writers (8 MiB each). */
+const SPARE_BUFFERS = 1;
+
 export class S3ObjectStore implements ObjectStore {
+  /**
+   * Buffers of finished writers, handed to the next ones: a file's parts are written one after the
+   * other, and each would otherwise grow a new 8 MiB buffer while the last one's waits for the
+   * garbage collector (measured: a few MB more peak memory at every new part).
+   */
+  private readonly spare: Buffer[] = [];
+
   constructor(private readonly s3: S3Client, private readonly chunkBytes = MULTIPART_CHUNK_BYTES) {}
 
   async open(bucket: string, key: string, versionId?: string, options: OpenOptions = {}): Promise<OpenedObject> {
@@ -123,8 +138,15 @@ export class S3ObjectStore implements ObjectStore {
     // One buffer per writer, filled in place and reused for every part: no per-part copies or
     // garbage, so memory does not grow with the number of parts. It starts small (most writers
     // write little) and grows to one multipart chunk.
-    let buffer = Buffer.allocUnsafe(Math.min(64 * 1024, chunkBytes));
+    const spare = this.spare;
+    let buffer = spare.pop() ?? Buffer.allocUnsafe(Math.min(64 * 1024, chunkBytes));
     let filled = 0;
+    // Once the object is finished (or abandoned) its buffer goes back for the next writer.
+    const giveBack = () => {
+      if (buffer.length === chunkBytes && spare.length < SPARE_BUFFERS) spare.push(buffer);
+      buffer = Buffer.alloc(0);
+      filled = 0;
+    };
     let total = 0;
     let uploadId: string | undefined;
     const etags: { ETag?: string; PartNumber: number }[] = [];
@@ -150,7 +172,7 @@ export class S3ObjectStore implements ObjectStore {
         let from = 0;
         while (from < chunk.length) {
           if (filled === buffer.length && buffer.length < chunkBytes) {
-            const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, chunkBytes));
+            const bigger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, 64 * 1024), chunkBytes));
             buffer.copy(bigger, 0, 0, filled);
             buffer = bigger;
           }
@@ -165,16 +187,18 @@ export class S3ObjectStore implements ObjectStore {
           // Small object: one PutObject of what is buffered (≤ one chunk).
           const body = buffer.subarray(0, filled);
           await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType, Tagging }));
+          giveBack();
           return total;
         }
         if (filled > 0) await flushPart();
+        giveBack();
         await s3.send(new CompleteMultipartUploadCommand({
           Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: etags },
         }));
         return total;
       },
       async abort() {
-        filled = 0;
+        giveBack();
         if (uploadId) {
           await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
         }

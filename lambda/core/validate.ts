@@ -34,6 +34,11 @@ export async function loadPoolRules(deps: EngineDeps, config: EngineConfig): Pro
   }
 }
 
+/** Rows of the first batch the username table's size is estimated from. */
+const RESERVE_AFTER_ROWS = 64;
+/** At most this many users are made room for up front (≤ 32 MB); a bigger file grows the table. */
+const MAX_RESERVED_USERS = 2_000_000;
+
 /**
  * The validate step: one streaming pass over the dropped object that checks every row against the
  * live pool, applies the safe fixes, writes the normalized parts and explains every left-out row.
@@ -225,7 +230,16 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   const hash = new Uint32Array(2);
   let fast: { bytes: BytePlan; prefix: Buffer } | undefined;
   let fastFor: HeaderPlan | undefined;
+  let reserved = false;
   for await (const batch of readLineBatches(object.body)) {
+    if (!reserved && !Array.isArray(batch) && batch.count >= RESERVE_AFTER_ROWS && object.length) {
+      // The username table is sized once, from the file's length and its first rows' size, so it
+      // does not grow (and leave freed slots behind) as it fills. An estimate only: a wrong one
+      // costs growth or some unused slots, never a wrong answer.
+      reserved = true;
+      const estimate = Math.ceil((object.length / (batch.buf.length / batch.count)) * 1.05);
+      seen.reserve(Math.min(estimate, MAX_RESERVED_USERS));
+    }
     if (Array.isArray(batch)) {
       for (const line of batch) await handleLine(line);
       continue;

@@ -44,11 +44,19 @@ export const WorkerEnv = {
 } as const;
 
 /**
- * The worker's Node options: V8's young generation capped at 2 MB per semi-space (default up to 16),
- * so the worker's memory does not grow with the length of a run (the validate step makes little
- * garbage: rows are checked and copied as bytes). The benchmarks run the engine with the same options.
+ * The worker's Node options. `--max-semi-space-size=2`: V8's young generation capped at 2 MB per
+ * semi-space (default up to 16). `--expose-gc`: lets the streaming steps collect the chunks they
+ * have read or sent as they go (lambda/core/gc-pacer.ts) instead of letting them pile up until V8
+ * gets round to it, so the worker's peak memory stays flat in file size. The benchmarks run the
+ * engine with the same options.
  */
-export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2';
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --expose-gc';
+
+
+/** The worker's runtime tuning, in one place: set on the worker function and by the benchmarks. */
+export const WORKER_RUNTIME_ENV: Readonly<Record<string, string>> = {
+  [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
+};
 
 /** Environment variables the constructs set on the trigger (S3 event) function. */
 export const TriggerEnv = {

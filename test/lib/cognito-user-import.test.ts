@@ -154,6 +154,12 @@ describe('overridable defaults', () => {
 describe('functions', () => {
   const { t } = build();
 
+  test('the worker runs with the memory tuning the benchmarks measure (young generation, paced GC, malloc threshold)', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--max-semi-space-size=2 --expose-gc' }) },
+    });
+  });
+
   test('both run nodejs24.x on arm64 with tracing, from bundled assets', () => {
     const { stack, importer, t: template } = build();
     const all = template.findResources('AWS::Lambda::Function');
