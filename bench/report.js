@@ -40,6 +40,9 @@ function writeReport(r, file) {
   p(`| 6 | 1,000,000 rows through run-local | ${sc?.notMeasured ? '—' : `${sc.parts} parts / ${sc.jobs.length ?? sc.jobs} jobs, ${fmt(sc.wallSeconds ?? sc.stagesSeconds?.validate)} s`} | — | ${sc ? verdict(sc) : ''} |`);
   p(`| 7 | Cost of a 500,000-user, 1-hour import | ${co?.notMeasured ? '—' : `${co.stateTransitions} transitions, ${fmt(co.lambda.gbSeconds)} GB-s, $${fmt(co.costUsd.total, 4)}`} | — | ${co ? verdict(co) : ''} |`);
   p(`| 8 | Completion detection (default schedule) | ${de?.notMeasured || !de ? '—' : `worst ${de.worstCaseSeconds} s, mean ${de.meanSeconds} s; $${fmt(de.costPerImportHourUsd, 4)} per import-hour`} | ≤ 60 s, ≤ $0.01 | ${de ? verdict(de) : ''} |`);
+  const ex = by.existingUsers;
+  const exModel = (pool) => ex?.modelPer100kRows?.find((m) => m.poolUsers === pool);
+  p(`| 9 | Finding existing users, per 100,000 rows | ${ex?.notMeasured || !ex ? '—' : [10_000, 1_000_000].map((pool) => exModel(pool)).filter(Boolean).map((m) => `pool of ${fmt(m.poolUsers, 0)}: ${fmt(m.requests, 0)} ${m.mode} requests, ${m.minutes} min, $${m.usd ?? '–'}`).join('; ')} | — | ${ex ? verdict(ex) : ''} |`);
   p();
 
   // 1
@@ -186,6 +189,7 @@ function writeReport(r, file) {
   else if (co) {
     p(`The import workflow's definition from the synthesized template of the example app was executed in aws-local-stepfunctions with each worker call answered locally; Start/Describe return what the engine's real schedule returns (\`pollWaitSeconds\`: ${co.pollSchedule.formula}, MAX_POLL_INTERVAL_SECONDS ${co.maxPollIntervalSeconds}) for a job that stays InProgress until second ${co.jobSeconds}. Every state entered was counted.`);
     p();
+    if (co.lookup) p(`- Existing-user lookup before the upload (pool of ${fmt(co.poolUsers ?? 0, 0)} users, as the real planner sizes it): ${co.lookup.mode === 'scan' ? 'ListUsers' : 'AdminGetUser'}, ${fmt(co.lookup.requests, 0)} request(s), ${co.lookup.steps} FindExisting step(s); item 9 shows it for bigger pools.`);
     p(`- Parts: ${co.parts} (≤ 500,000 rows each). Polls: **${co.pollSchedule.polls}** (waits ${co.pollSchedule.firstWaits.join(', ')}, … s; ${co.pollSchedule.waitedSeconds} s waited), ${co.transitionsPerPoll} transitions per poll (WaitForJob → Describe → IsJobDone).`);
     p(`- State transitions: **${co.stateTransitions}** (${Object.entries(co.statesEntered).map(([k, n]) => `${k} ${n}`).join(', ')}).`);
     p(`- Lambda: worker ${co.worker.memoryMb} MB ${co.worker.architectures?.join(',')}; **${co.lambda.requests} requests**, **${fmt(co.lambda.gbSeconds, 2)} GB-s**:`);

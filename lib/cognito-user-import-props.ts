@@ -165,9 +165,9 @@ export interface CognitoUserImportProps {
 
   /**
    * Memory of the function that validates, uploads and reports. More memory also means more CPU,
-   * so big files validate faster. Peak memory grows slowly with the file, not yet flat: the
-   * duplicate-username check keeps a small entry per user (measured: ~118 MB peak for a 10 MB file,
-   * ~156 MB for 100 MB; see BENCHMARKS.md), well within the default.
+   * so big files validate faster. Peak memory is flat in the file's size but for the
+   * duplicate-username check, ~16 bytes a user (measured: ~91 MB peak for a 10 MB file, ~106 MB
+   * for 100 MB; see BENCHMARKS.md), well within the default.
    *
    * @default 1024
    */
