@@ -36,7 +36,7 @@ async function upload() {
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
     let object;
-    if (store) object = await store.open(args.bucket, args.key, undefined, { prefetch: true });
+    if (store) object = await store.open(args.bucket, args.key);
     // From a local file, as curl -T reads it: the same kind of source on both sides (1 MiB reads: the
     // PUT code gathers ~1 MiB writes anyway).
     else object = { body: fs.createReadStream(args.file, { highWaterMark: 1024 * 1024 }), length: fs.statSync(args.file).size };

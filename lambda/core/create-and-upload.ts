@@ -116,7 +116,7 @@ function toTime(job: UserImportJobType): number | undefined {
 async function uploadPart(deps: EngineDeps, config: EngineConfig, part: PartDescriptor, target: UploadTarget): Promise<number | 'expired'> {
   let last = '';
   for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
-    const object = await deps.store.open(config.bucket, part.key, undefined, { prefetch: true });
+    const object = await deps.store.open(config.bucket, part.key);
     const length = object.length ?? part.bytes;
     try {
       const result = await deps.put(target.url, object.body, length);

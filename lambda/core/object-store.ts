@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
-  GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+  GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 
 /** A streaming writer for one object: bounded memory whatever the object's size. */
@@ -24,10 +24,7 @@ export interface OpenedObject {
  * `S3ObjectStore` is the only production implementation.
  */
 export interface ObjectStore {
-  /**
-   * Opens the object for reading. `options.prefetch`: fetch ahead in parallel byte ranges (for
-   * copying a whole object fast, e.g. to the pre-signed URL); memory stays a few ranges.
-   */
+  /** Opens the object for reading, as one streaming GetObject. */
   open(bucket: string, key: string, versionId?: string, options?: OpenOptions): Promise<OpenedObject>;
   /** `undefined` when the object does not exist. */
   getText(bucket: string, key: string): Promise<string | undefined>;
@@ -36,7 +33,6 @@ export interface ObjectStore {
 }
 
 export interface OpenOptions {
-  readonly prefetch?: boolean;
   /** Read only if the object still has this ETag (S3 answers 412 otherwise): pins an unversioned object. */
   readonly ifMatch?: string;
 }
@@ -46,14 +42,6 @@ export interface WriterOptions {
   readonly tagging?: string;
 }
 
-/**
- * Ranged prefetch: range size and how many ranges are in flight (memory ≈ their product). Small
- * ranges die young: a range's chunks are sent within a few MiB of arriving, so the PUT's cheap
- * young-generation collections free them (2 MiB ranges lived long enough to reach the old
- * generation: +10 MB peak on a 100 MB file). 4 × 1 MiB copied as fast as 3 × 4 MiB on the benchmark.
- */
-export const PREFETCH_RANGE_BYTES = 1024 * 1024;
-export const PREFETCH_RANGES = 4;
 
 /** S3 requires every multipart part but the last to be ≥ 5 MiB; 8 MiB keeps memory flat and calls few. */
 export const MULTIPART_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -74,46 +62,11 @@ export class S3ObjectStore implements ObjectStore {
   async open(bucket: string, key: string, versionId?: string, options: OpenOptions = {}): Promise<OpenedObject> {
     const VersionId = versionId || undefined;
     const IfMatch = options.ifMatch || undefined;
-    if (!options.prefetch) {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, IfMatch }));
-      return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
-    }
-    // One connection to S3 rarely delivers what one PUT can take: read ahead in parallel ranges,
-    // hand them on in order, and never hold more than PREFETCH_RANGES of them.
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId, IfMatch }));
-    const length = head.ContentLength ?? 0;
-    const etag = head.ETag;
-    const s3 = this.s3;
-    // A range is kept as the chunks it arrived in (no joined copy of it).
-    const range = async (start: number): Promise<Buffer[]> => {
-      const end = Math.min(start + PREFETCH_RANGE_BYTES, length) - 1;
-      // IfMatch: every range comes from the same object version, even if the key is overwritten meanwhile.
-      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: `bytes=${start}-${end}`, IfMatch: etag }));
-      const chunks: Buffer[] = [];
-      for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      }
-      return chunks;
-    };
-    async function* ranges(): AsyncGenerator<Buffer> {
-      const inFlight: Promise<Buffer[]>[] = [];
-      let next = 0;
-      const fill = () => {
-        while (inFlight.length < PREFETCH_RANGES && next < length) {
-          const p = range(next);
-          p.catch(() => undefined); // surfaced in order below; never unhandled
-          inFlight.push(p);
-          next += PREFETCH_RANGE_BYTES;
-        }
-      };
-      fill();
-      while (inFlight.length > 0) {
-        const chunks = await inFlight.shift()!;
-        fill();
-        for (const chunk of chunks) yield chunk;
-      }
-    }
-    return { body: Readable.from(ranges(), { objectMode: false }), length, etag };
+    // One stream: measured against ranged GetObjects in parallel (4 × 1 MiB ahead), it copied a
+    // 100 MB part to the pre-signed URL faster here (0.58 vs 0.93 s) and its memory stayed flat
+    // (+5 MB from 10 to 100 MB, against +22 MB).
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, IfMatch }));
+    return { body: out.Body as Readable, length: out.ContentLength, etag: out.ETag };
   }
 
   async getText(bucket: string, key: string): Promise<string | undefined> {
