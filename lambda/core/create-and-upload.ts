@@ -5,6 +5,7 @@ import type { CreateAndUploadInput, JobRef, PartDescriptor } from '../shared/con
 import { mapCognitoError } from './cognito-errors';
 import type { EngineConfig, EngineDeps } from './deps';
 import { errorMessage, uploadFailed } from './errors';
+import { collectGarbage } from './gc-pacer';
 import { describeJob } from './job-control';
 import { isExpiredUrlResponse, isRetryableStatus } from './presigned-put';
 import { jobMarkerKey } from './work-files';
@@ -40,6 +41,8 @@ export async function createAndUpload(deps: EngineDeps, config: EngineConfig, in
     }
   }
 
+  // What an earlier step left in this container (validate's username table) goes before the part streams.
+  collectGarbage();
   let target = await findReusableJob(deps, config, part, abandoned);
   if (target) deps.log.info('re-uploading to this part\'s unstarted job', { partKey: part.key, jobId: target.jobId });
   for (let jobs = 0; jobs < MAX_JOBS_PER_STEP; ) {

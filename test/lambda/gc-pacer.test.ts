@@ -1,4 +1,4 @@
-import { GcPacer } from '../../lambda/core/gc-pacer';
+import { collectGarbage, GcPacer } from '../../lambda/core/gc-pacer';
 
 describe('GcPacer (bounded garbage while streaming)', () => {
   test('collects once per `everyBytes` streamed, however the bytes arrive', () => {
@@ -26,4 +26,11 @@ describe('GcPacer (bounded garbage while streaming)', () => {
     pacer.moved(10_000);
     expect(pacer.collections).toBe(0);
   });
+});
+
+test('collectGarbage makes one full collection when gc is exposed, and is harmless when not', () => {
+  const asked: unknown[] = [];
+  collectGarbage((options) => { asked.push(options); });
+  expect(asked).toEqual([undefined]);
+  expect(() => collectGarbage(undefined)).not.toThrow();
 });
