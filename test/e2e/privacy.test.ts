@@ -39,9 +39,13 @@ function rows(): string[] {
 const WITH_HEADER = [HEADER.join(','), ...rows()].join('\n') + '\n';
 const WITHOUT_HEADER = rows().join('\n') + '\n';
 
+/**
+ * Secrets found in `text`, each as a whole token (no letter or digit either side): a piece like
+ * 'Ada' must not match inside a random hex id (…3ada9…) or 'metadata', which made this test flaky.
+ */
 function leaks(label: string, text: string): string[] {
-  const lower = text.toLowerCase();
-  return SECRETS.filter((s) => lower.includes(s.toLowerCase())).map((s) => `${label}: ${s}`);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return SECRETS.filter((s) => new RegExp(`(?<![A-Za-z0-9])${escape(s)}(?![A-Za-z0-9])`, 'i').test(text)).map((s) => `${label}: ${s}`);
 }
 
 describe('the local cloud never lets an attribute value out', () => {
@@ -125,3 +129,10 @@ test('run-local with and without a header: the CLI prints no value (JSON reports
     expect(leaks(`run-local ${json.join(' ')}`, r.out)).toEqual([]);
   }
 }, 180_000);
+
+test('the leak check finds a value as a token, never inside an unrelated word or id', () => {
+  expect(leaks('t', 'name: Augusta Ada King')).toEqual(expect.arrayContaining(['t: Augusta Ada King', 't: Ada']));
+  expect(leaks('t', '"Ada"')).toEqual(['t: Ada']);
+  expect(leaks('t', 'call +14155550123 now')).toEqual(expect.arrayContaining(['t: +14155550123']));
+  expect(leaks('t', 'execution deploy-413f800a2c244fadac8aeb263a8c52aa2 $metadata readable')).toEqual([]);
+});

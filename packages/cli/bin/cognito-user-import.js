@@ -9,7 +9,22 @@ try {
   process.stderr.write('cognito-user-import: the package is not built (local-cloud/cli.js is missing); run `npm run build`.\n');
   process.exit(1);
 }
+
+/**
+ * A command is over when main() resolves (even `local-cloud`, which resolves once stopped). Exit
+ * then, once stdout and stderr are flushed, rather than when the event loop drains: a handle left
+ * behind by a dependency (seen: a worker thread's message port and a timer after `rehearse`, on a
+ * loaded machine) must not keep a pipeline waiting on a command that has finished.
+ */
+function finish(code) {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => { open -= 1; if (open === 0) process.exit(code); };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 cli.main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`cognito-user-import: ${e && e.message}\n`); process.exitCode = 1; },
+  (code) => finish(code),
+  (e) => { process.stderr.write(`cognito-user-import: ${e && e.message}\n`); finish(1); },
 );
