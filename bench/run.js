@@ -16,7 +16,9 @@ const { startCloud } = require('./cloud');
 const { costModel, detectionModel } = require('./cost');
 const { writeReport } = require('./report');
 const { childEnv, median, nodeJson, putFile, round, run } = require('./proc');
-const { WORKER_RUNTIME_ENV } = require('../lambda/shared/contract.js');
+const { WORKER_NODE_OPTIONS } = require('../lambda/shared/contract.js');
+/** The worker Lambda's runtime environment (lib/cognito-user-import.ts sets the same). */
+const WORKER_ENV = { NODE_OPTIONS: WORKER_NODE_OPTIONS };
 const { startS3Source } = require('./s3-source-client');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -57,7 +59,7 @@ async function benchUpload(cloud, file, tmp) {
         // Two uploads per process: the first warms the SDK client, the connection pool and the JIT
         // (as in a warm Lambda container); the second is timed.
         const urls = [await cloud.presignedUrl(), await cloud.presignedUrl()];
-        const r = await nodeJson('engine-child.js', ['upload', JSON.stringify({ ...v.args, urls })], { env: childEnv({ ...v.env, ...WORKER_RUNTIME_ENV }) });
+        const r = await nodeJson('engine-child.js', ['upload', JSON.stringify({ ...v.args, urls })], { env: childEnv({ ...v.env, ...WORKER_ENV }) });
         if (round > 0) { times[v.id].push(r.runs[1].seconds); cpu[v.id].push(r.runs[1].cpuSeconds); }
         cloud.release();
       }
@@ -99,7 +101,7 @@ async function benchValidation(file, rows) {
   // Two rounds, the sides taking turns (the machine's load moves): 2 passes per process each round.
   const reps = 2;
   const bytes = fs.statSync(file).size;
-  const engineEnv = childEnv(WORKER_RUNTIME_ENV);
+  const engineEnv = childEnv(WORKER_ENV);
   const runs = { csvparse: [], engine: [], linescan: [] };
   let eng;
   let base;
@@ -117,7 +119,7 @@ async function benchValidation(file, rows) {
   const l = median(runs.linescan);
   return {
     item: 2, name: 'validation', bytes, rows, repetitions: runs.engine.length,
-    engine: { seconds: runs.engine.map((x) => round(x)), medianSeconds: round(e), rowsPerSecond: Math.round(rows / e), MBps: round(bytes / MB / e, 1), rejectedRows: eng.rejectedRows, parts: eng.parts, maxRssMB: round(eng.maxRssMB, 1), runtimeEnv: WORKER_RUNTIME_ENV },
+    engine: { seconds: runs.engine.map((x) => round(x)), medianSeconds: round(e), rowsPerSecond: Math.round(rows / e), MBps: round(bytes / MB / e, 1), rejectedRows: eng.rejectedRows, parts: eng.parts, maxRssMB: round(eng.maxRssMB, 1), nodeOptions: WORKER_NODE_OPTIONS },
     csvParse: { seconds: runs.csvparse.map((x) => round(x)), medianSeconds: round(b), rowsPerSecond: Math.round(rows / b), MBps: round(bytes / MB / b, 1), records: base.rows, maxRssMB: round(base.maxRssMB, 1) },
     lineScan: { what: 'the same 64 KiB stream, only finding line ends (Buffer.indexOf): the physical limit here', seconds: runs.linescan.map((x) => round(x)), medianSeconds: round(l), MBps: round(bytes / MB / l, 1) },
     ratio: round(b / e, 2), goal: '>= 3', met: b / e >= 3,
@@ -131,7 +133,7 @@ async function benchMemory(cloud, files) {
   const env = childEnv({
     ...cloud.env, USER_POOL_ID: cloud.poolId, BUCKET_NAME: cloud.bucket,
     LOGS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench-cognito-logs',
-    ...WORKER_RUNTIME_ENV, // NODE_OPTIONS, as the worker Lambda runs
+    ...WORKER_ENV, // NODE_OPTIONS, as the worker Lambda runs
   });
   const rounds = QUICK ? 1 : 3;
   const runs = Object.fromEntries(Object.keys(files).map((label) => [label, []]));

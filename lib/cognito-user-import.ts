@@ -13,7 +13,7 @@ import {
   DEFAULT_MAX_ROWS_PER_PART,
   TriggerEnv,
   WorkerEnv,
-  WORKER_RUNTIME_ENV,
+  WORKER_NODE_OPTIONS,
 } from '../lambda/shared/contract';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
@@ -124,7 +124,7 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? DEFAULT_MAX_ROWS_PER_PART),
         [WorkerEnv.MAX_FILE_SIZE_BYTES]: String((props.maxFileSize ?? DEFAULTS.maxFileSize).toBytes()),
         [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String((props.maxPollInterval ?? DEFAULTS.maxPollInterval).toSeconds()),
-        ...WORKER_RUNTIME_ENV,
+        [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',

@@ -23,9 +23,9 @@ export function hash64(s: string, foldCase = false): [number, number] {
 /** Shards of the table: chosen by the hash's top bits, each grows on its own. */
 const SHARD_BITS = 6;
 const SHARDS = 1 << SHARD_BITS;
-/** Slot layout: hi, lo and line side by side (one cache line per probe). */
 /** A shard grows once more than this share of its slots is used. */
 const MAX_LOAD = 0.8;
+/** Slot layout: hi, lo and line side by side (one cache line per probe). */
 const STRIDE = 3;
 
 /**
@@ -33,7 +33,7 @@ const STRIDE = 3;
  * tables of 64-bit hashes: 12 bytes a slot, between 0.53 and 0.8 full, so 15–23 bytes a user
  * instead of a Set of strings. A digest collision (≈ n²/2⁶⁵) would report a false duplicate; accepted.
  *
- * The table is 64 shards, picked by the hash's top bits, that grow one at a time: doubling one
+ * The table is 64 shards, picked by the hash's top bits, that grow one at a time: growing one
  * shard briefly holds its old and new slots, 1/64 of the table, where doubling a single table
  * would briefly hold one and a half times all of it (6 MB more at 774,000 users). `reserve`
  * sizes it for a whole file up front.
@@ -41,7 +41,6 @@ const STRIDE = 3;
 export class UsernameSet {
   private readonly shards: Uint32Array[] = [];
   private readonly counts = new Uint32Array(SHARDS);
-  private count = 0;
 
   /** `expectedUsers`: sizes the shards up front when known (no growth until then). */
   constructor(expectedUsers = 0) {
@@ -60,7 +59,7 @@ export class UsernameSet {
     }
   }
 
-  get size(): number { return this.count; }
+  get size(): number { return this.counts.reduce((n, c) => n + c, 0); }
 
   /** Bytes held by the table's slots. */
   get bytes(): number { return this.shards.reduce((n, t) => n + t.byteLength, 0); }
@@ -80,7 +79,6 @@ export class UsernameSet {
     table[at] = hi;
     table[at + 1] = lo;
     table[at + 2] = line;
-    this.count += 1;
     // Grown by half past MAX_LOAD: linear probing stays short (≈ 3 probes an insert on average up
     // to there), and the table stays small.
     if (++this.counts[s] > (table.length / STRIDE) * MAX_LOAD) this.shards[s] = grown(table, Math.ceil(table.length / STRIDE * 1.5));

@@ -52,12 +52,6 @@ export const WorkerEnv = {
  */
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --expose-gc';
 
-
-/** The worker's runtime tuning, in one place: set on the worker function and by the benchmarks. */
-export const WORKER_RUNTIME_ENV: Readonly<Record<string, string>> = {
-  [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
-};
-
 /** Environment variables the constructs set on the trigger (S3 event) function. */
 export const TriggerEnv = {
   STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
