@@ -31,7 +31,7 @@ function fileStore(sink) {
 }
 
 async function engineOnce() {
-  const { validate } = require(path.join(__dirname, '..', 'lambda', 'validate', 'validate);
+  const { validate } = require(path.join(__dirname, '..', 'lambda', 'validate', 'validate.js'));
   const { stubCognito } = require('./pool');
   const sink = { bytes: 0 };
   const deps = {

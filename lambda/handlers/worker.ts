@@ -1,5 +1,5 @@
 // The workflow step entry point: reads WorkerEnv, builds the SDK clients once per container and
-// dispatches `{ action, ... }` to lambda/core. Everything with logic lives in core.
+// dispatches `{ action, ... }` to the engine (lambda/engine.ts). Everything with logic lives there and below.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type * as PowertoolsMetrics from '@aws-lambda-powertools/metrics';
 import type * as Logs from '@aws-sdk/client-cloudwatch-logs';

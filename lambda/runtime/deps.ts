@@ -8,7 +8,7 @@ import type { Log } from './logger';
 import type { ObjectStore } from './object-store';
 import type { PresignedPut } from './presigned-put';
 
-/** Settings of one importer, read from the environment by the handler (core never reads env). */
+/** Settings of one importer, read from the environment by the handler (engine modules never read env). */
 export interface EngineConfig {
   readonly userPoolId: string;
   /** Bucket for work files and reports. */
@@ -46,7 +46,7 @@ export interface MetricsSink {
   publish(userPoolId: string, counts: Record<string, number>): void;
 }
 
-/** Everything with a side effect, injected so core modules are testable and hold no globals. */
+/** Everything with a side effect, injected so engine modules are testable and hold no globals. */
 export interface EngineDeps {
   readonly store: ObjectStore;
   readonly cognito: CognitoIdentityProviderClient;

@@ -1,5 +1,5 @@
 /**
- * The few logger methods core modules use. Powertools' Logger satisfies it; tests pass a recorder.
+ * The few logger methods engine modules use. Powertools' Logger satisfies it; tests pass a recorder.
  * Callers put only usernames, line numbers, counts, job ids and keys in `extra` — never attribute
  * values, emails, phone numbers or pre-signed URLs.
  */

@@ -20,7 +20,7 @@ export interface OpenedObject {
 }
 
 /**
- * The object storage the engine needs, narrowed so core modules can be tested against memory.
+ * The object storage the engine needs, narrowed so engine modules can be tested against memory.
  * `S3ObjectStore` is the only production implementation.
  */
 export interface ObjectStore {

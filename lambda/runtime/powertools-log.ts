@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from './logger';
 
-/** Adapts Powertools' Logger (variadic extras) to the narrow Log core modules use. */
+/** Adapts Powertools' Logger (variadic extras) to the narrow Log engine modules use. */
 export function powertoolsLog(logger: Logger): Log {
   const wrap = (fn: (m: string, ...x: [Record<string, unknown>]) => void) =>
     (message: string, extra?: Record<string, unknown>) => (extra ? fn(message, extra) : (fn as (m: string) => void)(message));
