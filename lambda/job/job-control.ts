@@ -85,7 +85,7 @@ export async function start(deps: EngineDeps, config: EngineConfig, job: JobRef)
 export async function otherJobActive(deps: EngineDeps, config: EngineConfig, exceptJobId?: string): Promise<boolean> {
   try {
     const out = await deps.cognito.send(new ListUserImportJobsCommand({ UserPoolId: config.userPoolId, MaxResults: 60 }));
-    return (out.UserImportJobs ?? []).some((j) => j.JobId !== exceptJobId && ACTIVE_JOB_STATUSES.has(j.Status ?? ''));
+    return (out.UserImportJobs ?? []).some((j) => (exceptJobId === undefined || j.JobId !== exceptJobId) && ACTIVE_JOB_STATUSES.has(j.Status ?? ''));
   } catch (err) {
     throw mapCognitoError(err, 'ListUserImportJobs');
   }
