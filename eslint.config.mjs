@@ -40,7 +40,7 @@ export default tseslint.config(
   },
   {
     // The handlers load each step and SDK client with require() when first used, so a cold start
-    // pays only for what the invocation needs (see lambda/core/engine.ts).
+    // pays only for what the invocation needs (see lambda/engine.ts).
     files: ['lambda/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -2,7 +2,7 @@
 // Item 7: state transitions and Lambda GB-seconds of a 500,000-user import whose Cognito job runs
 // 1 hour. The import workflow's REAL definition (from the synthesized template) is executed in
 // aws-local-stepfunctions with every worker call answered locally: Start/Describe return what the
-// engine's real schedule (lambda/core/job-control.js: pollWaitSeconds/toDescribeOutput) returns for
+// engine's real schedule (lambda/job/job-control.js: pollWaitSeconds/toDescribeOutput) returns for
 // a job that is InProgress until simulated second 3600. Every state entered is counted.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -68,16 +68,17 @@ function taskStates(states, out = []) {
  */
 async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSeconds = 3600, durations }) {
   const { StateMachine } = require('aws-local-stepfunctions');
-  const { pollWaitSeconds, toDescribeOutput } = require(path.join(__dirname, '..', 'lambda', 'core', 'job-control.js'));
-  const { planLookup } = require(path.join(__dirname, '..', 'lambda', 'core', 'existing-users.js'));
-  const contract = require(path.join(__dirname, '..', 'lambda', 'shared', 'contract.js'));
+  const { pollWaitSeconds, toDescribeOutput } = require(path.join(__dirname, '..', 'lambda', 'job', 'job-control.js'));
+  const { planLookup } = require(path.join(__dirname, '..', 'lambda', 'users', 'existing-users.js'));
+  const defaults = require(path.join(__dirname, '..', 'lambda', 'shared', 'defaults.js'));
+  const limits = require(path.join(__dirname, '..', 'lambda', 'shared', 'limits.js'));
   const { def, memoryMb: fn } = importWorkflowDefinition(templatePath);
   const maxPoll = fn.maxPoll;
-  const parts = Math.ceil(users / contract.DEFAULT_MAX_ROWS_PER_PART);
+  const parts = Math.ceil(users / limits.DEFAULT_MAX_ROWS_PER_PART);
   // The lookup as the real planner sizes it at the default paced rates, in steps of the default budget.
-  const plan = planLookup(users, poolUsers, contract.DEFAULT_USER_READ_RPS, contract.DEFAULT_USER_LIST_RPS);
+  const plan = planLookup(users, poolUsers, defaults.DEFAULT_USER_READ_RPS, defaults.DEFAULT_USER_LIST_RPS);
   const lookupSeconds = plan.mode === 'get' ? plan.getSeconds : plan.scanSeconds;
-  const lookupSteps = Math.max(1, Math.ceil(lookupSeconds / contract.DEFAULT_STEP_BUDGET_SECONDS));
+  const lookupSteps = Math.max(1, Math.ceil(lookupSeconds / defaults.DEFAULT_STEP_BUDGET_SECONDS));
   const invocations = {};
   let simulated = 0; // seconds since Start of the current job
   const schedule = [];
@@ -91,7 +92,7 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
   let firstError;
   const fail = (message) => { firstError ??= new Error(message); return firstError; };
   const queueBase = { ticket: 'T#000000000000001', seq: 1, enqueuedAt: 0 };
-  // One answer per worker action, shaped as the real step answers (lambda/shared/*contract.ts) for a
+  // One answer per worker action, shaped as the real step answers (lambda/shared/steps.ts, queue-steps.ts) for a
   // file that is first in line, all users new, one job that runs `jobSeconds`.
   const actions = {
     validate: () => validation,
@@ -103,8 +104,8 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
     enqueue: () => ({ ...queueBase, outcome: 'Waiting', position: 0, waitSeconds: 0 }),
     checkTurn: () => ({ ...queueBase, outcome: 'Acquired', waitSeconds: 0, parts: partList, combined: false }),
     createAndUpload: () => ({ jobId: 'import-bench', jobName: 'bench' }),
-    start: () => { simulated = 0; schedule.length = 0; return job('Pending', 0); },
-    describe: (input) => {
+    startInQueue: () => { simulated = 0; schedule.length = 0; return job('Pending', 0); },
+    describeInQueue: (input) => {
       simulated += input.job.waitSeconds;
       schedule.push(input.job.waitSeconds);
       return job(simulated >= jobSeconds ? 'Succeeded' : 'InProgress', input.job.polls + 1);
@@ -118,8 +119,6 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
     },
     notify: () => ({}),
   };
-  actions.startInQueue = actions.start;
-  actions.describeInQueue = actions.describe;
   const handlers = {};
   for (const t of taskStates(def.States)) {
     handlers[t.name] = (input) => {
@@ -184,7 +183,7 @@ async function costModel(templatePath, { users = 500000, poolUsers = 0, jobSecon
  * at or after it (describes happen at the cumulative sums of pollWaitSeconds). Worst and mean.
  */
 function detectionModel(maxPoll, jobSeconds = 3600) {
-  const { pollWaitSeconds } = require(path.join(__dirname, '..', 'lambda', 'core', 'job-control.js'));
+  const { pollWaitSeconds } = require(path.join(__dirname, '..', 'lambda', 'job', 'job-control.js'));
   const describes = [];
   let t = 0;
   for (let polls = 0; t < jobSeconds + 10 * maxPoll; polls++) { t += pollWaitSeconds(polls, maxPoll); describes.push(t); }

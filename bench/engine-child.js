@@ -1,5 +1,5 @@
 'use strict';
-// Child process running the REAL engine modules (compiled lambda/core/*.js) with real AWS SDK v3
+// Child process running the REAL engine modules (compiled lambda/**/*.js) with real AWS SDK v3
 // clients against the local cloud. One measurement per process so peak RSS is its own.
 //   upload:           node bench/engine-child.js upload   '{"bucket","key","urls":[...],"file"?}'
 //     the engine's part upload exactly as createAndUpload does it: S3ObjectStore.open (GetObject)
@@ -11,7 +11,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const core = (m) => require(path.join(__dirname, '..', 'lambda', 'core', `${m}.js`));
+const engine = (m) => require(path.join(__dirname, '..', 'lambda', `${m}.js`));
 const [mode, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson || '{}');
 const sec = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -20,7 +20,7 @@ const { vmHwmMB } = require('./vmhwm');
 
 function s3Store() {
   const { S3Client } = require('@aws-sdk/client-s3');
-  const { S3ObjectStore } = core('object-store');
+  const { S3ObjectStore } = engine('runtime/object-store');
   // As the worker builds it (lambda/handlers/worker.ts): path-style because AWS_ENDPOINT_URL is set.
   return new S3ObjectStore(new S3Client({ forcePathStyle: true }));
 }
@@ -28,7 +28,7 @@ function s3Store() {
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 
 async function upload() {
-  const { nodePresignedPut } = core('presigned-put');
+  const { nodePresignedPut } = engine('runtime/presigned-put');
   const put = nodePresignedPut();
   const store = args.file ? null : s3Store();
   const runs = [];
@@ -51,10 +51,10 @@ async function upload() {
 
 async function pipeline() {
   const { CognitoIdentityProviderClient } = require('@aws-sdk/client-cognito-identity-provider');
-  const { workerConfigFromEnv } = require(path.join(__dirname, '..', 'lambda', 'shared', 'worker-config.js'));
-  const { validate } = core('validate');
-  const { createAndUpload } = core('create-and-upload');
-  const { nodePresignedPut } = core('presigned-put');
+  const { workerConfigFromEnv } = require(path.join(__dirname, '..', 'lambda', 'runtime', 'worker-config.js'));
+  const { validate } = engine('validate/validate');
+  const { createAndUpload } = engine('job/create-and-upload');
+  const { nodePresignedPut } = engine('runtime/presigned-put');
   const config = workerConfigFromEnv(process.env);
   const deps = {
     store: s3Store(),

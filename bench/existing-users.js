@@ -1,5 +1,5 @@
 'use strict';
-// Item 8: the cost of finding the users that already exist before the upload (lambda/core/existing-users.js,
+// Item 8: the cost of finding the users that already exist before the upload (lambda/users/existing-users.js,
 // the real step with a real SDK client) on the local cloud, both ways: AdminGetUser per row and a ListUsers
 // scan of the pool. Measured: requests and time against the emulator with pacing off (the emulator's own
 // speed); modelled: requests and time per 100,000 rows at the engine's default paced rates, per pool size.
@@ -14,9 +14,9 @@ const CREDS = { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' };
 
 async function benchExistingUsers(log, quick) {
   const { startLocalCloud } = require(path.join(ROOT, 'packages', 'cli', 'local-cloud', 'index.js'));
-  const { findExisting, planLookup } = require(path.join(ROOT, 'lambda', 'core', 'existing-users.js'));
-  const { S3ObjectStore } = require(path.join(ROOT, 'lambda', 'core', 'object-store.js'));
-  const contract = require(path.join(ROOT, 'lambda', 'shared', 'contract.js'));
+  const { findExisting, planLookup } = require(path.join(ROOT, 'lambda', 'users', 'existing-users.js'));
+  const { S3ObjectStore } = require(path.join(ROOT, 'lambda', 'runtime', 'object-store.js'));
+  const defaults = require(path.join(ROOT, 'lambda', 'shared', 'defaults.js'));
   const { CognitoIdentityProviderClient } = require('@aws-sdk/client-cognito-identity-provider');
   const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
 
@@ -66,12 +66,12 @@ async function benchExistingUsers(log, quick) {
     const scan = await measure('scan');
 
     // The model at the engine's defaults (what a real account sees): per 100,000 rows.
-    const read = contract.DEFAULT_USER_READ_RPS;
-    const list = contract.DEFAULT_USER_LIST_RPS;
+    const read = defaults.DEFAULT_USER_READ_RPS;
+    const list = defaults.DEFAULT_USER_LIST_RPS;
     const model = [10_000, 100_000, 1_000_000, 10_000_000].map((pool) => {
       const p = planLookup(100_000, pool, read, list);
       const chosen = p.mode === 'get' ? { requests: p.getRequests, seconds: p.getSeconds } : { requests: p.scanRequests, seconds: p.scanSeconds };
-      const steps = Math.max(1, Math.ceil(chosen.seconds / contract.DEFAULT_STEP_BUDGET_SECONDS));
+      const steps = Math.max(1, Math.ceil(chosen.seconds / defaults.DEFAULT_STEP_BUDGET_SECONDS));
       // What the lookup costs: the worker waits out the paced rate, so its GB-s are the
       // paced seconds; each step is 2 state transitions (FindExisting and IsLookupDone). Cognito's own API calls are not billed.
       const gbSeconds = chosen.seconds * (WORKER_MEMORY_MB / 1024);
@@ -82,7 +82,7 @@ async function benchExistingUsers(log, quick) {
       item: 9, name: 'existingUsers', goal: 'none (reported)',
       file: { rows, existing: rows / 2 }, poolUsers,
       measured: { get, scan },
-      defaults: { userReadRps: read, userListRps: list, stepBudgetSeconds: contract.DEFAULT_STEP_BUDGET_SECONDS },
+      defaults: { userReadRps: read, userListRps: list, stepBudgetSeconds: defaults.DEFAULT_STEP_BUDGET_SECONDS },
       modelPer100kRows: model,
     };
   } finally {

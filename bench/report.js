@@ -19,7 +19,7 @@ function writeReport(r, file) {
   p();
   p(`Endpoint: **${r.endpoint?.kind ?? '—'}**: ${r.endpoint?.note ?? ''}. Test data: deterministic fake users (\`bench/gen.js\`: example.com emails, +1555 phones, the 21 columns GetCSVHeader returns for the standard schema), generated in a temp dir and deleted afterwards.`);
   p();
-  p('What is measured is the real code: the compiled engine modules (`lambda/core/*.js`) with real AWS SDK v3 clients, the bundled handlers (`assets/lambda/*/index.js`), the synthesized workflow. Every measurement that reports memory runs in its own child process.');
+  p('What is measured is the real code: the compiled engine modules (`lambda/**/*.js`) with real AWS SDK v3 clients, the bundled handlers (`assets/lambda/*/index.js`), the synthesized workflow. Every measurement that reports memory runs in its own child process.');
   p();
 
   // Summary table
@@ -84,8 +84,8 @@ function writeReport(r, file) {
   if (v?.notMeasured) p(`Not measured: ${v.notMeasured}`);
   else if (v) {
     p(`File: ${fmt(v.rows, 0)} rows, ${fmt(v.bytes / 1e6)} MB (every 1,000th row has a non-E.164 phone number, so the reject path runs too). Each side: ${v.repetitions} passes (2 rounds, the sides taking turns, 2 passes per child process), median reported; all read the same file from the page cache (64 KiB chunks). The engine runs with the worker's NODE_OPTIONS (${v.engine.nodeOptions ?? 'none'}).`);
-    p('Engine: rows that pass every rule are checked on their bytes (`lambda/core/row-bytes.ts`: split at commas, no string made for any field or row, the username hashed from its bytes) and copied into the part as they are; any other row (quotes, backslashes, padding, non-ASCII in a field a rule reads, a value to fix, a problem) goes to the string path, which explains or rewrites it. The round-trip property test and a differential test (bytes pass ⇒ the string path finds nothing) keep both paths honest.');
-    p('Engine: the `validate` step (`lambda/core/validate.js`) with the pool rules of the standard schema (GetCSVHeader/DescribeUserPool answered by a stub, 2 calls), parsing, every row rule, duplicate-username check, normalization and part writing (part bytes counted and discarded: S3 I/O is excluded here, included in item 3).');
+    p('Engine: rows that pass every rule are checked on their bytes (`lambda/validate/row-bytes.ts`: split at commas, no string made for any field or row, the username hashed from its bytes) and copied into the part as they are; any other row (quotes, backslashes, padding, non-ASCII in a field a rule reads, a value to fix, a problem) goes to the string path, which explains or rewrites it. The round-trip property test and a differential test (bytes pass ⇒ the string path finds nothing) keep both paths honest.');
+    p('Engine: the `validate` step (`lambda/validate/validate.js`) with the pool rules of the standard schema (GetCSVHeader/DescribeUserPool answered by a stub, 2 calls), parsing, every row rule, duplicate-username check, normalization and part writing (part bytes counted and discarded: S3 I/O is excluded here, included in item 3).');
     p('Baseline: `csv-parse` (streaming, default options) counting records.');
     p();
     p('| | median s | rows/s | MB/s | runs (s) | peak RSS MB |');

@@ -2,7 +2,7 @@
 'use strict';
 // `npm run bench` (after `npm run build`): measures the engine, the handler bundles and the
 // constructs, and writes bench/results.json and BENCHMARKS.md. Every engine figure comes from the
-// real code (compiled lambda/core/*.js, bundled assets/lambda/*/index.js, the synthesized workflow)
+// real code (compiled lambda/**/*.js, bundled assets/lambda/*/index.js, the synthesized workflow)
 // with real AWS SDK v3 clients against the local cloud on loopback. Each measurement that reports
 // memory runs in its own child process. Generated CSVs live in a temp dir that is removed at the end.
 //
@@ -16,7 +16,7 @@ const { startCloud } = require('./cloud');
 const { costModel, detectionModel } = require('./cost');
 const { writeReport } = require('./report');
 const { childEnv, median, nodeJson, putFile, round, run } = require('./proc');
-const { WORKER_NODE_OPTIONS } = require('../lambda/shared/contract.js');
+const { WORKER_NODE_OPTIONS } = require('../lambda/shared/env.js');
 /** The worker Lambda's runtime environment (lib/cognito-user-import.ts sets the same). */
 const WORKER_ENV = { NODE_OPTIONS: WORKER_NODE_OPTIONS };
 const { startS3Source } = require('./s3-source-client');
@@ -146,7 +146,7 @@ async function benchMemory(cloud, files) {
       runs[label].push(r);
     }
   }
-  const { UsernameSet } = require('../lambda/core/username-set.js');
+  const { UsernameSet } = require('../lambda/validate/username-set.js');
   const out = {};
   for (const [label, file] of Object.entries(files)) {
     const rs = runs[label];

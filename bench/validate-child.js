@@ -1,6 +1,6 @@
 'use strict';
 // Child process: times one pass of either the engine's full pool-aware validation (the compiled
-// lambda/core/validate.js: parse, normalize, every row rule, duplicate check, part writing) or a
+// lambda/validate/validate.js: parse, normalize, every row rule, duplicate check, part writing) or a
 // bare csv-parse pass over the same file, or a raw line scan (the physical limit). Prints one JSON line.
 //   node bench/validate-child.js engine|csvparse|linescan FILE REPS
 // The engine runs with the worker's NODE_OPTIONS (set by the parent), as in Lambda.
@@ -31,7 +31,7 @@ function fileStore(sink) {
 }
 
 async function engineOnce() {
-  const { validate } = require(path.join(__dirname, '..', 'lambda', 'core', 'validate.js'));
+  const { validate } = require(path.join(__dirname, '..', 'lambda', 'validate', 'validate.js'));
   const { stubCognito } = require('./pool');
   const sink = { bytes: 0 };
   const deps = {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
 import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
-import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-contract';
+import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-table';
 import { grantKeyVia } from './private/encryption';
 
 /**

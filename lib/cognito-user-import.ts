@@ -9,12 +9,8 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_MAX_ROWS_PER_PART,
-  TriggerEnv,
-  WorkerEnv,
-  WORKER_NODE_OPTIONS,
-} from '../lambda/shared/contract';
+import { TriggerEnv, WorkerEnv, WORKER_NODE_OPTIONS } from '../lambda/shared/env';
+import { DEFAULT_MAX_ROWS_PER_PART } from '../lambda/shared/limits';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';

@@ -1,4 +1,4 @@
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lambda/shared/contract';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../lambda/shared/events';
 
 /**
  * The EventBridge event every dropped file ends with: exactly one per file, whatever its outcome.

@@ -5,7 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { StepErrors } from '../lambda/shared/contract';
+import { LONGEST_START_PAUSE_SECONDS } from '../lambda/shared/defaults';
+import { StepErrors } from '../lambda/shared/errors';
 import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
@@ -29,7 +30,7 @@ const CRASH_ERRORS = ['Runtime.ExitError', 'Runtime.Unknown', 'Sandbox.Timedout'
 
 /** First pause of the long retries (another job active, throttling) and its cap. */
 const LONG_RETRY_FIRST_SECONDS = 30;
-const LONG_RETRY_MAX_DELAY_SECONDS = 600;
+const LONG_RETRY_MAX_DELAY_SECONDS = LONGEST_START_PAUSE_SECONDS;
 
 /**
  * How many attempts the long retry needs so that its expected total wait (full jitter halves

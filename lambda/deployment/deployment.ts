@@ -5,11 +5,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { errorMessage, errorName } from '../core/errors';
-import { executionToken, jobNamePrefix } from '../core/job-name';
-import { failedCsvKeyFor, reportKeyFor } from '../core/report-keys';
-import { type Log, silentLog } from '../core/logger';
-import type { ExecutionInput, ImportReport, ReportOutput } from '../shared/contract';
+import { errorMessage, errorName } from '../runtime/errors';
+import { executionToken, jobNamePrefix } from '../runtime/job-name';
+import { failedCsvKeyFor, reportKeyFor } from '../shared/report-keys';
+import { type Log, silentLog } from '../runtime/logger';
+import { STOPPABLE_JOB_STATUSES } from '../shared/job-status';
+import type { ExecutionInput } from '../shared/execution';
+import type { ImportReport, ReportOutput } from '../shared/report';
 import {
   DeploymentFailedError, type ImportState, type IsCompleteEvent, type IsCompleteResult, type OnEventResult, type ProviderEvent,
 } from './events';
@@ -37,8 +39,6 @@ export interface DeploymentDeps {
 
 /** Reports bigger than this are not read for reasons (the workflow's firstReasons are used instead). */
 export const MAX_REPORT_BYTES_TO_READ = 5 * 1024 * 1024;
-const ACTIVE_JOB_STATUSES = new Set(['Created', 'Pending', 'InProgress']);
-const STOPPABLE_JOB_STATUSES = new Set(['Pending', 'InProgress']);
 
 // ---------------------------------------------------------------------------------------------
 // onEvent
@@ -294,8 +294,7 @@ export async function stopImportJobs(userPoolId: string, prefix: string, deps: D
   for (let page = 0; page < maxPages; page++) {
     const out = await deps.cognito.send(new (cognitoSdk().ListUserImportJobsCommand)({ UserPoolId: userPoolId, MaxResults: 60, PaginationToken: token }));
     for (const job of (out.UserImportJobs ?? []) as UserImportJobType[]) {
-      if (!job.JobId || !job.JobName?.startsWith(prefix) || !ACTIVE_JOB_STATUSES.has(job.Status ?? '')) continue;
-      if (!STOPPABLE_JOB_STATUSES.has(job.Status ?? '')) continue;
+      if (!job.JobId || !job.JobName?.startsWith(prefix) || !STOPPABLE_JOB_STATUSES.has(job.Status ?? '')) continue;
       try {
         await deps.cognito.send(new (cognitoSdk().StopUserImportJobCommand)({ UserPoolId: userPoolId, JobId: job.JobId }));
         stopped.push(job.JobId);

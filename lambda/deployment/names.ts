@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EXECUTION_NAME_MAX } from '../core/execution-name';
+import { EXECUTION_NAME_MAX } from '../runtime/execution-name';
 import type { DeploymentSettings } from './properties';
-import { DEPLOYMENT_COPY_FOLDER } from '../shared/contract';
+import { DEPLOYMENT_COPY_FOLDER } from '../shared/bucket-layout';
 
 /** How many executions one import identity may take (a failed one is never reused). */
 export const MAX_ATTEMPTS = 50;

@@ -1,4 +1,4 @@
-import type { ImportReport, ReportOutput, ReportTotals } from '../shared/contract';
+import type { ImportReport, ReportOutput, ReportTotals } from '../shared/report';
 import type { DeploymentData, DeploymentSettings } from './properties';
 
 /** What the deployment knows about a finished import. */

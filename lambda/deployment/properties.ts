@@ -5,6 +5,8 @@
  *
  * Nothing in this file may import from `aws-cdk-lib`: it is bundled into the handlers.
  */
+import { DEPLOYMENT_DEFAULTS } from '../shared/defaults';
+
 export const DeploymentProps = {
   STATE_MACHINE_ARN: 'StateMachineArn',
   USER_POOL_ID: 'UserPoolId',
@@ -65,15 +67,6 @@ export interface DeploymentData {
   readonly RejectedRows: string;
   readonly ReportUri: string;
 }
-
-/** What the handlers assume when a property is absent; `UserImportDeployment`'s props default to the same. */
-export const DEPLOYMENT_DEFAULTS = {
-  maxFailedUsers: 0,
-  failOnSkipped: false,
-  waitForCompletion: true,
-  timeoutSeconds: 3000,
-  queryIntervalSeconds: 30,
-} as const;
 
 type Props = Record<string, unknown> | undefined;
 

@@ -6,8 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as SFN from '@aws-sdk/client-sfn';
-import { lazy } from '../shared/lazy';
-import { powertoolsLog } from '../shared/powertools-log';
+import { lazy } from '../runtime/lazy';
+import { powertoolsLog } from '../runtime/powertools-log';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cognito-user-import' });
 

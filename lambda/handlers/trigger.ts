@@ -1,9 +1,9 @@
 // The S3 object-created entry point: one workflow execution per dropped object version.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { S3EventRecordLike, startImports } from '../core/trigger';
-import { TriggerEnv } from '../shared/contract';
-import { powertoolsLog } from '../shared/powertools-log';
+import { S3EventRecordLike, startImports } from '../runtime/trigger';
+import { TriggerEnv } from '../shared/env';
+import { powertoolsLog } from '../runtime/powertools-log';
 
 const logger = new Logger({ serviceName: process.env[TriggerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import' });
 let sfn: SFNClient | undefined;

@@ -1,5 +1,5 @@
 // The workflow step entry point: reads WorkerEnv, builds the SDK clients once per container and
-// dispatches `{ action, ... }` to lambda/core. Everything with logic lives in core.
+// dispatches `{ action, ... }` to the engine (lambda/engine.ts). Everything with logic lives there and below.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type * as PowertoolsMetrics from '@aws-lambda-powertools/metrics';
 import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
@@ -7,14 +7,14 @@ import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import type * as S3 from '@aws-sdk/client-s3';
-import type { EngineDeps, MetricsSink } from '../core/deps';
-import { runStep, StepEvent } from '../core/engine';
-import type * as ObjectStoreModule from '../core/object-store';
-import { nodePresignedPut } from '../core/presigned-put';
-import { WorkerEnv } from '../shared/contract';
-import { powertoolsLog } from '../shared/powertools-log';
-import { workerConfigFromEnv } from '../shared/worker-config';
-import { lazy } from '../shared/lazy';
+import type { EngineDeps, MetricsSink } from '../runtime/deps';
+import { runStep, StepEvent } from '../engine';
+import type * as ObjectStoreModule from '../runtime/object-store';
+import { nodePresignedPut } from '../runtime/presigned-put';
+import { WorkerEnv } from '../shared/env';
+import { powertoolsLog } from '../runtime/powertools-log';
+import { workerConfigFromEnv } from '../runtime/worker-config';
+import { lazy } from '../runtime/lazy';
 
 const logger = new Logger({ serviceName: process.env[WorkerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import' });
 
@@ -38,7 +38,7 @@ function buildDeps(): EngineDeps {
   const local = !!process.env.AWS_ENDPOINT_URL || !!process.env.AWS_ENDPOINT_URL_S3;
   const store = lazy(() => {
     const { S3Client } = require('@aws-sdk/client-s3') as typeof S3;
-    const { S3ObjectStore } = require('../core/object-store') as typeof ObjectStoreModule;
+    const { S3ObjectStore } = require('../runtime/object-store') as typeof ObjectStoreModule;
     return new S3ObjectStore(new S3Client({ forcePathStyle: local }));
   });
   const cognito = lazy(() => new (require('@aws-sdk/client-cognito-identity-provider') as typeof Cognito).CognitoIdentityProviderClient({}));

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { USER_ROWS_TAG } from '../../lambda/shared/contract';
+import { USER_ROWS_TAG } from '../../lambda/shared/bucket-layout';
 
 /** What the created drop bucket needs to know. */
 export interface DropBucketOptions {

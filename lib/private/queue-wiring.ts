@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { QUEUE_DEFAULTS } from '../../lambda/shared/queue-config';
-import { QueueEnv } from '../../lambda/shared/queue-contract';
+import { LONGEST_START_PAUSE_SECONDS, QUEUE_DEFAULTS } from '../../lambda/shared/defaults';
+import { QueueEnv } from '../../lambda/shared/env';
 import { CognitoImportQueue, ICognitoImportQueue } from '../cognito-import-queue';
 import { ValidationError } from './errors';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,7 +28,7 @@ export const QUEUE_PROP_DEFAULTS = {
 };
 
 /** Start retries pause at most this long (the workflow's long retry cap): the lease must outlast it. */
-const LONGEST_START_PAUSE = Duration.minutes(10);
+const LONGEST_START_PAUSE = Duration.seconds(LONGEST_START_PAUSE_SECONDS);
 
 /** Throws a message that says what to do when a queue setting is out of range. */
 export function validateQueueOptions(scope: Construct, o: ImporterQueueOptions): void {

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { WorkerEnv } from '../../lambda/shared/contract';
+import { WorkerEnv } from '../../lambda/shared/env';
 import { ExistingUsersPolicy } from '../options';
 import { ValidationError } from './errors';
 

@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { DEFAULT_MAX_ROWS_PER_PART } from '../../lambda/shared/contract';
+import { DEFAULT_MAX_ROWS_PER_PART } from '../../lambda/shared/limits';
 import type { Construct } from 'constructs';
 import type { CognitoUserImportProps } from '../cognito-user-import-props';
 import { DEFAULTS } from './defaults';

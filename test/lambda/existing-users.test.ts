@@ -1,6 +1,6 @@
-import { planLookup, userKeys } from '../../lambda/core/existing-users';
-import { forEachConcurrent, pacer } from '../../lambda/core/paced-calls';
-import { UsernameSet } from '../../lambda/core/username-set';
+import { planLookup, userKeys } from '../../lambda/users/existing-users';
+import { forEachConcurrent, pacer } from '../../lambda/users/paced-calls';
+import { UsernameSet } from '../../lambda/validate/username-set';
 
 describe('planLookup: the cheaper of AdminGetUser per row and a ListUsers scan', () => {
   test('a small file against a big pool asks per row', () => {

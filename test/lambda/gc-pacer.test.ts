@@ -1,4 +1,4 @@
-import { collectGarbage, GcPacer } from '../../lambda/core/gc-pacer';
+import { collectGarbage, GcPacer } from '../../lambda/runtime/gc-pacer';
 
 describe('GcPacer (bounded garbage while streaming)', () => {
   test('collects once per `everyBytes` streamed, however the bytes arrive', () => {

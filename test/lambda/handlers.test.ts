@@ -4,8 +4,9 @@ import {
   CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { CognitoIdentityProviderClient, DescribeUserImportJobCommand, StartUserImportJobCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { S3ObjectStore } from '../../lambda/core/object-store';
-import { workerConfigFromEnv } from '../../lambda/shared/worker-config';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { S3ObjectStore } from '../../lambda/runtime/object-store';
+import { workerConfigFromEnv } from '../../lambda/runtime/worker-config';
 
 describe('S3ObjectStore', () => {
   test('small objects are one PutObject; large ones stream as multipart parts of bounded size', async () => {
@@ -63,17 +64,22 @@ describe('worker config from env', () => {
 
 describe('worker handler', () => {
   const saved = { ...process.env };
-  beforeAll(() => Object.assign(process.env, { USER_POOL_ID: 'us-east-1_P', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' }));
+  beforeAll(() => Object.assign(process.env, { USER_POOL_ID: 'us-east-1_P', BUCKET_NAME: 'b', QUEUE_TABLE_NAME: 'q', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' }));
   afterAll(() => { process.env = saved; });
 
   test('dispatches on action and throws StepErrors by name', async () => {
+    const dynamodb = mockClient(DynamoDBClient);
+    dynamodb.on(UpdateItemCommand).resolves({});
     const cognito = mockClient(CognitoIdentityProviderClient);
     cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: 'import-1', JobName: 'n', Status: 'InProgress' } });
     cognito.on(StartUserImportJobCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
     const { handler } = await import('../../lambda/handlers/worker');
     const job = { jobId: 'import-1', jobName: 'n', status: 'Pending', terminal: false, polls: 0, waitSeconds: 5, importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
-    await expect(handler({ action: 'describe', job })).resolves.toMatchObject({ status: 'InProgress', polls: 1, waitSeconds: 10 });
-    await expect(handler({ action: 'start', job: { jobId: 'import-1', jobName: 'n' } })).rejects.toMatchObject({ name: 'ThrottledError' });
+    await expect(handler({ action: 'describeInQueue', ticket: 'T#1', job })).resolves.toMatchObject({ status: 'InProgress', polls: 1, waitSeconds: 10 });
+    await expect(handler({ action: 'startInQueue', ticket: 'T#1', job: { jobId: 'import-1', jobName: 'n' } })).rejects.toMatchObject({ name: 'ThrottledError' });
+    // The queue-less start of old is no action any more: the workflow only sends the queue's.
+    await expect(handler({ action: 'start', job: { jobId: 'import-1', jobName: 'n' } } as never)).rejects.toThrow(/unknown action start/);
     cognito.restore();
+    dynamodb.restore();
   });
 });

@@ -5,10 +5,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { EngineConfig, EngineDeps } from '../../lambda/core/deps';
-import type { Log } from '../../lambda/core/logger';
-import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriterOptions } from '../../lambda/core/object-store';
-import type { PresignedPut } from '../../lambda/core/presigned-put';
+import type { EngineConfig, EngineDeps } from '../../lambda/runtime/deps';
+import type { Log } from '../../lambda/runtime/logger';
+import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriterOptions } from '../../lambda/runtime/object-store';
+import type { PresignedPut } from '../../lambda/runtime/presigned-put';
 
 /** An in-memory ObjectStore that hands out real streams in small chunks (to cross line boundaries). */
 export class MemoryStore implements ObjectStore {

@@ -1,6 +1,6 @@
-import { mapCognitoError } from '../../lambda/core/cognito-errors';
+import { mapCognitoError } from '../../lambda/job/cognito-errors';
 import { DescribeUserImportJobCommand, StartUserImportJobCommand, UserImportJobStatusType } from '@aws-sdk/client-cognito-identity-provider';
-import { describe as describeStep, pollWaitSeconds, start } from '../../lambda/core/job-control';
+import { describe as describeStep, pollWaitSeconds, start } from '../../lambda/job/job-control';
 import { config, testEnv } from './helpers';
 
 const job = { jobId: 'import-abc', jobName: 'users.csv-part-1' };
@@ -17,7 +17,7 @@ describe('start', () => {
   test('returns the first DescribeOutput: polls 0, first wait', async () => {
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, JobName: job.jobName, Status: 'Pending' } });
-    const out = await start(env.deps, config(), { action: 'start', job });
+    const out = await start(env.deps, config(), job);
     expect(out).toEqual({ ...job, status: 'Pending', terminal: false, polls: 0, waitSeconds: 5, importedUsers: 0, skippedUsers: 0, failedUsers: 0 });
   });
 
@@ -31,21 +31,21 @@ describe('start', () => {
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).rejects(error);
     env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { ...{ JobId: job.jobId, JobName: job.jobName }, Status: status as UserImportJobStatusType } });
-    await expect(start(env.deps, config(), { action: 'start', job })).rejects.toMatchObject({ name });
+    await expect(start(env.deps, config(), job)).rejects.toMatchObject({ name });
   });
 
   test('a retried start of an already running job carries on', async () => {
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).rejects(err('PreconditionNotMetException', 'not in Created'));
     env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, JobName: job.jobName, Status: 'InProgress' } });
-    const out = await start(env.deps, config(), { action: 'start', job });
+    const out = await start(env.deps, config(), job);
     expect(out).toMatchObject({ status: 'InProgress', polls: 0, terminal: false });
   });
 
   test('unexpected errors pass through unchanged', async () => {
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).rejects(err('ResourceNotFoundException'));
-    await expect(start(env.deps, config(), { action: 'start', job })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(start(env.deps, config(), job)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
 
@@ -57,7 +57,7 @@ describe('describe', () => {
     const env = testEnv();
     env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, JobName: job.jobName, Status: status as UserImportJobStatusType, ImportedUsers: 3, SkippedUsers: 1, FailedUsers: 2, CompletionMessage: 'done' } });
     const prev = { ...job, status: 'Pending', terminal: false, polls: 2, waitSeconds: 20, importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
-    const out = await describeStep(env.deps, config({ maxPollIntervalSeconds: 60 }), { action: 'describe', job: prev });
+    const out = await describeStep(env.deps, config({ maxPollIntervalSeconds: 60 }), prev);
     expect(out).toMatchObject({ status, terminal, polls: 3, waitSeconds: 40, importedUsers: 3, skippedUsers: 1, failedUsers: 2, completionMessage: 'done' });
   });
 
@@ -65,7 +65,7 @@ describe('describe', () => {
     const env = testEnv();
     env.cognito.on(DescribeUserImportJobCommand).rejects(err('TooManyRequestsException'));
     const prev = { ...job, status: 'Pending', terminal: false, polls: 0, waitSeconds: 5, importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
-    await expect(describeStep(env.deps, config(), { action: 'describe', job: prev })).rejects.toMatchObject({ name: 'ThrottledError' });
+    await expect(describeStep(env.deps, config(), prev)).rejects.toMatchObject({ name: 'ThrottledError' });
   });
 });
 

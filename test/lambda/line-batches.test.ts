@@ -1,4 +1,4 @@
-import { readTextLineBatches } from '../../lambda/core/line-reader';
+import { readTextLineBatches } from '../../lambda/csv/line-reader';
 import { readLines } from './reference-line-reader';
 
 /** Splits `data` into chunks of pseudo-random sizes (deterministic), as a network stream would. */

@@ -4,9 +4,11 @@ import {
   CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { runStep } from '../../lambda/core/engine';
-import type { DescribeOutput, HarvestOutput, JobRef, ReportOutput, ValidateOutput } from '../../lambda/shared/contract';
-import { powertoolsLog } from '../../lambda/shared/powertools-log';
+import { runStep } from '../../lambda/engine';
+import { describe as describeJob, start } from '../../lambda/job/job-control';
+import type { ReportOutput } from '../../lambda/shared/report';
+import type { HarvestOutput, JobRef, ValidateOutput } from '../../lambda/shared/steps';
+import { powertoolsLog } from '../../lambda/runtime/powertools-log';
 import { BUCKET, config, testEnv } from './helpers';
 
 /** Every email and phone number of the CSV, checked against everything written to stdout/stderr. */
@@ -47,8 +49,8 @@ test('a full validate→report→notify run with the real Powertools logger neve
     await expect(runStep(deps, config(), { action: 'createAndUpload', part })).rejects.toMatchObject({ name: 'UploadFailedError' });
     env.setPut(async (_u, body) => { for await (const _ of body) { /* drain */ } return { status: 200, body: '' }; });
     const ref = (await runStep(deps, config(), { action: 'createAndUpload', part })) as JobRef;
-    let job = (await runStep(deps, config(), { action: 'start', job: ref })) as DescribeOutput;
-    job = (await runStep(deps, config(), { action: 'describe', job })) as DescribeOutput;
+    let job = await start(deps, config(), ref);
+    job = await describeJob(deps, config(), job);
     const harvested = (await runStep(deps, config(), { action: 'harvest', part, job })) as HarvestOutput;
     const report = (await runStep(deps, config(), { action: 'report', executionName: 'e1', startedAt: 't', state: { source, validation, parts: [harvested] } })) as ReportOutput;
     await runStep(deps, config(), { action: 'notify', source, report });

@@ -1,8 +1,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { executionNameFor } from '../../lambda/core/execution-name';
-import { jobNameFor, jobNamePrefix } from '../../lambda/core/job-name';
-import { decodeS3Key, startImports } from '../../lambda/core/trigger';
+import { executionNameFor } from '../../lambda/runtime/execution-name';
+import { jobNameFor, jobNamePrefix } from '../../lambda/runtime/job-name';
+import { decodeS3Key, startImports } from '../../lambda/runtime/trigger';
 import { RecordingLog } from './helpers';
 
 /** Cognito's JobName rule (docs/COGNITO.md#import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */

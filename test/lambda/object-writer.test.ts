@@ -1,7 +1,7 @@
 import {
   CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { S3ObjectStore } from '../../lambda/core/object-store';
+import { S3ObjectStore } from '../../lambda/runtime/object-store';
 
 /** A fake S3 that assembles objects from what each call carried at the moment it was sent. */
 function fakeS3() {

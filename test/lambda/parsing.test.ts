@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { readTextLineBatches } from '../../lambda/core/line-reader';
-import { parseCsvLine } from '../../lambda/core/csv-fields';
-import { copySelectedLines } from '../../lambda/core/failed-csv';
+import { readTextLineBatches } from '../../lambda/csv/line-reader';
+import { parseCsvLine } from '../../lambda/csv/csv-fields';
+import { copySelectedLines } from '../../lambda/report/failed-csv';
 import { MemoryStore } from './helpers';
 
 async function lines(text: string | Buffer, chunk = 3, max?: number) {

@@ -1,4 +1,4 @@
-import { PartWriter } from '../../lambda/core/part-writer';
+import { PartWriter } from '../../lambda/csv/part-writer';
 import { BUCKET, MemoryStore } from './helpers';
 
 function writer(store: MemoryStore, maxRows = 1_000_000) {

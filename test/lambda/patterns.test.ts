@@ -1,4 +1,4 @@
-import { isDigits, isE164, isEmail, isPrintableAscii } from '../../lambda/core/row-validator';
+import { isDigits, isE164, isEmail, isPrintableAscii } from '../../lambda/validate/row-validator';
 
 // The hand-written checks must say exactly what the patterns they replace say.
 const PATTERNS: Array<[string, (v: string) => boolean, RegExp]> = [

@@ -3,12 +3,13 @@ import {
   CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand, UserImportJobStatusType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { runStep } from '../../lambda/core/engine';
-import type { EngineConfig } from '../../lambda/core/deps';
-import type {
-  DescribeOutput, HarvestOutput, ImportReport, JobRef, ReportOutput, SourceObject, ValidateOutput, WorkflowState,
-} from '../../lambda/shared/contract';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lambda/shared/contract';
+import { runStep } from '../../lambda/engine';
+import { describe as describeJob, start } from '../../lambda/job/job-control';
+import type { EngineConfig } from '../../lambda/runtime/deps';
+import type { SourceObject } from '../../lambda/shared/execution';
+import type { ImportReport, ReportOutput } from '../../lambda/shared/report';
+import type { HarvestOutput, JobRef, ValidateOutput, WorkflowState } from '../../lambda/shared/steps';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../lambda/shared/events';
 import { BUCKET, config, POOL_ID, testEnv, TestEnv } from './helpers';
 
 const SRC = BUCKET; // the worker reads only its own bucket
@@ -78,8 +79,8 @@ async function runWorkflow(env: TestEnv, cfg: EngineConfig, csv: string) {
   if (validation.outcome === 'Valid') {
     for (const part of validation.parts) {
       const ref = (await runStep(env.deps, cfg, { action: 'createAndUpload', part })) as JobRef;
-      let job = (await runStep(env.deps, cfg, { action: 'start', job: ref })) as DescribeOutput;
-      while (!job.terminal) job = (await runStep(env.deps, cfg, { action: 'describe', job })) as DescribeOutput;
+      let job = await start(env.deps, cfg, ref);
+      while (!job.terminal) job = await describeJob(env.deps, cfg, job);
       parts.push((await runStep(env.deps, cfg, { action: 'harvest', part, job })) as HarvestOutput);
     }
   }
@@ -227,8 +228,8 @@ describe('report on the error path', () => {
     const validation = (await runStep(env.deps, cfg, { action: 'validate', source, executionName: 'e' })) as ValidateOutput;
     const part = validation.parts[0];
     const ref = (await runStep(env.deps, cfg, { action: 'createAndUpload', part })) as JobRef;
-    let job = (await runStep(env.deps, cfg, { action: 'start', job: ref })) as DescribeOutput;
-    job = (await runStep(env.deps, cfg, { action: 'describe', job })) as DescribeOutput;
+    let job = await start(env.deps, cfg, ref);
+    job = await describeJob(env.deps, cfg, job);
     const harvested = (await runStep(env.deps, cfg, { action: 'harvest', part, job })) as HarvestOutput;
     const state: WorkflowState = { source, validation, parts: [harvested], error: { Error: 'States.Timeout', Cause: '' } };
     const report = (await runStep(env.deps, cfg, { action: 'report', executionName: 'e', startedAt: 't', state })) as ReportOutput;

@@ -5,11 +5,11 @@
 import { ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { EngineDeps } from '../../lambda/core/deps';
-import { runQueueStep } from '../../lambda/core/queue-steps';
-import type { HarvestOutput, PartDescriptor } from '../../lambda/shared/contract';
-import type { QueueConfig } from '../../lambda/shared/queue-config';
-import type { QueueState } from '../../lambda/shared/queue-contract';
+import type { EngineDeps } from '../../lambda/runtime/deps';
+import { runQueueStep } from '../../lambda/queue/queue-steps';
+import type { HarvestOutput, PartDescriptor } from '../../lambda/shared/steps';
+import type { QueueConfig } from '../../lambda/runtime/queue-config';
+import type { QueueState } from '../../lambda/shared/queue-steps';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { BUCKET, config as engineConfig, testEnv, TestEnv } from './helpers';
 
@@ -231,7 +231,7 @@ describe('coalescing', () => {
 });
 
 test('looks at the queue grow apart with the position and the time already waited, up to 5 minutes', async () => {
-  const { queueWaitSeconds } = await import('../../lambda/shared/queue-config');
+  const { queueWaitSeconds } = await import('../../lambda/queue/queue-wait');
   const q: QueueConfig = { tableName: 't', pollSeconds: 30, leaseSeconds: 900, maxWaitSeconds: 3600, coalesce: true };
   expect(queueWaitSeconds(q, 0)).toBe(30);
   expect(queueWaitSeconds(q, 4)).toBe(120);

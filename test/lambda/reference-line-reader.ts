@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_BYTES } from '../../lambda/core/line-reader';
+import { DEFAULT_MAX_LINE_BYTES } from '../../lambda/csv/line-reader';
 
 // The first, line-at-a-time reader of physical lines, kept here as the plain reference the
 // chunk-wise readTextLineBatches is checked against.

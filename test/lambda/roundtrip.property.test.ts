@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { harvest } from '../../lambda/core/harvest';
-import { validate } from '../../lambda/core/validate';
-import { resultsKey, type RejectedEntry, type UserOutcome, type ValidationSummary } from '../../lambda/core/work-files';
+import { harvest } from '../../lambda/harvest/harvest';
+import { validate } from '../../lambda/validate/validate';
+import { resultsKey, type RejectedEntry, type UserOutcome, type ValidationSummary } from '../../lambda/runtime/work-files';
 import { BUCKET, config, CSV_HEADER, testEnv } from './helpers';
 
 const SRC = 'drop-bucket';

@@ -3,12 +3,12 @@
  * problem in and nothing to fix: generated rows near every rule's edge, differential.
  */
 import fc from 'fast-check';
-import { parseCsvLine } from '../../lambda/core/csv-fields';
-import { planHeader } from '../../lambda/core/header-check';
-import { buildPoolRules } from '../../lambda/core/pool-rules';
-import { bytePlan, rowPassesOnBytes } from '../../lambda/core/row-bytes';
-import { checkRow, MAX_ROW_CHARACTERS } from '../../lambda/core/row-validator';
-import { hash64 } from '../../lambda/core/username-set';
+import { parseCsvLine } from '../../lambda/csv/csv-fields';
+import { planHeader } from '../../lambda/validate/header-check';
+import { buildPoolRules } from '../../lambda/validate/pool-rules';
+import { bytePlan, rowPassesOnBytes } from '../../lambda/validate/row-bytes';
+import { checkRow, MAX_ROW_CHARACTERS } from '../../lambda/validate/row-validator';
+import { hash64 } from '../../lambda/validate/username-set';
 import { CSV_HEADER, pool } from './helpers';
 
 // The first value is a good one and comes most of the time, so that whole rows pass often enough.

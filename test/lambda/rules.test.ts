@@ -1,9 +1,9 @@
 import { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
-import { planHeader } from '../../lambda/core/header-check';
-import { checkPasswordHash } from '../../lambda/core/password-hash';
-import { buildPoolRules } from '../../lambda/core/pool-rules';
-import { checkPlainRow, checkRow } from '../../lambda/core/row-validator';
-import type { PasswordHashingAlgorithmValue } from '../../lambda/shared/contract';
+import { planHeader } from '../../lambda/validate/header-check';
+import { checkPasswordHash } from '../../lambda/validate/password-hash';
+import { buildPoolRules } from '../../lambda/validate/pool-rules';
+import { checkPlainRow, checkRow } from '../../lambda/validate/row-validator';
+import type { PasswordHashingAlgorithmValue } from '../../lambda/shared/env';
 import { CSV_HEADER, pool } from './helpers';
 
 function check(row: Record<string, string>, poolOverrides: Partial<UserPoolType> = {}, algorithm?: PasswordHashingAlgorithmValue) {

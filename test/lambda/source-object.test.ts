@@ -5,10 +5,12 @@
 import { createHash } from 'node:crypto';
 import { CreateUserImportJobCommand, DescribeUserPoolCommand, GetCSVHeaderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { runStep } from '../../lambda/core/engine';
-import { MAX_S3_KEY_BYTES, openSource, reportKeysFor, sourceProblem, USER_ROWS_TAG } from '../../lambda/core/source-object';
-import type { ImportReport, ReportOutput, SourceObject, ValidateOutput } from '../../lambda/shared/contract';
-import { workerConfigFromEnv } from '../../lambda/shared/worker-config';
+import { runStep } from '../../lambda/engine';
+import { MAX_S3_KEY_BYTES, openSource, reportKeysFor, sourceProblem, USER_ROWS_TAG } from '../../lambda/report/source-object';
+import type { SourceObject } from '../../lambda/shared/execution';
+import type { ImportReport, ReportOutput } from '../../lambda/shared/report';
+import type { ValidateOutput } from '../../lambda/shared/steps';
+import { workerConfigFromEnv } from '../../lambda/runtime/worker-config';
 import { BUCKET, config, CSV_HEADER, testEnv } from './helpers';
 
 const ROW = CSV_HEADER.map((c) => ({ 'cognito:username': 'ada', 'email': 'ada@example.com', 'email_verified': 'true', 'cognito:mfa_enabled': 'false' } as Record<string, string>)[c] ?? '').join(',');
@@ -153,7 +155,7 @@ describe('failed rows', () => {
 
 describe('messages from AWS errors', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { scrub } = require('../../lambda/core/report') as typeof import('../../lambda/core/report');
+  const { scrub } = require('../../lambda/report/report') as typeof import('../../lambda/report/report');
   test.each([
     ["1 validation error detected: Value 'Augusta Ada King' at 'userAttributes.2.member.value' failed to satisfy constraint", 'Augusta Ada King'],
     ['Invalid email address: "ada@example.org"', 'ada@example.org'],

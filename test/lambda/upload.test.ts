@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import {
   CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createAndUpload } from '../../lambda/core/create-and-upload';
-import { nodePresignedPut } from '../../lambda/core/presigned-put';
-import type { PartDescriptor } from '../../lambda/shared/contract';
+import { createAndUpload } from '../../lambda/job/create-and-upload';
+import { nodePresignedPut } from '../../lambda/runtime/presigned-put';
+import type { PartDescriptor } from '../../lambda/shared/steps';
 import { BUCKET, config, testEnv } from './helpers';
 
 const PART_BODY = 'cognito:username,email\nu1,u1@example.com\n';

@@ -1,6 +1,6 @@
-import { GroupsColumn } from '../../lambda/core/groups-column';
-import { attributesOf, updatableColumns } from '../../lambda/core/update-users';
-import type { ObjectWriter } from '../../lambda/core/object-store';
+import { GroupsColumn } from '../../lambda/users/groups-column';
+import { attributesOf, updatableColumns } from '../../lambda/users/update-users';
+import type { ObjectWriter } from '../../lambda/runtime/object-store';
 
 describe('GroupsColumn: the groups column is cut out before any other check', () => {
   const written: string[] = [];

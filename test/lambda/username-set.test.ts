@@ -1,4 +1,4 @@
-import { hash64, UsernameSet } from '../../lambda/core/username-set';
+import { hash64, UsernameSet } from '../../lambda/validate/username-set';
 
 describe('UsernameSet (duplicate usernames in one file)', () => {
   test('returns the first line of a duplicate, exact match when case matters', () => {

@@ -1,7 +1,7 @@
-import { validate } from '../../lambda/core/validate';
-import type { ValidationSummary, RejectedEntry } from '../../lambda/core/work-files';
+import { validate } from '../../lambda/validate/validate';
+import type { ValidationSummary, RejectedEntry } from '../../lambda/runtime/work-files';
 import { BUCKET, config, CSV_HEADER, csvOf, testEnv, user } from './helpers';
-import type { EngineConfig } from '../../lambda/core/deps';
+import type { EngineConfig } from '../../lambda/runtime/deps';
 
 const SRC = BUCKET; // the worker reads only its own bucket
 async function run(csv: string | Buffer, cfg: Partial<EngineConfig> = {}, env = testEnv()) {

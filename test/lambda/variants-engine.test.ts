@@ -6,11 +6,11 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   AdminGetUserCommand, CreateUserImportJobCommand, DescribeUserImportJobCommand, ListUserImportJobsCommand, StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isAnotherJobActive, mapCognitoError } from '../../lambda/core/cognito-errors';
-import { FAILED, readJobResults, SKIPPED, SUCCEEDED } from '../../lambda/core/harvest-log';
-import { start } from '../../lambda/core/job-control';
-import { decideFromLowestLine, decideFromPool, decideFromRange, evidenceLines } from '../../lambda/core/line-numbering';
-import { validate } from '../../lambda/core/validate';
+import { isAnotherJobActive, mapCognitoError } from '../../lambda/job/cognito-errors';
+import { FAILED, readJobResults, SKIPPED, SUCCEEDED } from '../../lambda/harvest/harvest-log';
+import { start } from '../../lambda/job/job-control';
+import { decideFromLowestLine, decideFromPool, decideFromRange, evidenceLines } from '../../lambda/harvest/line-numbering';
+import { validate } from '../../lambda/validate/validate';
 import { BUCKET, config, testEnv } from './helpers';
 
 const err = (name: string, message = name) => Object.assign(new Error(message), { name });
@@ -26,7 +26,7 @@ describe('Start while another job is active: every plausible answer queues', () 
     const env = testEnv();
     env.cognito.on(StartUserImportJobCommand).rejects(err(name, message));
     env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, Status: 'Created' } });
-    const e = await start(env.deps, config(), { action: 'start', job }).catch((x) => x);
+    const e = await start(env.deps, config(), job).catch((x) => x);
     expect(e.name).toBe('AnotherJobActiveError');
     expect(e.message).toContain(name);
   });
@@ -43,7 +43,7 @@ describe('Start while another job is active: every plausible answer queues', () 
       env.cognito.on(StartUserImportJobCommand).rejects(err('PreconditionNotMetException', 'Precondition not met.'));
       env.cognito.on(DescribeUserImportJobCommand).resolves({ UserImportJob: { JobId: job.jobId, Status: 'Created' } });
       env.cognito.on(ListUserImportJobsCommand).resolves({ UserImportJobs: [{ JobId: 'import-other', Status: other }, { JobId: job.jobId, Status: 'Created' }] });
-      await expect(start(env.deps, config(), { action: 'start', job })).rejects.toMatchObject({ name: expected });
+      await expect(start(env.deps, config(), job)).rejects.toMatchObject({ name: expected });
     }
   });
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { runQueueStep } from '../../lambda/core/queue-steps';
+import { runQueueStep } from '../../lambda/queue/queue-steps';
 import { main } from '../../packages/cli/local-cloud/cli';
 import { listQueues } from '../../packages/cli/local-cloud/commands/queue';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';

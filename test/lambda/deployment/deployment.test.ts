@@ -9,9 +9,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { isComplete, onEvent, type DeploymentDeps } from '../../../lambda/deployment/deployment';
 import { DeploymentFailedError, type IsCompleteEvent, type ProviderEvent } from '../../../lambda/deployment/events';
 import { attemptName, copyKeyFor, executionArnFor, executionBaseName } from '../../../lambda/deployment/names';
-import { executionToken, jobNameFor } from '../../../lambda/core/job-name';
+import { executionToken, jobNameFor } from '../../../lambda/runtime/job-name';
 import { parseSettings } from '../../../lambda/deployment/properties';
-import type { ImportReport, ReportOutput } from '../../../lambda/shared/contract';
+import type { ImportReport, ReportOutput } from '../../../lambda/shared/report';
 
 const SM = 'arn:aws:states:eu-west-1:111122223333:stateMachine:ImportWorkflow';
 const STACK = 'arn:aws:cloudformation:eu-west-1:111122223333:stack/Example/0f0e';

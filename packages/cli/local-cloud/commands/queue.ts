@@ -3,10 +3,30 @@
  * and waiting in the account's import queue (a `CognitoImportQueue` table), in line order.
  * Prints ticket numbers, statuses, importer ids, object keys and times only: never user data.
  */
+import { join } from 'node:path';
 import {
   DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import type * as QueueTableModule from '../../../../lambda/shared/queue-table';
 import { Command, ExitCode, UsageError } from './command';
+
+/**
+ * The queue table's keys, items and decoders as the engine writes them: from the installed
+ * `cdk-cognito-user-import` package, or, inside its own repository (where the library is the
+ * workspace root and so not in node_modules), the root's built `lambda/shared/`. Loaded when the
+ * command runs, so the CLI's other commands never need it.
+ */
+function queueTable(): typeof QueueTableModule {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  try {
+    return require('cdk-cognito-user-import/lambda/shared/queue-table');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes("'cdk-cognito-user-import/");
+    if (!missing) throw e;
+    return require(join(__dirname, '..', '..', '..', '..', 'lambda', 'shared', 'queue-table'));
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 
 export interface QueueEntry {
@@ -24,44 +44,45 @@ export interface QueueEntry {
 export interface QueueListing { table: string; slot?: { ticket: number; importerId: string; expiresInSeconds: number }; entries: QueueEntry[] }
 
 type Raw = Record<string, AttributeValue>;
-const s = (r: Raw, n: string) => (r[n] && 'S' in r[n] ? (r[n] as { S: string }).S : '');
-const num = (r: Raw, n: string) => (r[n] && 'N' in r[n] ? Number((r[n] as { N: string }).N) : 0);
-const seqOf = (sk: string) => Number(sk.replace(/^T#/, ''));
 
 /** Reads one queue table: the slot and the tickets in line order. */
 export async function readQueue(db: DynamoDBClient, table: string, now = Date.now()): Promise<QueueListing> {
-  const lease = (await db.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'QUEUE' }, sk: { S: 'LEASE' } }, ConsistentRead: true }))).Item;
+  const q = queueTable();
+  const leaseItem = (await db.send(new GetItemCommand({ TableName: table, Key: q.queueItemKey(q.QueueKeys.LEASE), ConsistentRead: true }))).Item;
   const entries: QueueEntry[] = [];
   let start: Raw | undefined;
   let waiting = 0;
   do {
     const page = await db.send(new QueryCommand({
       TableName: table, ExclusiveStartKey: start, ConsistentRead: true,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': { S: 'QUEUE' }, ':t': { S: 'T#' } },
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :t)',
+      ExpressionAttributeNames: { '#pk': q.QUEUE_PK, '#sk': q.QUEUE_SK },
+      ExpressionAttributeValues: { ':pk': { S: q.QUEUE_PARTITION }, ':t': { S: q.QueueKeys.TICKET_PREFIX } },
     }));
-    for (const r of page.Items ?? []) {
-      const status = s(r, 'status');
+    for (const item of page.Items ?? []) {
+      const t = q.toTicket(item as QueueTableModule.QueueItem);
       const e: QueueEntry = {
-        ticket: seqOf(s(r, 'sk')), status, importerId: s(r, 'importerId'), key: s(r, 'sourceKey'),
-        waitingSeconds: Math.max(0, Math.round((now - num(r, 'enqueuedAt')) / 1000)),
+        ticket: q.ticketSeq(t.sk), status: t.status, importerId: t.importerId, key: t.sourceKey,
+        waitingSeconds: Math.max(0, Math.round((now - t.enqueuedAt) / 1000)),
       };
-      if (status === 'WAITING') e.position = waiting++;
-      if (s(r, 'coalescedInto')) e.combinedInto = seqOf(s(r, 'coalescedInto'));
+      if (t.status === 'WAITING') e.position = waiting++;
+      if (t.coalescedInto) e.combinedInto = q.ticketSeq(t.coalescedInto);
       entries.push(e);
     }
     start = page.LastEvaluatedKey;
   } while (start);
-  const held = lease && num(lease, 'leaseExpiresAt') >= now;
+  const lease = leaseItem ? q.toLease(leaseItem as QueueTableModule.QueueItem) : undefined;
+  const held = lease && lease.expiresAtMs >= now;
   return {
     table,
-    ...(held ? { slot: { ticket: seqOf(s(lease, 'holder')), importerId: s(lease, 'importerId'), expiresInSeconds: Math.round((num(lease, 'leaseExpiresAt') - now) / 1000) } } : {}),
+    ...(held ? { slot: { ticket: q.ticketSeq(lease.holder), importerId: lease.importerId, expiresInSeconds: Math.round((lease.expiresAtMs - now) / 1000) } } : {}),
     entries,
   };
 }
 
 /** Tables shaped like a CognitoImportQueue's (keys pk/sk, a ticket counter). */
 async function findQueueTables(db: DynamoDBClient): Promise<string[]> {
+  const q = queueTable();
   const names: string[] = [];
   let start: string | undefined;
   do {
@@ -73,8 +94,8 @@ async function findQueueTables(db: DynamoDBClient): Promise<string[]> {
   for (const name of names) {
     const t = (await db.send(new DescribeTableCommand({ TableName: name }))).Table;
     const keys = (t?.KeySchema ?? []).map((k) => k.AttributeName).join(',');
-    if (keys !== 'pk,sk') continue;
-    const counter = await db.send(new GetItemCommand({ TableName: name, Key: { pk: { S: 'QUEUE' }, sk: { S: 'COUNTER' } } }));
+    if (keys !== `${q.QUEUE_PK},${q.QUEUE_SK}`) continue;
+    const counter = await db.send(new GetItemCommand({ TableName: name, Key: q.queueItemKey(q.QueueKeys.COUNTER) }));
     if (counter.Item) out.push(name);
   }
   return out;

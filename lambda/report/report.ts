@@ -1,0 +1,253 @@
+import type { ImportReport, ReportOutput, ReportTotals } from '../shared/report';
+import type { HarvestOutput, PassState, ReportInput, WorkflowState } from '../shared/steps';
+import type { EngineConfig, EngineDeps } from '../runtime/deps';
+import { errorMessage } from '../runtime/errors';
+import { copySelectedLines } from './failed-csv';
+import { readTextLineBatches } from '../csv/line-reader';
+import { LineSet } from '../csv/line-set';
+import type { ObjectWriter } from '../runtime/object-store';
+import { reportKeysFor } from '../shared/report-keys';
+import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
+import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from '../runtime/work-files';
+
+/** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
+const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
+const FIRST_REASONS = 5;
+
+type Status = ReportOutput['status'];
+type JobEntry = ImportReport['jobs'][number];
+
+/**
+ * Report status (docs/COGNITO.md#report-format): Rejected when the file was not importable; Failed
+ * on an unexpected error or when jobs failed and nothing was imported; Succeeded only when every row imported.
+ */
+export function decideStatus(args: {
+  error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;
+}): Status {
+  const { error, validation, jobs, harvestedParts, totals } = args;
+  if (error || !validation) return 'Failed';
+  if (validation.outcome !== 'Valid') return 'Rejected';
+  const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
+  if (incomplete && totals.imported === 0) return 'Failed';
+  if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
+  return 'PartiallySucceeded';
+}
+
+/** Step Functions' `{Error, Cause}` as one line with no user data (the Cause may quote SDK messages). */
+export function describeError(error: WorkflowState['error']): string | undefined {
+  if (!error) return undefined;
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed && typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch { /* not JSON: keep the text */ }
+  cause = scrub(cause).split('\n')[0].slice(0, 500);
+  return cause ? `${error.Error ?? 'Error'}: ${cause}` : (error.Error ?? 'Error');
+}
+
+/**
+ * Removes anything that looks like an email, phone number or URL (pre-signed URLs carry
+ * credentials), and every quoted text: AWS validation messages quote the offending value
+ * ("Value 'Ada Lovelace' at 'userAttributes.1.member.value' failed to satisfy constraint").
+ */
+export function scrub(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/g, '<url>')
+    .replace(/'[^']*'|"[^"]*"/g, (q) => `${q[0]}…${q[0]}`)
+    .replace(/[^\s@,;"'<>]+@[^\s@,;"'<>]+/g, '<email>')
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, '<number>');
+}
+
+/** The report step: always writes exactly one report, whatever state the workflow reached. */
+export async function report(deps: EngineDeps, config: EngineConfig, input: ReportInput): Promise<ReportOutput> {
+  const { state } = input;
+  const source = state.source;
+  const validation = state.validation?.validationKey
+    ? await readJson<ValidationSummary>(deps, config, state.validation.validationKey)
+    : undefined;
+  const harvested: { out: HarvestOutput; summary?: HarvestSummary }[] = [];
+  for (const out of state.parts ?? []) {
+    harvested.push({ out, summary: out.resultsKey ? await readJson<HarvestSummary>(deps, config, out.resultsKey) : undefined });
+  }
+
+  const jobs: JobEntry[] = harvested.map(({ out }) => {
+    const j: JobEntry = {
+      jobId: out.job.jobId, jobName: out.job.jobName, status: out.job.status,
+      importedUsers: out.job.importedUsers ?? 0, skippedUsers: out.job.skippedUsers ?? 0, failedUsers: out.job.failedUsers ?? 0,
+    };
+    if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
+    return j;
+  });
+  harvested.forEach(({ summary }, i) => {
+    if (summary?.lineNumbering) {
+      jobs[i].resultLineNumbers = summary.lineNumbering.numbering;
+      jobs[i].lineNumbersDecidedBy = `${summary.lineNumbering.decidedBy}: ${summary.lineNumbering.detail}`;
+    }
+    if (summary?.withoutResult) jobs[i].rowsWithoutResult = summary.withoutResult;
+  });
+  const rows = validation?.rows ?? state.validation?.rows ?? 0;
+  const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
+  // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
+  const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
+  const update = (state as { update?: PassState }).update;
+  const groups = (state as { groups?: PassState }).groups;
+  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+    ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
+  const totals: ReportTotals = {
+    ...fates,
+    skipped: fates.skipped + existingSkipped,
+    ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
+  };
+  const errorText = describeError(state.error);
+  const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
+
+  // Lines to put in failed.csv: rejected rows, FAILED users, and rows no job got to.
+  const toRedrop = new LineSet(validation?.physicalLines ?? 1024);
+  if (!validation || validation.outcome === 'Rejected') toRedrop.addAll();
+  const firstReasons: string[] = errorText ? [errorText] : [];
+  const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
+
+  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
+  const out = deps.store.writer(config.bucket, reportKey, 'application/json');
+  const completedAt = deps.now().toISOString();
+  const head = {
+    reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
+    ...(errorText ? { error: errorText } : {}),
+  };
+  const headJson = JSON.stringify(head);
+  await out.write(Buffer.from(headJson.slice(0, -1) + ',"rejected":['));
+  let first = true;
+  const entry = async (obj: unknown) => {
+    await out.write(Buffer.from((first ? '' : ',') + JSON.stringify(obj)));
+    first = false;
+  };
+  if (validation) {
+    await eachJsonLine<RejectedEntry>(deps, config, validation.rejectedKey, async (e) => {
+      toRedrop.add(e.line);
+      reason(e.line, e.message);
+      await entry(e);
+    });
+  }
+  await out.write(Buffer.from('],"users":['));
+  first = true;
+  if (validation?.existing?.outcomesKey) {
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+  }
+  for (const key of update?.chunks ?? []) {
+    await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
+      if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      await entry(u);
+    });
+  }
+  for (const { summary } of harvested) {
+    if (!summary) continue;
+    await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
+      if (u.outcome === 'FAILED') toRedrop.add(u.line);
+      reason(u.line, u.message);
+      await entry(u);
+    });
+    for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
+  }
+  if (groups) {
+    // Memberships added after the import, and each one that could not be (no user data: names only).
+    await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
+    first = true;
+    for (const key of groups.chunks ?? []) await eachJsonLine<unknown>(deps, config, key, entry);
+    await out.write(Buffer.from(']}'));
+  } else {
+    await out.write(Buffer.from(']'));
+  }
+
+  // Parts no job finished (the workflow stopped early): their rows were not imported.
+  if (validation && validation.outcome === 'Valid') {
+    const done = new Set(harvested.map((h) => h.out.partNumber));
+    for (const part of validation.parts) {
+      if (done.has(part.partNumber)) continue;
+      const map = await readJson<number[]>(deps, config, part.lineMapKey);
+      for (const line of (map ?? []).slice(1)) toRedrop.add(line);
+    }
+  }
+
+  // The report names where the rows to fix are (a separate grant reads them; they expire).
+  const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
+  await out.end();
+
+  const result: ReportOutput = {
+    status,
+    reportUri: `s3://${config.bucket}/${reportKey}`,
+    reportKey,
+    ...(failedCsvKey ? { failedCsvKey } : {}),
+    jobIds: jobs.map((j) => j.jobId),
+    totals,
+    firstReasons,
+  };
+  deps.log.info('report written', { key: source.key, reportKey, status, totals, jobIds: result.jobIds });
+  return result;
+}
+
+async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
+  // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
+  if (sourceProblem(config, source)) return undefined;
+  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
+  let writer: ObjectWriter | undefined;
+  try {
+    const object = await openSource(deps, config, source);
+    writer = deps.store.writer(config.bucket, key, 'text/csv', { tagging: USER_ROWS_TAGGING });
+    await copySelectedLines(object.body, (n) => lines.has(n), writer);
+    await writer.end();
+    return key;
+  } catch (err) {
+    // The report matters more than the convenience file: never fail the report for it.
+    await writer?.abort();
+    deps.log.warn('could not write the failed rows file', { key: source.key, error: scrub(errorMessage(err)).slice(0, 200) });
+    return undefined;
+  }
+}
+
+async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
+  try {
+    const text = await deps.store.getText(config.bucket, key);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch (err) {
+    deps.log.warn('could not read a work file', { workKey: key, error: scrub(errorMessage(err)).slice(0, 200) });
+    return undefined;
+  }
+}
+
+async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: string, fn: (v: T) => Promise<void>) {
+  let object;
+  try {
+    object = await deps.store.open(config.bucket, key);
+  } catch {
+    return;
+  }
+  for await (const batch of readTextLineBatches(object.body)) {
+    for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
+  }
+}
+
+/** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
+function lookupNote(e: ExistingSummary) {
+  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
+}
+
+/**
+ * Totals from the rows' own fates (harvest gives each row of a part exactly one), so that imported + skipped +
+ * failed + rejected = rows: rows with no result from Cognito, and rows of parts no job finished, count as failed.
+ * Undefined when a part's summary predates per-row fates (the job counters are used then).
+ */
+function rowTotals(validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, rows: number, rejected: number): ReportTotals | undefined {
+  if (!validation || validation.outcome !== 'Valid' || summaries.some((s) => s?.withoutResult === undefined)) return undefined;
+  const done = new Set(summaries.map((s) => s!.partNumber));
+  const notHarvested = validation.parts.filter((p) => !done.has(p.partNumber)).reduce((n, p) => n + p.rows, 0);
+  let imported = 0, skipped = 0, failed = notHarvested;
+  for (const s of summaries) { imported += s!.succeeded; skipped += s!.skipped; failed += s!.failed + s!.withoutResult!; }
+  return { rows, imported, skipped, failed, rejected };
+}
+
+function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {
+  return jobs.reduce((n, j) => n + (j[field] ?? 0), 0);
+}

@@ -1,0 +1,94 @@
+import type { PartDescriptor, ValidateOutput } from '../shared/steps';
+
+/**
+ * Names and shapes of the files steps leave for later steps under `WORK_PREFIX<execution>/`.
+ * Lists that grow with the file (rejected rows, per-user outcomes) are JSON Lines so they are
+ * written and read one entry at a time.
+ */
+export const workPrefixFor = (workPrefix: string, executionName: string) => `${workPrefix}${executionName}/`;
+export const partKey = (prefix: string, n: number) => `${prefix}part-${n}.csv`;
+export const lineMapKey = (prefix: string, n: number) => `${prefix}part-${n}.lines.json`;
+export const validationKey = (prefix: string) => `${prefix}validation.json`;
+export const rejectedKey = (prefix: string) => `${prefix}rejected.jsonl`;
+/** Marker a createAndUpload leaves after a successful PUT: a retried step reuses its job. */
+export const jobMarkerKey = (part: Pick<PartDescriptor, 'key'>) => part.key.replace(/\.csv$/, '') + '.job.json';
+export const resultsKey = (part: Pick<PartDescriptor, 'key'>, jobId: string) => `${part.key.replace(/\.csv$/, '')}.${jobId}.results.jsonl`;
+export const resultsSummaryKey = (part: Pick<PartDescriptor, 'key'>, jobId: string) => `${part.key.replace(/\.csv$/, '')}.${jobId}.results.json`;
+
+export interface RejectedEntry {
+  line: number;
+  username?: string;
+  column?: string;
+  message: string;
+}
+
+/** `validation.json`. */
+export interface ValidationSummary {
+  outcome: ValidateOutput['outcome'];
+  /** Data rows (non-blank lines after the header). */
+  rows: number;
+  /** Rows that will not be imported because of validation (all rows when the file is rejected). */
+  rejectedRows: number;
+  /** Physical lines in the file, header included. */
+  physicalLines: number;
+  fixes: Record<string, number>;
+  /** Key of the JSON Lines file of RejectedEntry, in line order. */
+  rejectedKey: string;
+  /** How many RejectedEntry lines it holds. */
+  rejectedEntries: number;
+  /** File-level errors (also in rejectedKey); non-empty means the file was rejected. */
+  fileErrors: RejectedEntry[];
+  parts: PartDescriptor[];
+  /** JSON Lines of GroupsEntry (valid rows with groups), when the importer has a groups column. */
+  groupsKey?: string;
+  /** Set once the rows of existing users were taken out of the parts. */
+  existing?: ExistingSummary;
+}
+
+export interface UserOutcome {
+  line: number;
+  username: string;
+  outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED';
+  message: string;
+  /** No result line from Cognito: counted as failed, but whether the user was imported is not known. */
+  unknownFate?: true;
+}
+
+/** Rows found to exist in the pool before the upload (never sent to Cognito). */
+export const lookupChunkKey = (prefix: string, invocation: number) => `${prefix}existing/lookup-${invocation}.json`;
+export const existingOutcomesKey = (prefix: string) => `${prefix}existing/skipped.jsonl`;
+/** Where the existing users' rows go for the update step (one CSV + its line map, PartWriter names). */
+export const existingRowsPrefix = (prefix: string) => `${prefix}existing/rows-`;
+export const filteredPrefix = (prefix: string) => `${prefix}filtered/`;
+
+/** `validation.json`'s note of the existing users found (set by applyExisting). */
+export interface ExistingSummary {
+  mode: 'get' | 'scan';
+  poolSizeEstimate: number;
+  requests: number;
+  invocations: number;
+  /** Rows whose user exists. */
+  rows: number;
+  /** JSON Lines of UserOutcome (SKIPPED "already exists") when existingUsers is SKIP. */
+  outcomesKey?: string;
+  /** CSV (header + rows) of the existing users' rows and its line map, when existingUsers is UPDATE. */
+  rowsKey?: string;
+  linesKey?: string;
+}
+
+/** `<part>.<jobId>.results.json`: what harvest learned; users are in the .jsonl next to it. */
+export interface HarvestSummary {
+  partNumber: number;
+  jobId: string;
+  succeeded: number;
+  skipped: number;
+  failed: number;
+  /** Source lines of this part with no result line (job stopped or failed midway). */
+  unprocessedLines: number[];
+  usersKey: string;
+  logGroupFound: boolean;
+  /** Rows of the part with no result (they are in `unprocessedLines` and, as FAILED with unknownFate, in users). */
+  withoutResult?: number;
+  /** How Cognito's line numbers were mapped to the part's lines, and on what evidence. */
+  lineNumbering?: { numbering: 'header-is-line-1' | 'first-user-is-line-1'; decidedBy: string; detail: string };
+}

@@ -1,0 +1,66 @@
+/** The report of one dropped file: the `report` step's answer and the document it writes, `reports/<key>.json`. */
+import type { SourceObject } from './execution';
+
+export interface ReportOutput {
+  readonly status: 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Rejected';
+  readonly reportUri: string;
+  readonly reportKey: string;
+  readonly failedCsvKey?: string;
+  readonly jobIds: string[];
+  readonly totals: ReportTotals;
+  /** First few reasons, for deploy-time failure messages. */
+  readonly firstReasons: string[];
+}
+
+/** How Cognito's `Line Number N` counts: the header as line 1, or the first user as line 1 (undocumented). */
+export type ResultLineNumbers = 'header-is-line-1' | 'first-user-is-line-1';
+
+export interface ReportTotals {
+  readonly rows: number;
+  readonly imported: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly rejected: number;
+  /** Existing users whose attributes were updated (`existingUsers: UPDATE`). */
+  readonly updated?: number;
+  /** Existing users whose update failed. */
+  readonly updateFailed?: number;
+}
+
+/** The report document, `reports/<key>.json`. */
+export interface ImportReport {
+  readonly reportVersion: 1;
+  readonly source: SourceObject;
+  readonly status: ReportOutput['status'];
+  readonly startedAt: string;
+  readonly completedAt: string;
+  readonly jobs: Array<{
+    jobId: string;
+    jobName: string;
+    status: string;
+    importedUsers: number;
+    skippedUsers: number;
+    failedUsers: number;
+    completionMessage?: string;
+    /** How this job's result lines were numbered, and how harvest decided it. */
+    resultLineNumbers?: ResultLineNumbers;
+    lineNumbersDecidedBy?: string;
+    /** Rows of the job with no result line from Cognito (counted as failed, fate unknown). */
+    rowsWithoutResult?: number;
+  }>;
+  readonly totals: ReportTotals;
+  readonly fixes: Record<string, number>;
+  readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED'; message: string; unknownFate?: true }>;
+  /**
+   * `s3://bucket/key` of the rows to fix and re-drop (a copy of the file's own lines). Present when
+   * there are such rows; it holds personal data and expires with the importer's `dataRetention`.
+   */
+  readonly failedRowsUri?: string;
+  /** With a groups column: memberships added after the import, and each that failed (line, username, group, reason). */
+  readonly groups?: { added: number; failed: Array<{ line: number; username: string; group: string; message: string }> };
+  /** How the users that already exist were found before the upload, and what it cost. */
+  readonly lookup?: { method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number };
+  /** Present when the file ended in an unexpected error. Never contains user data. */
+  readonly error?: string;
+}

@@ -1,0 +1,65 @@
+import { trimPadding } from '../csv/cognito-dialect';
+import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+
+/** How the dropped file's columns map onto the part's columns. */
+export interface HeaderPlan {
+  /** For each part column (PoolRules.columns order), the index in the source row, or -1 (filled empty). */
+  readonly sourceIndex: readonly number[];
+  readonly sourceColumnCount: number;
+  /** Part columns the file lacks (added empty: a counted fix). */
+  readonly missing: readonly string[];
+  /** File-level problems: the file is rejected when any. */
+  readonly errors: readonly { column?: string; message: string }[];
+}
+
+/**
+ * The header must only hold columns GetCSVHeader knows (order free), each once; missing columns
+ * are added empty unless no row could then be valid (username, required attributes).
+ */
+export function planHeader(rules: PoolRules, header: readonly string[]): HeaderPlan {
+  const errors: { column?: string; message: string }[] = [];
+  const names = header.map(trimPadding);
+  const seen = new Map<string, number>();
+  // A header cell is named only when it is one of the pool's columns: anything else may be a value
+  // (a file without a header puts its first user's email and phone here), so it is named by position.
+  names.forEach((name, i) => {
+    const known = rules.columns.includes(name);
+    if (name === '') {
+      errors.push({ message: `header column ${i + 1} is empty` });
+      return;
+    }
+    if (seen.has(name)) {
+      errors.push(known
+        ? { column: name, message: `header column ${name} appears more than once (columns ${seen.get(name)! + 1} and ${i + 1})` }
+        : { message: `header columns ${seen.get(name)! + 1} and ${i + 1} have the same name, which is not an attribute of the user pool` });
+      return;
+    }
+    seen.set(name, i);
+    if (!known) {
+      errors.push({
+        message: name === PASSWORD_HASH_COLUMN
+          ? 'header has a password_hash column but no password hashing algorithm is configured'
+          : `header column ${i + 1} is not an attribute of the user pool (GetCSVHeader); is the header line missing?`,
+      });
+    }
+  });
+  if (rules.autoVerified.length === 0) {
+    errors.push({ message: 'the user pool has no auto-verified attribute (email or phone_number): Cognito cannot import into it' });
+  }
+  const missing = rules.columns.filter((c) => !seen.has(c));
+  for (const column of missing) {
+    if (column === USERNAME_COLUMN) {
+      errors.push({ column, message: 'header has no cognito:username column' });
+    } else if (column === MFA_COLUMN && rules.mfa === 'OPTIONAL') {
+      errors.push({ column, message: 'header has no cognito:mfa_enabled column: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
+    } else if (rules.attributes.get(column)?.required) {
+      errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
+    }
+  }
+  return {
+    sourceIndex: rules.columns.map((c) => (seen.has(c) ? seen.get(c)! : -1)),
+    sourceColumnCount: names.length,
+    missing,
+    errors,
+  };
+}
