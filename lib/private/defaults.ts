@@ -14,6 +14,9 @@ import { InvalidRowPolicy } from '../options';
 // from their constant (lambda/shared, lambda/deployment), so a prop left out and an environment
 // variable left out mean the same. The props' `@default` tags and the README's tables list these.
 
+/** Lambda and workflow log groups, the importer's and a deployment's alike. */
+const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
 /** Defaults of `CognitoUserImportProps`. */
 export const IMPORTER_DEFAULTS = {
   incomingPrefix: DEFAULT_PREFIXES.incoming,
@@ -25,7 +28,7 @@ export const IMPORTER_DEFAULTS = {
   maxWaitForActiveJob: Duration.hours(12),
   maxPollInterval: Duration.seconds(DEFAULT_MAX_POLL_INTERVAL_SECONDS),
   removalPolicy: RemovalPolicy.RETAIN,
-  logRetention: logs.RetentionDays.ONE_YEAR,
+  logRetention: LOG_RETENTION,
   memorySize: 1024,
   maxFileSize: Size.bytes(DEFAULT_MAX_FILE_SIZE_BYTES),
   coalesceFiles: true,
@@ -52,5 +55,5 @@ export const DEPLOYMENT_PROP_DEFAULTS = {
   timeout: Duration.seconds(DEPLOYMENT_DEFAULTS.timeoutSeconds),
   queryInterval: Duration.seconds(DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
   waitForCompletion: DEPLOYMENT_DEFAULTS.waitForCompletion,
-  logRetention: logs.RetentionDays.ONE_YEAR,
+  logRetention: LOG_RETENTION,
 };
