@@ -9,7 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import * as path from 'path';
 import { EXAMPLE_POOL_PROPS } from './example-pool';
-import { CognitoUserImport, UserImportDeployment } from '../lib';
+import { CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../lib';
 
 /**
  * A pool, and users imported into it from CSV files dropped into a bucket; failed or rejected
@@ -37,13 +37,13 @@ export class ExampleStack extends Stack {
 
     this.importer = new CognitoUserImport(this, 'Import', {
       userPool: this.userPool,
-      serverAccessLogsBucket: accessLogs,
+      bucket: ImportBucket.create({ serverAccessLogsBucket: accessLogs }),
     });
 
     // Seed the pool at deploy time: the deployment fails if any row fails or is rejected.
     this.seed = new UserImportDeployment(this, 'SeedUsers', {
       importer: this.importer,
-      csvFile: path.join(__dirname, 'seed-users.csv'),
+      source: ImportSource.fromAsset(path.join(__dirname, 'seed-users.csv')),
     });
 
     // Operators hear about every file that was rejected or failed. The topic is encrypted with a key

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,9 @@ import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
 import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-table';
+import { QUEUE_PROP_DEFAULTS } from './private/defaults';
 import { grantKeyVia } from './private/encryption';
+import { queueTuning } from './private/queue-tuning';
 
 /**
  * The account-wide import queue: Cognito runs one user import job at a time per account and
@@ -20,6 +22,12 @@ export interface ICognitoImportQueue {
   readonly tableArn: string;
   /** The key the table is encrypted with, when it is a customer managed key. */
   readonly encryptionKey?: kms.IKey;
+  /** How often the first file in line looks at the queue (files further back look less often, at most every 5 minutes). */
+  readonly pollInterval: Duration;
+  /** How long a file may wait for its turn before it ends Failed. */
+  readonly maxWait: Duration;
+  /** How long the slot stays held without renewal: a holder that died frees it after this. */
+  readonly lease: Duration;
   /**
    * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
    *
@@ -60,6 +68,26 @@ export interface CognitoImportQueueProps {
    * @default true
    */
   readonly pointInTimeRecovery?: boolean;
+  /**
+   * How often the first file in line looks at the queue (files further back look less often, at
+   * most every 5 minutes). Between 5 seconds and 5 minutes.
+   * @default Duration.seconds(30)
+   */
+  readonly pollInterval?: Duration;
+  /**
+   * How long a file may wait for its turn before it ends Failed (no Cognito job exists while it
+   * waits). Between 1 hour and 7 days: a workflow execution's history holds about 2,700 looks.
+   * @default Duration.days(3)
+   */
+  readonly maxWait?: Duration;
+  /**
+   * How long the slot stays held without renewal: a holder that died frees it after this. The
+   * holder renews it at every Start attempt and every status check of its job, so it must outlast
+   * the 10-minute pause between Start attempts by a minute (and every importer's `maxPollInterval`
+   * too; each importer checks its own). At most 1 day.
+   * @default Duration.minutes(15)
+   */
+  readonly lease?: Duration;
 }
 
 /** Attributes of a queue defined elsewhere, for {@link CognitoImportQueue.fromQueueAttributes}. */
@@ -71,6 +99,21 @@ export interface CognitoImportQueueAttributes {
    * @default - none (an AWS managed or owned key)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The queue's `pollInterval`, as the app that defines it sets it (every member must use the same tuning).
+   * @default Duration.seconds(30)
+   */
+  readonly pollInterval?: Duration;
+  /**
+   * The queue's `maxWait`, as the app that defines it sets it.
+   * @default Duration.days(3)
+   */
+  readonly maxWait?: Duration;
+  /**
+   * The queue's `lease`, as the app that defines it sets it.
+   * @default Duration.minutes(15)
+   */
+  readonly lease?: Duration;
 }
 
 /** Item-level actions a queue member needs: no Scan, no table management. */
@@ -81,6 +124,9 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
   public abstract readonly tableName: string;
   public abstract readonly tableArn: string;
   public abstract readonly encryptionKey?: kms.IKey;
+  public abstract readonly pollInterval: Duration;
+  public abstract readonly maxWait: Duration;
+  public abstract readonly lease: Duration;
 
   /**
    * Lets `grantee` take part in the queue (read and write its items; no table-level actions).
@@ -119,21 +165,26 @@ export class CognitoImportQueue extends QueueBase {
    *
    * @param scope the construct the reference is created in
    * @param id the reference's construct id, unique within `scope`
-   * @param attrs the queue's table name (and key, if customer managed)
+   * @param attrs the queue's table name (and key, if customer managed; and its tuning, if not the default)
    * @returns the queue, ready for `queue:` and grants
    */
   public static fromQueueAttributes(scope: Construct, id: string, attrs: CognitoImportQueueAttributes): ICognitoImportQueue {
     if (!attrs.tableName) throw new ValidationError('CognitoImportQueue.fromQueueAttributes: tableName is required (the queue table\'s name).', scope);
+    const tuning = queueTuning(scope, attrs);
     class Imported extends QueueBase {
       public readonly tableName = attrs.tableName;
       public readonly tableArn = Stack.of(scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: attrs.tableName });
       public readonly encryptionKey = attrs.encryptionKey;
+      public readonly pollInterval = tuning.pollInterval;
+      public readonly maxWait = tuning.maxWait;
+      public readonly lease = tuning.lease;
     }
     return new Imported(scope, id);
   }
 
   /**
-   * A queue defined elsewhere whose table uses an AWS managed or owned key, by its table name.
+   * A queue defined elsewhere whose table uses an AWS managed or owned key, by its table name,
+   * with the default tuning.
    *
    * @param scope the construct the reference is created in
    * @param id the reference's construct id, unique within `scope`
@@ -149,14 +200,18 @@ export class CognitoImportQueue extends QueueBase {
   public readonly tableName: string;
   public readonly tableArn: string;
   public readonly encryptionKey?: kms.IKey;
+  public readonly pollInterval: Duration;
+  public readonly maxWait: Duration;
+  public readonly lease: Duration;
 
   /**
    * @param scope the parent construct (deploy one queue per account and region)
    * @param id the construct id, unique within `scope`
-   * @param props an optional key, table name, removal policy and point-in-time recovery
+   * @param props an optional key, table name, removal policy, point-in-time recovery and tuning
    */
   constructor(scope: Construct, id: string, props: CognitoImportQueueProps = {}) {
     super(scope, id);
+    ({ pollInterval: this.pollInterval, maxWait: this.maxWait, lease: this.lease } = queueTuning(this, props));
     if (props.tableName !== undefined && !/^[a-zA-Z0-9_.-]{3,255}$/.test(props.tableName)) {
       throw new ValidationError(`CognitoImportQueue: tableName '${props.tableName}' must be 3-255 characters of letters, digits, '_', '.' or '-' (DynamoDB's rule).`, this);
     }
@@ -166,12 +221,12 @@ export class CognitoImportQueue extends QueueBase {
       partitionKey: { name: QUEUE_PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: QUEUE_SK, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? QUEUE_PROP_DEFAULTS.pointInTimeRecovery },
       timeToLiveAttribute: QUEUE_TTL,
       ...(props.encryptionKey
         ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
         : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? QUEUE_PROP_DEFAULTS.removalPolicy,
     });
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;

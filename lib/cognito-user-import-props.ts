@@ -4,8 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ICognitoImportQueue } from './cognito-import-queue';
+import type { ImportBucket } from './import-bucket';
 import { ExistingUsersPolicy, InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
 
 /** Props of {@link CognitoUserImport}. */
@@ -14,13 +14,14 @@ export interface CognitoUserImportProps {
   readonly userPool: cognito.IUserPool;
 
   /**
-   * The bucket operators drop CSV files into, and where reports are written.
-   * A bucket from another stack works; its encryption key (if any) is included in every grant.
+   * The bucket operators drop CSV files into, and where reports are written: a new one the importer
+   * creates (`ImportBucket.create({ dataRetention, serverAccessLogsBucket })`) or yours
+   * (`ImportBucket.fromBucket(bucket)`, from any stack; its encryption key, if any, is included in every grant).
    *
-   * @default - a new private bucket: all public access blocked, TLS only, encrypted, versioned,
-   *            dropped files and work files expire after `dataRetention`, retained on stack deletion
+   * @default ImportBucket.create() - a new private bucket: all public access blocked, TLS only, encrypted, versioned,
+   *            dropped files and work files expire after 30 days, retained on stack deletion
    */
-  readonly bucket?: s3.IBucket;
+  readonly bucket?: ImportBucket;
 
   /**
    * The role Cognito assumes to write import results to CloudWatch Logs. One role can serve several importers.
@@ -107,6 +108,8 @@ export interface CognitoUserImportProps {
    * The longest pause between two status checks of a running job. Polling starts at 5 seconds
    * and doubles up to this, so it is also the longest a finished job can wait to be noticed.
    * One minute costs about $0.005 per hour of import at list prices; longer is cheaper but slower.
+   * The slot's lease is renewed at every status check, so the queue's `lease` must be at least a
+   * minute longer.
    *
    * @default Duration.minutes(1)
    */
@@ -126,24 +129,7 @@ export interface CognitoUserImportProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Where the created bucket writes its server access logs.
-   *
-   * @default - no server access logs
-   */
-  readonly serverAccessLogsBucket?: s3.IBucket;
-
-  /**
-   * How long every copy of users' rows is kept in the created bucket: dropped CSVs, work files and
-   * the failed rows next to the reports (`.failed.csv`, tagged `cognito-user-import:contents=user-rows`),
-   * old versions included (noncurrent versions expire one day after they are replaced).
-   * Reports hold usernames, line numbers and messages only and are kept.
-   *
-   * @default Duration.days(30)
-   */
-  readonly dataRetention?: Duration;
-
-  /**
-   * What happens to the created bucket and log groups when the stack is deleted.
+   * What happens to the created bucket, the importer's own queue and its log groups when the stack is deleted.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -175,32 +161,13 @@ export interface CognitoUserImportProps {
 
   /**
    * The account-wide import queue this importer waits in (README "Import queue"). Share ONE
-   * `CognitoImportQueue` among every importer of the account and region.
+   * `CognitoImportQueue` among every importer of the account and region. The queue carries its
+   * tuning (`pollInterval`, `maxWait`, `lease`): pass your own queue to tune it. Its `lease` must
+   * outlast `maxPollInterval` by a minute.
    *
-   * @default - a queue of its own: this importer's files are ordered, other importers still compete through Start's answer
+   * @default - a queue of its own with the default tuning: this importer's files are ordered, other importers still compete through Start's answer
    */
   readonly queue?: ICognitoImportQueue;
-
-  /**
-   * How often the first file in line looks at the queue (files further back look less often, at most every 5 minutes).
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly queuePollInterval?: Duration;
-
-  /**
-   * How long a file may wait for its turn before it ends Failed (no Cognito job exists while it waits).
-   *
-   * @default Duration.days(3)
-   */
-  readonly maxQueueWait?: Duration;
-
-  /**
-   * How long the slot stays held without renewal: a holder that died frees it after this.
-   *
-   * @default Duration.minutes(15)
-   */
-  readonly queueLease?: Duration;
 
   /**
    * Combine small one-part files of this importer that wait in the queue into one Cognito job

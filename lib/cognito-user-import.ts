@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,24 +8,42 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { TriggerEnv, WorkerEnv, WORKER_NODE_OPTIONS } from '../lambda/shared/env';
-import { DEFAULT_MAX_ROWS_PER_PART } from '../lambda/shared/limits';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
-import { ExistingUsersPolicy, InvalidRowPolicy } from './options';
+import { ImportBucket } from './import-bucket';
+import { ExistingUsersPolicy } from './options';
 import type { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
 import { userSyncEnvironment } from './private/user-sync-props';
-import { DEFAULTS } from './private/defaults';
-import { createDropBucket, localBucketReference } from './private/drop-bucket';
+import { IMPORTER_DEFAULTS } from './private/defaults';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
 import { wireQueue } from './private/queue-wiring';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
+
+/**
+ * An importer, as a `UserImportDeployment` sees it: the workflow it starts, the bucket it copies the
+ * CSV into and reads the report from, and the key its own log groups are encrypted with.
+ */
+export interface ICognitoUserImport extends IConstruct {
+  /** The pool users are imported into. */
+  readonly userPool: cognito.IUserPool;
+  /** The drop bucket: deployments copy their CSV under `workPrefix` and read their report under `reportPrefix`. */
+  readonly bucket: s3.IBucket;
+  /** The import workflow a deployment starts and follows. */
+  readonly workflow: sfn.StateMachine;
+  /** The customer-managed key everything this importer stores is encrypted with, when one was given. */
+  readonly encryptionKey?: kms.IKey;
+  /** Key prefix of the reports. */
+  readonly reportPrefix: string;
+  /** Key prefix of the workflow's working files (deployments copy their CSV under it). */
+  readonly workPrefix: string;
+}
 
 /**
  * Imports users into an Amazon Cognito user pool from CSV files dropped into a bucket.
@@ -34,7 +52,7 @@ import { grantWorker } from './private/worker-grants';
  * file is validated against the live pool, imported through Cognito import jobs, and ends with a
  * report under `reportPrefix` and a "Cognito User Import Completed" event.
  */
-export class CognitoUserImport extends Construct {
+export class CognitoUserImport extends Construct implements ICognitoUserImport {
   /** The drop bucket (created, or the one passed in). */
   public readonly bucket: s3.IBucket;
   /** The role Cognito writes import results to CloudWatch Logs with. */
@@ -59,7 +77,7 @@ export class CognitoUserImport extends Construct {
   public readonly incomingPrefix: string;
   /** Key prefix of the reports: `<reportPrefix><key>.json` and `<reportPrefix><key>.failed.csv` (bounded keys under `_rejected/` for keys too long). */
   public readonly reportPrefix: string;
-  /** Key prefix of the workflow's working files (parts, per-row results); expires with `dataRetention`. */
+  /** Key prefix of the workflow's working files (parts, per-row results); in a created bucket they expire after its `dataRetention`. */
   public readonly workPrefix: string;
   /** The import queue this importer's files wait in (the one passed in, or its own). */
   public readonly queue: ICognitoImportQueue;
@@ -74,34 +92,32 @@ export class CognitoUserImport extends Construct {
     validateProps(this, props);
 
     this.userPool = props.userPool;
-    this.incomingPrefix = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
-    this.reportPrefix = props.reportPrefix ?? DEFAULTS.reportPrefix;
-    this.workPrefix = props.workPrefix ?? DEFAULTS.workPrefix;
-    const suffix = props.suffix ?? DEFAULTS.suffix;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const logRetention = props.logRetention ?? DEFAULTS.logRetention;
+    this.incomingPrefix = props.incomingPrefix ?? IMPORTER_DEFAULTS.incomingPrefix;
+    this.reportPrefix = props.reportPrefix ?? IMPORTER_DEFAULTS.reportPrefix;
+    this.workPrefix = props.workPrefix ?? IMPORTER_DEFAULTS.workPrefix;
+    const suffix = props.suffix ?? IMPORTER_DEFAULTS.suffix;
+    const removalPolicy = props.removalPolicy ?? IMPORTER_DEFAULTS.removalPolicy;
+    const logRetention = props.logRetention ?? IMPORTER_DEFAULTS.logRetention;
     this.importerId = this.node.addr;
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.encryptionKey = props.encryptionKey;
     if (this.encryptionKey) allowLogsToUseKey(this.encryptionKey);
 
-    this.bucket = props.bucket
-      ? localBucketReference(this, props.bucket)
-      : createDropBucket(this, {
-        incomingPrefix: this.incomingPrefix,
-        workPrefix: this.workPrefix,
-        reportPrefix: this.reportPrefix,
-        dataRetention: props.dataRetention ?? DEFAULTS.dataRetention,
-        removalPolicy,
-        encryptionKey: props.encryptionKey,
-        serverAccessLogsBucket: props.serverAccessLogsBucket,
-      });
+    const dropBucket = (props.bucket ?? ImportBucket.create())._bind(this, {
+      incomingPrefix: this.incomingPrefix,
+      workPrefix: this.workPrefix,
+      reportPrefix: this.reportPrefix,
+      removalPolicy,
+      encryptionKey: props.encryptionKey,
+    });
+    this.bucket = dropBucket.bucket;
     this.logsRole = props.logsRole ?? new CognitoImportLogsRole(this, 'LogsRole', { userPool: props.userPool }).role;
 
+    const maxPollInterval = props.maxPollInterval ?? IMPORTER_DEFAULTS.maxPollInterval;
     this.workerFunction = bundledFunction(this, 'Worker', {
       bundle: 'worker',
       description: 'Cognito user import: runs the workflow steps (validate, upload, start, watch, harvest, report, notify)',
-      memorySize: props.memorySize ?? DEFAULTS.memorySize,
+      memorySize: props.memorySize ?? IMPORTER_DEFAULTS.memorySize,
       // Validation and upload of a 100 MB part stream through this function.
       timeout: Duration.minutes(15),
       logRetention,
@@ -112,14 +128,14 @@ export class CognitoUserImport extends Construct {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
         [WorkerEnv.LOGS_ROLE_ARN]: this.logsRole.roleArn,
-        [WorkerEnv.INVALID_ROWS]: props.invalidRows ?? InvalidRowPolicy.SKIP,
+        [WorkerEnv.INVALID_ROWS]: props.invalidRows ?? IMPORTER_DEFAULTS.invalidRows,
         ...(props.passwordHashingAlgorithm ? { [WorkerEnv.PASSWORD_HASHING_ALGORITHM]: props.passwordHashingAlgorithm } : {}),
         [WorkerEnv.INCOMING_PREFIX]: this.incomingPrefix,
         [WorkerEnv.REPORT_PREFIX]: this.reportPrefix,
         [WorkerEnv.WORK_PREFIX]: this.workPrefix,
-        [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? DEFAULT_MAX_ROWS_PER_PART),
-        [WorkerEnv.MAX_FILE_SIZE_BYTES]: String((props.maxFileSize ?? DEFAULTS.maxFileSize).toBytes()),
-        [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String((props.maxPollInterval ?? DEFAULTS.maxPollInterval).toSeconds()),
+        [WorkerEnv.MAX_ROWS_PER_PART]: String(props.maxUsersPerJob ?? IMPORTER_DEFAULTS.maxUsersPerJob),
+        [WorkerEnv.MAX_FILE_SIZE_BYTES]: String((props.maxFileSize ?? IMPORTER_DEFAULTS.maxFileSize).toBytes()),
+        [WorkerEnv.MAX_POLL_INTERVAL_SECONDS]: String(maxPollInterval.toSeconds()),
         [WorkerEnv.NODE_OPTIONS]: WORKER_NODE_OPTIONS,
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
         [WorkerEnv.IMPORTER_ID]: this.importerId,
@@ -139,11 +155,17 @@ export class CognitoUserImport extends Construct {
       existingUsers: props.existingUsers,
       groupsColumn: props.groupsColumn,
     });
-    this.queue = wireQueue(this, this.workerFunction, { ...props, removalPolicy });
+    this.queue = wireQueue(this, this.workerFunction, {
+      queue: props.queue,
+      coalesceFiles: props.coalesceFiles,
+      maxPollInterval,
+      removalPolicy,
+      encryptionKey: this.encryptionKey,
+    });
 
     const workflow = new ImportWorkflow(this, 'Workflow', {
       worker: this.workerFunction,
-      maxWaitForActiveJob: props.maxWaitForActiveJob ?? DEFAULTS.maxWaitForActiveJob,
+      maxWaitForActiveJob: props.maxWaitForActiveJob ?? IMPORTER_DEFAULTS.maxWaitForActiveJob,
       logRetention,
       removalPolicy,
       encryptionKey: this.encryptionKey,
@@ -190,9 +212,9 @@ export class CognitoUserImport extends Construct {
       incomingPrefix: this.incomingPrefix,
       reportPrefix: this.reportPrefix,
       workPrefix: this.workPrefix,
-      ownBucket: !props.bucket,
+      ownBucket: dropBucket.created,
       encrypted: !!this.encryptionKey,
-      accessLogged: !!props.serverAccessLogsBucket,
+      accessLogged: dropBucket.accessLogged,
       concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
     });
   }
@@ -227,7 +249,7 @@ export class CognitoUserImport extends Construct {
 
   /**
    * Lets `grantee` read the failed rows (`<reportPrefix>*.failed.csv`: copies of users' own rows,
-   * with every attribute value, kept for `dataRetention`). A separate grant from `grantReadReports`
+   * with every attribute value; a created bucket keeps them for its `dataRetention`). A separate grant from `grantReadReports`
    * because these hold personal data.
    *
    * @param grantee the principal that fixes and re-drops rows (a role, user or function)

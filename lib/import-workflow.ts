@@ -5,9 +5,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { LONGEST_START_PAUSE_SECONDS } from '../lambda/shared/defaults';
 import { StepErrors } from '../lambda/shared/errors';
 import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
+import { FIRST_START_PAUSE, LONGEST_START_PAUSE, longRetryAttempts } from './private/start-retry';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
 export interface ImportWorkflowProps {
@@ -27,25 +27,6 @@ export interface ImportWorkflowProps {
 
 /** How a Lambda invocation that crashed (not one that threw on purpose) fails in Step Functions. */
 const CRASH_ERRORS = ['Runtime.ExitError', 'Runtime.Unknown', 'Sandbox.Timedout', 'Lambda.Unknown', sfn.Errors.TIMEOUT];
-
-/** First pause of the long retries (another job active, throttling) and its cap. */
-const LONG_RETRY_FIRST_SECONDS = 30;
-const LONG_RETRY_MAX_DELAY_SECONDS = LONGEST_START_PAUSE_SECONDS;
-
-/**
- * How many attempts the long retry needs so that its expected total wait (full jitter halves
- * each pause on average) reaches `maxWaitSeconds`.
- */
-export function longRetryAttempts(maxWaitSeconds: number): number {
-  let attempts = 0;
-  let expected = 0;
-  while (expected < maxWaitSeconds) {
-    const pause = Math.min(LONG_RETRY_FIRST_SECONDS * 2 ** attempts, LONG_RETRY_MAX_DELAY_SECONDS);
-    expected += pause / 2;
-    attempts += 1;
-  }
-  return Math.max(attempts, 1);
-}
 
 /**
  * The import workflow: a Standard state machine, JSONPath, logging at level ALL without execution data.
@@ -133,9 +114,9 @@ export class ImportWorkflow extends Construct {
     // A job started outside the queue (console, CLI): keep the slot and wait for it, with backoff and jitter.
     start.addRetry({
       errors: [StepErrors.AnotherJobActive, StepErrors.Throttled],
-      interval: Duration.seconds(LONG_RETRY_FIRST_SECONDS),
+      interval: FIRST_START_PAUSE,
       backoffRate: 2,
-      maxDelay: Duration.seconds(LONG_RETRY_MAX_DELAY_SECONDS),
+      maxDelay: LONGEST_START_PAUSE,
       jitterStrategy: sfn.JitterType.FULL,
       maxAttempts: longRetryAttempts(props.maxWaitForActiveJob.toSeconds()),
     });

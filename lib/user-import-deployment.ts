@@ -1,20 +1,18 @@
-import * as fs from 'fs';
-import { Arn, CfnElement, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DeploymentProps } from '../lambda/deployment/properties';
-import { DEPLOYMENT_DEFAULTS } from '../lambda/shared/defaults';
-import { CognitoUserImport } from './cognito-user-import';
+import type { ICognitoUserImport } from './cognito-user-import';
+import type { ImportSource } from './import-source';
 import { DEPLOYMENT_COPY_FOLDER } from '../lambda/shared/bucket-layout';
 import { executionNamePrefixFor } from '../lambda/deployment/names';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
+import { DEPLOYMENT_PROP_DEFAULTS } from './private/defaults';
 import { addDeploymentNagExceptions } from './private/deployment-nag';
 import { grantKeyVia } from './private/encryption';
 import { ValidationError } from './private/errors';
@@ -22,31 +20,10 @@ import { ValidationError } from './private/errors';
 /** Props of {@link UserImportDeployment}. */
 export interface UserImportDeploymentProps {
   /** The importer whose workflow runs the import (and whose bucket receives the report). */
-  readonly importer: CognitoUserImport;
+  readonly importer: ICognitoUserImport;
 
-  /**
-   * A local CSV file, uploaded as an asset. Its content hash decides whether an update imports
-   * again. Give either this or `sourceBucket` + `sourceKey`.
-   *
-   * @default - no local file: `sourceBucket` and `sourceKey` name the CSV
-   */
-  readonly csvFile?: string;
-
-  /**
-   * The bucket of an existing CSV object. With `sourceKey`; instead of `csvFile`.
-   * The object is read when the resource is created or updated: to import a changed object, change
-   * `sourceKey` (e.g. a dated key) so CloudFormation sees an update.
-   *
-   * @default - no bucket: `csvFile` names the CSV
-   */
-  readonly sourceBucket?: s3.IBucket;
-
-  /**
-   * The key of an existing CSV object in `sourceBucket`.
-   *
-   * @default - no key: `csvFile` names the CSV
-   */
-  readonly sourceKey?: string;
+  /** The CSV to import: `ImportSource.fromAsset('users.csv')` or `ImportSource.fromBucket(bucket, key)`. */
+  readonly source: ImportSource;
 
   /**
    * The most rows that may fail (Cognito FAILED) or be rejected (validation) before the deployment fails.
@@ -95,14 +72,6 @@ export interface UserImportDeploymentProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-const DEFAULTS = {
-  maxFailedUsers: DEPLOYMENT_DEFAULTS.maxFailedUsers,
-  failOnSkipped: DEPLOYMENT_DEFAULTS.failOnSkipped,
-  timeout: Duration.seconds(DEPLOYMENT_DEFAULTS.timeoutSeconds),
-  queryInterval: Duration.seconds(DEPLOYMENT_DEFAULTS.queryIntervalSeconds),
-  waitForCompletion: DEPLOYMENT_DEFAULTS.waitForCompletion,
-  logRetention: logs.RetentionDays.ONE_YEAR,
-};
 /** CloudFormation's hard limit for a custom resource. */
 const MAX_TIMEOUT = Duration.hours(1);
 
@@ -154,37 +123,17 @@ export class UserImportDeployment extends Construct {
   /**
    * @param scope the parent construct
    * @param id the construct id, unique within `scope`
-   * @param props the importer, the CSV (a local file or an S3 object) and the failure thresholds
+   * @param props the importer, the CSV source (a local file or an S3 object) and the failure thresholds
    */
   constructor(scope: Construct, id: string, props: UserImportDeploymentProps) {
     super(scope, id);
     validateProps(this, props);
     const importer = props.importer;
-    const timeout = props.timeout ?? DEFAULTS.timeout;
-    const queryInterval = props.queryInterval ?? DEFAULTS.queryInterval;
-    const logRetention = props.logRetention ?? DEFAULTS.logRetention;
+    const timeout = props.timeout ?? DEPLOYMENT_PROP_DEFAULTS.timeout;
+    const queryInterval = props.queryInterval ?? DEPLOYMENT_PROP_DEFAULTS.queryInterval;
+    const logRetention = props.logRetention ?? DEPLOYMENT_PROP_DEFAULTS.logRetention;
 
-    let sourceBucketName: string;
-    let sourceKey: string;
-    let sourceHash = '';
-    let grantSourceRead: (grantee: iam.IGrantable) => void;
-    if (props.csvFile !== undefined) {
-      const asset = new s3assets.Asset(this, 'Csv', { path: props.csvFile });
-      sourceBucketName = asset.s3BucketName;
-      sourceKey = asset.s3ObjectKey;
-      sourceHash = asset.assetHash;
-      // Exactly the one object (asset.grantRead would add s3:GetObject*, s3:List* and s3:GetBucket* on the bucket).
-      const objectArn = Arn.format({ service: 's3', region: '', account: '', resource: asset.s3BucketName, resourceName: asset.s3ObjectKey }, Stack.of(this));
-      grantSourceRead = (g) => readObject(g, objectArn);
-    } else {
-      const bucket = props.sourceBucket!;
-      sourceBucketName = bucket.bucketName;
-      sourceKey = props.sourceKey!;
-      grantSourceRead = (g) => {
-        readObject(g, bucket.arnForObjects(sourceKey));
-        if (bucket.encryptionKey) grantKeyVia(bucket.encryptionKey, g, 's3', ['kms:Decrypt']);
-      };
-    }
+    const source = props.source._bind(this);
 
     // The functions' roles are ours: each writes only to its own log group; no AWS managed policy.
     this.onEventFunction = this.handlerFunction('OnEvent', 'deployment-on-event', logRetention, Duration.minutes(10),
@@ -201,7 +150,7 @@ export class UserImportDeployment extends Construct {
     const copies = `${importer.workPrefix}${DEPLOYMENT_COPY_FOLDER}${ownName}*`;
     const bucketKey = importer.bucket.encryptionKey;
     // onEvent: read the source, copy it under the (non-triggering) work prefix, start the workflow.
-    grantSourceRead(this.onEventFunction);
+    source.grantRead(this.onEventFunction);
     this.onEventFunction.addToRolePolicy(new iam.PolicyStatement({
       sid: 'CopySourceIntoImporterBucket',
       actions: ['s3:PutObject'],
@@ -255,12 +204,12 @@ export class UserImportDeployment extends Construct {
         [DeploymentProps.IMPORTER_BUCKET]: importer.bucket.bucketName,
         [DeploymentProps.WORK_PREFIX]: importer.workPrefix,
         [DeploymentProps.REPORT_PREFIX]: importer.reportPrefix,
-        [DeploymentProps.SOURCE_BUCKET]: sourceBucketName,
-        [DeploymentProps.SOURCE_KEY]: sourceKey,
-        [DeploymentProps.SOURCE_HASH]: sourceHash,
-        [DeploymentProps.MAX_FAILED_USERS]: String(props.maxFailedUsers ?? DEFAULTS.maxFailedUsers),
-        [DeploymentProps.FAIL_ON_SKIPPED]: String(props.failOnSkipped ?? DEFAULTS.failOnSkipped),
-        [DeploymentProps.WAIT_FOR_COMPLETION]: String(props.waitForCompletion ?? DEFAULTS.waitForCompletion),
+        [DeploymentProps.SOURCE_BUCKET]: source.bucketName,
+        [DeploymentProps.SOURCE_KEY]: source.objectKey,
+        [DeploymentProps.SOURCE_HASH]: source.hash,
+        [DeploymentProps.MAX_FAILED_USERS]: String(props.maxFailedUsers ?? DEPLOYMENT_PROP_DEFAULTS.maxFailedUsers),
+        [DeploymentProps.FAIL_ON_SKIPPED]: String(props.failOnSkipped ?? DEPLOYMENT_PROP_DEFAULTS.failOnSkipped),
+        [DeploymentProps.WAIT_FOR_COMPLETION]: String(props.waitForCompletion ?? DEPLOYMENT_PROP_DEFAULTS.waitForCompletion),
         [DeploymentProps.TIMEOUT_SECONDS]: String(timeout.toSeconds()),
         [DeploymentProps.QUERY_INTERVAL_SECONDS]: String(queryInterval.toSeconds()),
       },
@@ -314,36 +263,13 @@ export class UserImportDeployment extends Construct {
   }
 }
 
-/** s3:GetObject on one object: enough for HeadObject and to be a CopyObject source (tags are not copied). */
-function readObject(grantee: iam.IGrantable, objectArn: string): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [objectArn] });
-}
-
 function validateProps(scope: Construct, props: UserImportDeploymentProps): void {
-  const fromFile = props.csvFile !== undefined;
-  const fromBucket = props.sourceBucket !== undefined || props.sourceKey !== undefined;
-  if (fromFile && fromBucket) {
-    throw new ValidationError('UserImportDeployment: give either csvFile (a local CSV) or sourceBucket + sourceKey (an existing S3 object), not both.', scope);
-  }
-  if (!fromFile && !fromBucket) {
-    throw new ValidationError('UserImportDeployment: no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey to an existing S3 object.', scope);
-  }
-  if (fromBucket && (props.sourceBucket === undefined || props.sourceKey === undefined || props.sourceKey === '')) {
-    throw new ValidationError('UserImportDeployment: sourceBucket and sourceKey go together; set both to name an existing S3 object (or use csvFile).', scope);
-  }
-  if (fromFile) {
-    let stat: fs.Stats | undefined;
-    try { stat = fs.statSync(props.csvFile!); } catch { stat = undefined; }
-    if (!stat || !stat.isFile()) {
-      throw new ValidationError(`UserImportDeployment: csvFile '${props.csvFile}' is not a file; give the path of a CSV file (relative paths are resolved from the current directory).`, scope);
-    }
-  }
   const max = props.maxFailedUsers;
   if (max !== undefined && !Token.isUnresolved(max) && (!Number.isInteger(max) || max < 0)) {
     throw new ValidationError(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`, scope);
   }
-  const timeout = props.timeout ?? DEFAULTS.timeout;
-  const interval = props.queryInterval ?? DEFAULTS.queryInterval;
+  const timeout = props.timeout ?? DEPLOYMENT_PROP_DEFAULTS.timeout;
+  const interval = props.queryInterval ?? DEPLOYMENT_PROP_DEFAULTS.queryInterval;
   if (interval.toMilliseconds() < 1000 || interval.toMilliseconds() % 1000 !== 0) {
     throw new ValidationError(`UserImportDeployment: queryInterval must be a whole number of seconds, at least 1; got ${interval.toHumanString()}.`, scope);
   }
@@ -355,8 +281,5 @@ function validateProps(scope: Construct, props: UserImportDeploymentProps): void
   }
   if (timeout.toSeconds() < interval.toSeconds() || timeout.toSeconds() % interval.toSeconds() !== 0) {
     throw new ValidationError(`UserImportDeployment: timeout (${timeout.toSeconds()} s) must be a whole multiple of queryInterval (${interval.toSeconds()} s).`, scope);
-  }
-  if (props.sourceKey !== undefined && !Token.isUnresolved(props.sourceKey) && props.sourceKey.startsWith('/')) {
-    throw new ValidationError(`UserImportDeployment: sourceKey '${props.sourceKey}' must not start with '/'; give the object key as S3 shows it.`, scope);
   }
 }

@@ -20,6 +20,6 @@ export function queueConfigFromEnv(env: NodeJS.ProcessEnv): QueueConfig | undefi
     pollSeconds: positiveFromEnv(env, QueueEnv.POLL_SECONDS, QUEUE_DEFAULTS.pollSeconds),
     leaseSeconds: positiveFromEnv(env, QueueEnv.LEASE_SECONDS, QUEUE_DEFAULTS.leaseSeconds),
     maxWaitSeconds: positiveFromEnv(env, QueueEnv.MAX_WAIT_SECONDS, QUEUE_DEFAULTS.maxWaitSeconds),
-    coalesce: (env[QueueEnv.COALESCE] ?? 'true').toLowerCase() !== 'false',
+    coalesce: (env[QueueEnv.COALESCE] ?? String(QUEUE_DEFAULTS.coalesce)).toLowerCase() !== 'false',
   };
 }

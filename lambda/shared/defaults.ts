@@ -45,6 +45,8 @@ export const QUEUE_DEFAULTS = {
   maxWaitSeconds: 3 * 24 * 3600,
   /** The longest pause between two looks at the queue, however far back a file is. */
   maxPollSeconds: 300,
+  /** Small waiting files of one importer share one job. */
+  coalesce: true,
 } as const;
 
 /** What the deployment handlers assume when a property is absent; `UserImportDeployment`'s props default to the same. */

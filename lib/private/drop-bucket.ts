@@ -4,14 +4,26 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { USER_ROWS_TAG } from '../../lambda/shared/bucket-layout';
 
-/** What the created drop bucket needs to know. */
-export interface DropBucketOptions {
+/** What the importer tells the bucket it creates: its prefixes (for the lifecycle rules), removal policy and key. */
+export interface DropBucketContext {
   readonly incomingPrefix: string;
   readonly workPrefix: string;
   readonly reportPrefix: string;
-  readonly dataRetention: Duration;
   readonly removalPolicy: RemovalPolicy;
   readonly encryptionKey?: kms.IKey;
+}
+
+/** The bucket an importer ended up with, and what its cdk-nag exceptions need to know about it. */
+export interface BoundImportBucket {
+  readonly bucket: s3.IBucket;
+  /** The importer created it (and so configured it). */
+  readonly created: boolean;
+  readonly accessLogged: boolean;
+}
+
+/** What the created drop bucket needs to know. */
+export interface DropBucketOptions extends DropBucketContext {
+  readonly dataRetention: Duration;
   readonly serverAccessLogsBucket?: s3.IBucket;
 }
 

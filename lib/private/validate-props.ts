@@ -2,15 +2,13 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULT_MAX_ROWS_PER_PART } from '../../lambda/shared/limits';
 import type { Construct } from 'constructs';
 import type { CognitoUserImportProps } from '../cognito-user-import-props';
-import { DEFAULTS } from './defaults';
+import { IMPORTER_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
-import { validateQueueOptions } from './queue-wiring';
 import { validateGroupsColumn } from './user-sync-props';
 
 /** Checks the props before anything is created, so that a mistake fails the synth with a message that says what to do. */
 export function validateProps(scope: Construct, props: CognitoUserImportProps): void {
   validateGroupsColumn(scope, props.groupsColumn);
-  validateQueueOptions(scope, props);
   const prefixes: Array<[string, string | undefined]> = [
     ['incomingPrefix', props.incomingPrefix],
     ['reportPrefix', props.reportPrefix],
@@ -22,8 +20,8 @@ export function validateProps(scope: Construct, props: CognitoUserImportProps): 
       throw new ValidationError(`CognitoUserImport: ${name} '${value}' must be a key prefix like 'incoming/': safe characters, no leading '/', ending with '/'.`, scope);
     }
   }
-  const incoming = props.incomingPrefix ?? DEFAULTS.incomingPrefix;
-  const others = [props.reportPrefix ?? DEFAULTS.reportPrefix, props.workPrefix ?? DEFAULTS.workPrefix];
+  const incoming = props.incomingPrefix ?? IMPORTER_DEFAULTS.incomingPrefix;
+  const others = [props.reportPrefix ?? IMPORTER_DEFAULTS.reportPrefix, props.workPrefix ?? IMPORTER_DEFAULTS.workPrefix];
   for (const other of others) {
     if (other.startsWith(incoming) || incoming.startsWith(other)) {
       throw new ValidationError(`CognitoUserImport: incomingPrefix '${incoming}' and '${other}' overlap; reports and work files written there would trigger imports. Use separate prefixes.`, scope);
@@ -43,10 +41,6 @@ export function validateProps(scope: Construct, props: CognitoUserImportProps): 
   if (poll && (poll.toSeconds() < 5 || poll.toSeconds() > 3600)) {
     throw new ValidationError('CognitoUserImport: maxPollInterval must be between 5 seconds and 1 hour.', scope);
   }
-  const retention = props.dataRetention;
-  if (retention && (retention.toDays({ integral: false }) < 1 || !Number.isInteger(retention.toDays({ integral: false })))) {
-    throw new ValidationError('CognitoUserImport: dataRetention must be a whole number of days, at least 1 (S3 lifecycle rules count in days).', scope);
-  }
   if (props.memorySize !== undefined && (props.memorySize < 256 || props.memorySize > 10240)) {
     throw new ValidationError(`CognitoUserImport: memorySize must be between 256 and 10240 MB; got ${props.memorySize}.`, scope);
   }
@@ -57,16 +51,5 @@ export function validateProps(scope: Construct, props: CognitoUserImportProps): 
   const reserved = props.reservedConcurrentExecutions;
   if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
     throw new ValidationError(`CognitoUserImport: reservedConcurrentExecutions must be a whole number, at least 1; got ${reserved}.`, scope);
-  }
-  if (props.bucket) {
-    const createdOnly: Array<[string, unknown]> = [
-      ['serverAccessLogsBucket', props.serverAccessLogsBucket],
-      ['dataRetention', props.dataRetention],
-    ];
-    for (const [name, value] of createdOnly) {
-      if (value !== undefined) {
-        throw new ValidationError(`CognitoUserImport: ${name} applies to the bucket this construct creates; configure it on the bucket you pass instead, or drop 'bucket'.`, scope);
-      }
-    }
   }
 }

@@ -14,6 +14,7 @@ import { join } from 'path';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { StackArtifact } from '../../packages/cli/local-cloud/rehearse/assembly';
 import { Rehearsal } from '../../packages/cli/local-cloud/rehearse/rehearsal';
+import { ImportSource } from '../../lib';
 import { CSV_HEADER, logicalIdOf, SeedProps, synthConsumerApp } from './consumer-app';
 
 const ROOT = join(__dirname, '..', '..');
@@ -31,10 +32,10 @@ const GOOD = [
 ];
 
 let dir: string;
-const csv = (name: string, rows: string[]): string => {
+const csv = (name: string, rows: string[]): ImportSource => {
   const path = join(dir, name);
   writeFileSync(path, [CSV_HEADER, ...rows].join('\n') + '\n');
-  return path;
+  return ImportSource.fromAsset(path);
 };
 
 const cognitoClient = (r: Rehearsal) => new CognitoIdentityProviderClient({ endpoint: r.cloud.endpoint, region: r.cloud.region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -54,9 +55,9 @@ describeIfBuilt('UserImportDeployment rehearsed through aws-cdk-lib\'s Provider 
   let seedPhysicalId: string;
   let seedData: Record<string, unknown>;
   const seeds = (): Record<string, SeedProps> => ({
-    SeedUsers: { csvFile: csv('seed.csv', GOOD) },
-    PartialSeed: { csvFile: csv('partial.csv', ['frank.example,frank@example.com,true,gold,3', 'grace.example,grace@example.com,true,platinum-plus,3']), maxFailedUsers: 1 },
-    SlowSeed: { csvFile: csv('slow.csv', Array.from({ length: 20 }, (_, i) => `slow${i}.example,slow${i}@example.com,true,bronze,1`)), waitForCompletion: false },
+    SeedUsers: { source: csv('seed.csv', GOOD) },
+    PartialSeed: { source: csv('partial.csv', ['frank.example,frank@example.com,true,gold,3', 'grace.example,grace@example.com,true,platinum-plus,3']), maxFailedUsers: 1 },
+    SlowSeed: { source: csv('slow.csv', Array.from({ length: 20 }, (_, i) => `slow${i}.example,slow${i}@example.com,true,bronze,1`)), waitForCompletion: false },
   });
 
   beforeAll(async () => {
@@ -106,7 +107,7 @@ describeIfBuilt('UserImportDeployment rehearsed through aws-cdk-lib\'s Provider 
   });
 
   test('Update that changes only the timeout is a no-op: same physical id and attributes, no new job', async () => {
-    const v2 = synthConsumerApp(join(dir, 'timeout'), { ...seeds(), SeedUsers: { csvFile: csv('seed.csv', GOOD), timeoutSeconds: 1800 } });
+    const v2 = synthConsumerApp(join(dir, 'timeout'), { ...seeds(), SeedUsers: { source: csv('seed.csv', GOOD), timeoutSeconds: 1800 } });
     const jobs = rehearsal.cloud.jobs().length;
     const r = await rehearsal.request('Update', seedId, { template: v2.template, oldTemplate: v1.template, physicalResourceId: seedPhysicalId });
     expect(r).toMatchObject({ status: 'SUCCESS', physicalResourceId: seedPhysicalId, data: seedData });
@@ -114,7 +115,7 @@ describeIfBuilt('UserImportDeployment rehearsed through aws-cdk-lib\'s Provider 
   });
 
   test('Update with a changed CSV imports again (existing users SKIPPED); CloudFormation then deletes the old physical id', async () => {
-    const v2 = synthConsumerApp(join(dir, 'csv'), { ...seeds(), SeedUsers: { csvFile: csv('seed-v2.csv', [...GOOD, 'dave.example,dave@example.com,true,gold,2']) } });
+    const v2 = synthConsumerApp(join(dir, 'csv'), { ...seeds(), SeedUsers: { source: csv('seed-v2.csv', [...GOOD, 'dave.example,dave@example.com,true,gold,2']) } });
     await rehearsal.uploadAssets(v2);
     const r = await rehearsal.request('Update', seedId, { template: v2.template, oldTemplate: v1.template, physicalResourceId: seedPhysicalId });
     expect(r.status).toBe('SUCCESS');
@@ -166,7 +167,7 @@ describeIfBuilt('an environment-specific stack', () => {
     dir = tmp;
     let r: Rehearsal | undefined;
     try {
-      const app = synthConsumerApp(join(tmp, 'app'), { SeedUsers: { csvFile: csv('seed.csv', GOOD.slice(0, 1)) } }, { account: '123456789012', region: 'eu-west-1' });
+      const app = synthConsumerApp(join(tmp, 'app'), { SeedUsers: { source: csv('seed.csv', GOOD.slice(0, 1)) } }, { account: '123456789012', region: 'eu-west-1' });
       expect(app.region).toBe('eu-west-1');
       r = await Rehearsal.start(app, { timeScale: 0.01 });
       expect(r.cloud.poolId).toMatch(/^eu-west-1_/);
@@ -191,7 +192,7 @@ describeIfBuilt('UserImportDeployment timeout, rehearsed in real time', () => {
   test('an import that outlives its timeout fails the Create with a message saying what to do, and nothing of it keeps running', async () => {
     tmp = mkdtempSync(join(tmpdir(), 'cui-deploy-timeout-'));
     dir = tmp;
-    const app = synthConsumerApp(join(tmp, 'app'), { SlowSeed: { csvFile: csv('slow.csv', GOOD), timeoutSeconds: 2, queryIntervalSeconds: 1 } });
+    const app = synthConsumerApp(join(tmp, 'app'), { SlowSeed: { source: csv('slow.csv', GOOD), timeoutSeconds: 2, queryIntervalSeconds: 1 } });
     // Real time (no compression): the waiter asks every second, and the deadline our isComplete keeps is real time too.
     rehearsal = await Rehearsal.start(app, { timeScale: 1, cognitoTimings: { minRunMs: 60_000 } });
     const id = logicalIdOf(app, 'SlowSeed');

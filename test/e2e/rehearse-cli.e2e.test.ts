@@ -19,7 +19,7 @@ const testIfBuilt = built ? test : test.skip;
 const APP = (root: string) => `
 const { App, Stack } = require(${JSON.stringify(join(root, 'node_modules', 'aws-cdk-lib'))});
 const cognito = require(${JSON.stringify(join(root, 'node_modules', 'aws-cdk-lib', 'aws-cognito'))});
-const { CognitoUserImport, UserImportDeployment } = require(${JSON.stringify(join(root, 'lib'))});
+const { CognitoUserImport, ImportSource, UserImportDeployment } = require(${JSON.stringify(join(root, 'lib'))});
 const app = new App();
 const stack = new Stack(app, 'ConsumerStack');
 const userPool = new cognito.UserPool(stack, 'Users', {
@@ -30,8 +30,8 @@ const userPool = new cognito.UserPool(stack, 'Users', {
   },
 });
 const importer = new CognitoUserImport(stack, 'Import', { userPool });
-new UserImportDeployment(stack, 'GoodSeed', { importer, csvFile: 'good.csv' });
-new UserImportDeployment(stack, 'BadSeed', { importer, csvFile: 'bad.csv' });
+new UserImportDeployment(stack, 'GoodSeed', { importer, source: ImportSource.fromAsset('good.csv') });
+new UserImportDeployment(stack, 'BadSeed', { importer, source: ImportSource.fromAsset('bad.csv') });
 `;
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

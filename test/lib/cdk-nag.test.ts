@@ -16,7 +16,7 @@ import {
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ExampleStack } from '../../example/example-stack';
-import { CognitoUserImport, UserImportDeployment } from '../../lib';
+import { CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
 
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
 const env = { account: '111122223333', region: 'eu-west-1' };
@@ -57,7 +57,7 @@ function singleStack(): ConsumerApp {
   const app = new App();
   const stack = new Stack(app, 'Single', { env });
   const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Users') });
-  const seed = new UserImportDeployment(stack, 'Seed', { importer, csvFile: CSV });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
   return { app, roots: [importer, seed] };
 }
 
@@ -67,9 +67,9 @@ function crossStack(): ConsumerApp {
   const pool = new cognito.UserPool(shared, 'Users');
   const bucket = new s3.Bucket(shared, 'Drop', { enforceSSL: true, versioned: true });
   const importStack = new Stack(app, 'Importer', { env });
-  const importer = new CognitoUserImport(importStack, 'Import', { userPool: pool, bucket });
+  const importer = new CognitoUserImport(importStack, 'Import', { userPool: pool, bucket: ImportBucket.fromBucket(bucket) });
   const seedStack = new Stack(app, 'Seeding', { env });
-  const seed = new UserImportDeployment(seedStack, 'Seed', { importer, csvFile: CSV });
+  const seed = new UserImportDeployment(seedStack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
   return { app, roots: [importer, seed] };
 }
 
@@ -79,10 +79,10 @@ function withCompliance(): ConsumerApp {
   const importer = new CognitoUserImport(stack, 'Import', {
     userPool: new cognito.UserPool(stack, 'Users'),
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-    serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs'),
+    bucket: ImportBucket.create({ serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') }),
     reservedConcurrentExecutions: 5,
   });
-  const seed = new UserImportDeployment(stack, 'Seed', { importer, csvFile: CSV });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
   return { app, roots: [importer, seed] };
 }
 

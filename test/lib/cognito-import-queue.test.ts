@@ -119,15 +119,54 @@ describe('CognitoUserImport and its queue', () => {
     expect(states.LeaveQueue.Catch[0].Next).toBe('ReportError');
   });
 
-  test.each([
-    [{ queuePollInterval: Duration.seconds(1) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
-    [{ queuePollInterval: Duration.minutes(6) }, 'queuePollInterval must be between 5 seconds and 5 minutes'],
-    [{ maxQueueWait: Duration.minutes(30) }, 'maxQueueWait must be between 1 hour and 7 days'],
-    [{ maxQueueWait: Duration.days(8) }, 'maxQueueWait must be between 1 hour and 7 days'],
-    [{ queueLease: Duration.minutes(5) }, 'queueLease must be at least 660 seconds'],
-    [{ queueLease: Duration.minutes(12), maxPollInterval: Duration.minutes(20) }, 'queueLease must be at least 1260 seconds'],
-    [{ queueLease: Duration.days(2) }, 'and at most 1 day'],
-  ])('props validation: %o', (props, message) => {
-    expect(() => build(props as Partial<CognitoUserImportProps>)).toThrow(message);
+  test('a tuned queue passes its tuning to every importer\'s worker', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const queue = new CognitoImportQueue(stack, 'Queue', { pollInterval: Duration.seconds(10), maxWait: Duration.days(1), lease: Duration.minutes(20) });
+    build({ queue }, stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUEUE_POLL_SECONDS: '10', QUEUE_MAX_WAIT_SECONDS: '86400', QUEUE_LEASE_SECONDS: '1200' }) },
+    });
+  });
+
+  test('an imported queue carries the tuning it is given, or the defaults', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const tuned = CognitoImportQueue.fromQueueAttributes(stack, 'Tuned', { tableName: 'shared-queue', lease: Duration.minutes(30) });
+    expect([tuned.pollInterval.toSeconds(), tuned.maxWait.toSeconds(), tuned.lease.toSeconds()]).toEqual([30, 3 * 86400, 1800]);
+    build({ queue: tuned }, stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUEUE_TABLE_NAME: 'shared-queue', QUEUE_LEASE_SECONDS: '1800', QUEUE_POLL_SECONDS: '30' }) },
+    });
+    const plain = CognitoImportQueue.fromTableName(stack, 'Plain', 'other-queue');
+    expect([plain.pollInterval.toSeconds(), plain.maxWait.toSeconds(), plain.lease.toSeconds()]).toEqual([30, 3 * 86400, 900]);
+  });
+
+  const tuningCases: Array<[string, Record<string, Duration>, string]> = [
+    ['pollInterval too short', { pollInterval: Duration.seconds(1) }, 'CognitoImportQueue: pollInterval must be between 5 seconds and 5 minutes'],
+    ['pollInterval too long', { pollInterval: Duration.minutes(6) }, 'CognitoImportQueue: pollInterval must be between 5 seconds and 5 minutes'],
+    ['maxWait too short', { maxWait: Duration.minutes(30) }, 'CognitoImportQueue: maxWait must be between 1 hour and 7 days'],
+    ['maxWait too long', { maxWait: Duration.days(8) }, 'CognitoImportQueue: maxWait must be between 1 hour and 7 days'],
+    ['lease too short', { lease: Duration.minutes(5) }, 'CognitoImportQueue: lease must be at least 660 seconds'],
+    ['lease too long', { lease: Duration.days(2) }, 'and at most 1 day'],
+  ];
+  test.each(tuningCases)('queue tuning validation: %s', (_name, tuning, message) => {
+    const stack = new Stack(new App(), 'S', { env });
+    expect(() => new CognitoImportQueue(stack, 'Queue', tuning)).toThrow(message);
+    expect(() => CognitoImportQueue.fromQueueAttributes(stack, 'Imported', { tableName: 'q', ...tuning })).toThrow(message);
+  });
+
+  test('the lowest lease and the edges of the ranges are accepted', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    expect(() => new CognitoImportQueue(stack, 'Q1', { lease: Duration.seconds(660), pollInterval: Duration.seconds(5), maxWait: Duration.hours(1) })).not.toThrow();
+    expect(() => new CognitoImportQueue(stack, 'Q2', { lease: Duration.days(1), pollInterval: Duration.minutes(5), maxWait: Duration.days(7) })).not.toThrow();
+  });
+
+  test('the queue\'s lease must outlast the importer\'s maxPollInterval by a minute (the holder renews at every status check)', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const queue = new CognitoImportQueue(stack, 'Queue', { lease: Duration.minutes(12) });
+    expect(() => build({ queue, maxPollInterval: Duration.minutes(20) }, stack))
+      .toThrow("CognitoUserImport: maxPollInterval (1200 seconds) must be at least a minute shorter than the queue's lease (720 seconds)");
+    // The importer's own queue has the default 15-minute lease.
+    expect(() => build({ maxPollInterval: Duration.minutes(15) })).toThrow('pass a queue whose lease is at least 960 seconds');
+    expect(() => build({ queue, maxPollInterval: Duration.minutes(11) }, stack)).not.toThrow();
   });
 });

@@ -8,6 +8,7 @@ import {
   CognitoImportLogsRole,
   CognitoUserImport,
   CognitoUserImportProps,
+  ImportBucket,
   ImportCompletedEvent,
   InvalidRowPolicy,
   PasswordHashingAlgorithm,
@@ -113,7 +114,7 @@ describe('overridable defaults', () => {
   test('prefixes, suffix, retention, removal policy and log retention are configurable', () => {
     const { t } = build({
       incomingPrefix: 'drop/', suffix: '.txt', reportPrefix: 'out/', workPrefix: 'tmp/',
-      dataRetention: Duration.days(7), removalPolicy: RemovalPolicy.DESTROY,
+      bucket: ImportBucket.create({ dataRetention: Duration.days(7) }), removalPolicy: RemovalPolicy.DESTROY,
     });
     t.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'drop/', ExpirationInDays: 7 })]) },
@@ -132,7 +133,7 @@ describe('overridable defaults', () => {
   test('server access logs go to the bucket given', () => {
     const stack = new Stack(new App(), 'S', { env });
     const logsBucket = new s3.Bucket(stack, 'AccessLogs');
-    new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), serverAccessLogsBucket: logsBucket });
+    new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), bucket: ImportBucket.create({ serverAccessLogsBucket: logsBucket }) });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogs') }, LogFilePrefix: 'cognito-user-import/' },
     });
@@ -343,7 +344,7 @@ describe('reuse across stacks', () => {
     const bucket = new s3.Bucket(shared, 'Drop', { encryptionKey: new kms.Key(shared, 'Key'), encryption: s3.BucketEncryption.KMS });
     const stack = new Stack(app, 'Importer', { env });
     const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_Abc123');
-    new CognitoUserImport(stack, 'Import', { userPool, bucket });
+    new CognitoUserImport(stack, 'Import', { userPool, bucket: ImportBucket.fromBucket(bucket) });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::S3::Bucket', 0);
     const statements = policyStatements(t);
@@ -380,7 +381,8 @@ describe('prop validation says what to do', () => {
     ['maxUsersPerJob zero', { maxUsersPerJob: 0 }, 'maxUsersPerJob must be a whole number from 1 to 500000'],
     ['maxWaitForActiveJob too long', { maxWaitForActiveJob: Duration.hours(30) }, 'maxWaitForActiveJob must be between 1 minute and 23 hours'],
     ['maxPollInterval too short', { maxPollInterval: Duration.seconds(1) }, 'maxPollInterval must be between 5 seconds and 1 hour'],
-    ['dataRetention in hours', { dataRetention: Duration.hours(5) }, 'dataRetention must be a whole number of days, at least 1'],
+    ['dataRetention in hours', { bucket: ImportBucket.create({ dataRetention: Duration.hours(5) }) }, 'ImportBucket.create: dataRetention must be a whole number of days, at least 1'],
+    ['dataRetention under a day', { bucket: ImportBucket.create({ dataRetention: Duration.days(0) }) }, 'ImportBucket.create: dataRetention must be a whole number of days, at least 1'],
     ['memorySize too small', { memorySize: 128 }, 'memorySize must be between 256 and 10240 MB'],
   ];
   test.each(cases)('%s', (_name, props, message) => {
@@ -393,16 +395,12 @@ describe('prop validation says what to do', () => {
     expect((error as { constructPath?: string }).constructPath).toBe('S/Import');
   });
 
-  test.each(['serverAccessLogsBucket', 'dataRetention'])('%s with a bucket passed in', (name) => {
+  test('a bucket passed in is used as it is: no bucket created, no lifecycle rules or access logs added', () => {
     const stack = new Stack(new App(), 'S', { env });
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
-    const extra: Record<string, unknown> = {
-      encryptionKey: new kms.Key(stack, 'K'),
-      serverAccessLogsBucket: new s3.Bucket(stack, 'L'),
-      dataRetention: Duration.days(3),
-    };
-    expect(() => new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), bucket, [name]: extra[name] }))
-      .toThrow(`${name} applies to the bucket this construct creates`);
+    const importer = new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), bucket: ImportBucket.fromBucket(bucket) });
+    expect(importer.bucket).toBe(bucket);
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
   });
 });
 

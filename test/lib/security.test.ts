@@ -11,7 +11,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CognitoUserImport, UserImportDeployment } from '../../lib';
+import { CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
@@ -20,7 +20,7 @@ function withKey() {
   const stack = new Stack(new App(), 'S', { env });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), encryptionKey: key });
-  new UserImportDeployment(stack, 'Seed', { importer, csvFile: CSV });
+  new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
   importer.grantReadReports(reader);
   const fixer = new iam.Role(stack, 'Fixer', { assumedBy: new iam.AccountRootPrincipal() });
@@ -92,7 +92,7 @@ test('a key imported by ARN is used for everything; its policy stays its owner\'
 test('with a bucket passed in, the key still encrypts the queue and the log groups', () => {
   const stack = new Stack(new App(), 'S', { env });
   const key = new kms.Key(stack, 'Key');
-  new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), bucket: new s3.Bucket(stack, 'Mine'), encryptionKey: key });
+  new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), bucket: ImportBucket.fromBucket(new s3.Bucket(stack, 'Mine')), encryptionKey: key });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
   for (const g of Object.values(t.findResources('AWS::Logs::LogGroup'))) expect((g as any).Properties.KmsKeyId).toBeDefined();

@@ -3,15 +3,15 @@ import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CognitoUserImport, UserImportDeployment, UserImportDeploymentProps } from '../../lib';
+import { CognitoUserImport, ImportSource, UserImportDeployment, UserImportDeploymentProps } from '../../lib';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
 
-function build(props: Partial<UserImportDeploymentProps> = {}, withCsv = true) {
+function build(props: Partial<UserImportDeploymentProps> = {}) {
   const stack = new Stack(new App(), 'S', { env });
   const importer = new CognitoUserImport(stack, 'Import', { userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc') });
-  const deployment = new UserImportDeployment(stack, 'Seed', { importer, ...(withCsv ? { csvFile: CSV } : {}), ...props });
+  const deployment = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV), ...props });
   return { stack, importer, deployment, template: () => Template.fromStack(stack) };
 }
 
@@ -62,7 +62,7 @@ describe('custom resource', () => {
     const stack = new Stack(new App(), 'S', { env });
     const importer = new CognitoUserImport(stack, 'Import', { userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc') });
     const bucket = s3.Bucket.fromBucketName(stack, 'Src', 'seed-bucket');
-    new UserImportDeployment(stack, 'FromS3', { importer, sourceBucket: bucket, sourceKey: 'users/seed.csv' });
+    new UserImportDeployment(stack, 'FromS3', { importer, source: ImportSource.fromBucket(bucket, 'users/seed.csv') });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('Custom::CognitoUserImport', { SourceBucket: 'seed-bucket', SourceKey: 'users/seed.csv', SourceHash: '' });
     t.hasResourceProperties('AWS::IAM::Policy', {
@@ -155,28 +155,29 @@ describe('functions and provider', () => {
 });
 
 describe('validation', () => {
-  /** What the case gives besides its props: the example CSV file, a source bucket, or nothing. */
-  type Source = 'csv' | 'bucket' | 'none';
-  const cases: Array<[string, Partial<UserImportDeploymentProps>, Source, RegExp]> = [
-    ['no source', {}, 'none', /no CSV to import; set csvFile to a local CSV file, or sourceBucket and sourceKey/],
-    ['both sources', { sourceKey: 'a.csv' }, 'csv', /give either csvFile .* or sourceBucket \+ sourceKey .*, not both/],
-    ['key without bucket', { sourceKey: 'a.csv' }, 'none', /sourceBucket and sourceKey go together; set both/],
-    ['missing file', { csvFile: '/nonexistent/users.csv' }, 'none', /csvFile '\/nonexistent\/users.csv' is not a file/],
-    ['negative maxFailedUsers', { maxFailedUsers: -1 }, 'csv', /maxFailedUsers must be a whole number, 0 or more; got -1/],
-    ['fractional maxFailedUsers', { maxFailedUsers: 1.5 }, 'csv', /maxFailedUsers must be a whole number/],
-    ['timeout above 1 hour', { timeout: Duration.minutes(61), queryInterval: Duration.seconds(60) }, 'csv', /timeout must be at most 1 hour \(CloudFormation's limit.*waitForCompletion: false/],
-    ['timeout not a multiple', { timeout: Duration.seconds(100), queryInterval: Duration.seconds(30) }, 'csv', /timeout \(100 s\) must be a whole multiple of queryInterval \(30 s\)/],
-    ['timeout shorter than interval', { timeout: Duration.seconds(20), queryInterval: Duration.seconds(30) }, 'csv', /must be a whole multiple of queryInterval/],
-    ['sub-second interval', { queryInterval: Duration.millis(500), timeout: Duration.seconds(30) }, 'csv', /queryInterval must be a whole number of seconds, at least 1; got 500 millis/],
-    ['fractional timeout', { timeout: Duration.millis(1500), queryInterval: Duration.seconds(1) }, 'csv', /timeout must be a whole number of seconds/],
-    ['leading slash key', { sourceKey: '/a.csv' }, 'bucket', /sourceKey '\/a.csv' must not start with '\/'/],
+  const cases: Array<[string, Partial<UserImportDeploymentProps>, RegExp]> = [
+    ['missing file', { source: ImportSource.fromAsset('/nonexistent/users.csv') }, /ImportSource.fromAsset: '\/nonexistent\/users.csv' is not a file/],
+    ['a folder, not a file', { source: ImportSource.fromAsset(path.dirname(CSV)) }, /ImportSource.fromAsset: '.*example' is not a file/],
+    ['negative maxFailedUsers', { maxFailedUsers: -1 }, /maxFailedUsers must be a whole number, 0 or more; got -1/],
+    ['fractional maxFailedUsers', { maxFailedUsers: 1.5 }, /maxFailedUsers must be a whole number/],
+    ['timeout above 1 hour', { timeout: Duration.minutes(61), queryInterval: Duration.seconds(60) }, /timeout must be at most 1 hour \(CloudFormation's limit.*waitForCompletion: false/],
+    ['timeout not a multiple', { timeout: Duration.seconds(100), queryInterval: Duration.seconds(30) }, /timeout \(100 s\) must be a whole multiple of queryInterval \(30 s\)/],
+    ['timeout shorter than interval', { timeout: Duration.seconds(20), queryInterval: Duration.seconds(30) }, /must be a whole multiple of queryInterval/],
+    ['sub-second interval', { queryInterval: Duration.millis(500), timeout: Duration.seconds(30) }, /queryInterval must be a whole number of seconds, at least 1; got 500 millis/],
+    ['fractional timeout', { timeout: Duration.millis(1500), queryInterval: Duration.seconds(1) }, /timeout must be a whole number of seconds/],
   ];
-  test.each(cases)('%s', (_name, props, source, message) => {
+  test.each(cases)('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test.each([
+    ['leading slash key', '/a.csv', /ImportSource.fromBucket: key '\/a.csv' must be an object key as S3 shows it: not empty, no leading '\/'/],
+    ['empty key', '', /ImportSource.fromBucket: key '' must be an object key as S3 shows it/],
+  ])('%s', (_name, key, message) => {
     const stack = new Stack(new App(), 'S', { env });
     const importer = new CognitoUserImport(stack, 'Import', { userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc') });
-    const given: Partial<UserImportDeploymentProps> = source === 'csv' ? { csvFile: CSV }
-      : source === 'bucket' ? { sourceBucket: s3.Bucket.fromBucketName(stack, 'B', 'bbb') } : {};
-    expect(() => new UserImportDeployment(stack, 'Seed', { importer, ...given, ...props })).toThrow(message);
+    const source = ImportSource.fromBucket(s3.Bucket.fromBucketName(stack, 'B', 'bbb'), key);
+    expect(() => new UserImportDeployment(stack, 'Seed', { importer, source })).toThrow(message);
   });
 
   test('a refused prop is a CDK ValidationError naming the construct', () => {

@@ -2,7 +2,7 @@ import { App, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CognitoUserImport, CognitoUserImportProps, ExistingUsersPolicy, UserImportDeployment } from '../../lib';
+import { CognitoUserImport, CognitoUserImportProps, ExistingUsersPolicy, ImportSource, UserImportDeployment } from '../../lib';
 import { breach } from '../../lambda/deployment/outcome';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
@@ -71,7 +71,7 @@ test.each([
 test('UserImportDeployment runs its importer\'s workflow, so it updates existing users when the importer says so', () => {
   const { stack, importer, t } = build({ existingUsers: ExistingUsersPolicy.UPDATE });
   const bucket = new s3.Bucket(stack, 'Seeds');
-  new UserImportDeployment(stack, 'Seed', { importer, sourceBucket: bucket, sourceKey: 'users-2026-11-22.csv' });
+  new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromBucket(bucket, 'users-2026-11-22.csv') });
   expect(states(t())).toContain('UpdateExisting');
 });
 

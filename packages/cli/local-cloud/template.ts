@@ -95,7 +95,7 @@ export function synthesizeTemplate(opts: SynthOptions): any {
       const s3 = require('aws-cdk-lib/aws-s3') as typeof import('aws-cdk-lib/aws-s3'); // eslint-disable-line @typescript-eslint/no-require-imports
       const bucket = new s3.Bucket(stack, 'Drop', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
       const queue = new lib.CognitoImportQueue(stack, 'Queue');
-      opts.importers.forEach((props, i) => new lib.CognitoUserImport(stack, `Import${i + 1}`, { userPool, bucket, queue, ...(opts.constructProps ?? {}), ...props }));
+      opts.importers.forEach((props, i) => new lib.CognitoUserImport(stack, `Import${i + 1}`, { userPool, bucket: lib.ImportBucket.fromBucket(bucket), queue, ...(opts.constructProps ?? {}), ...props }));
     } else {
       new lib.CognitoUserImport(stack, 'Import', { userPool, ...(opts.constructProps ?? {}) });
     }
