@@ -1,6 +1,6 @@
 /**
  * Cognito's CSV dialect: the one definition the engine writes parts with and reads them back with
- * (validate, harvest). What Cognito documents (see docs/COGNITO.md and the README's CSV format):
+ * (validate, harvest). What Cognito documents (see docs/csv-and-report.md, CSV format and Cognito's dialect):
  *
  * - fields are separated by `,`; values are not quoted (a `"` is an ordinary character);
  * - a comma inside a value is written `\,`; a `\` followed by anything else is itself;

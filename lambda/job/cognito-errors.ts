@@ -37,12 +37,12 @@ export function mapCognitoError(err: unknown, operation: string): Error {
   if (name === 'PreconditionNotMetException') return uploadNotVisible(`${operation}: ${errorMessage(err)}`, err);
   if (name === 'LimitExceededException' && operation === 'CreateUserImportJob') {
     return named('ImportJobQuotaError', `${operation}: the user pool has reached Cognito's quota of ${IMPORT_JOBS_QUOTA} import jobs `
-      + `(jobs are never deleted; every part uses one). Ask for a higher quota through Service Quotas or AWS Support, or import into a new pool (see the README, Limits). `
+      + `(jobs are never deleted; every part uses one). Ask for a higher quota through Service Quotas or AWS Support, or import into a new pool (see docs/import-jobs.md, Limits). `
       + `Cognito said ${cognitoSaid(err)}`, err);
   }
   if (name === 'OperationNotEnabledException') {
     return named('OperationNotEnabledError', `${operation}: Cognito refused the operation for this user pool: ${errorMessage(err).slice(0, 200)} `
-      + '(password-hash import needs the Essentials or Plus feature plan; see the README)', err);
+      + '(password-hash import needs the Essentials or Plus feature plan; see docs/import-jobs.md, Limits)', err);
   }
   return err instanceof Error ? err : new Error(String(err), { cause: err });
 }

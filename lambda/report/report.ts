@@ -18,7 +18,7 @@ type Status = ReportOutput['status'];
 type JobEntry = ImportReport['jobs'][number];
 
 /**
- * Report status (docs/COGNITO.md#report-format): Rejected when the file was not importable; Failed
+ * Report status (docs/csv-and-report.md#report-keys): Rejected when the file was not importable; Failed
  * on an unexpected error or when jobs failed and nothing was imported; Succeeded only when every row imported.
  */
 export function decideStatus(args: {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BOUNDED_REPORT_FOLDER } from './bucket-layout';
 
 /**
- * Where the report of a dropped object goes (docs/COGNITO.md#report-format): the worker writes
+ * Where the report of a dropped object goes (docs/csv-and-report.md#report): the worker writes
  * these keys, the deployment handlers read them. One place, so the two never drift.
  */
 

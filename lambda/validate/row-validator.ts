@@ -35,7 +35,7 @@ const INTEGER = /^-?\d+$/;
 export const MAX_EPOCH_SECONDS = 253402300799; // 9999-12-31: larger values are milliseconds by mistake
 
 /**
- * Every row rule of docs/COGNITO.md (CSV format, validation) that can be decided from one row and the pool. Duplicate
+ * Every row rule of docs/csv-and-report.md#csv-format that can be decided from one row and the pool. Duplicate
  * usernames and row length need the whole line and the file so are checked by the caller.
  * Messages name columns and limits, never the values.
  */

@@ -5,7 +5,7 @@ import { jobNameFor, jobNamePrefix } from '../../lambda/runtime/job-name';
 import { decodeS3Key, startImports } from '../../lambda/runtime/trigger';
 import { RecordingLog } from './helpers';
 
-/** Cognito's JobName rule (docs/COGNITO.md#import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */
+/** Cognito's JobName rule (docs/import-jobs.md#cognitos-import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */
 function isValidJobName(name: string): boolean {
   return name.length >= 1 && name.length <= 128 && /^[\w\s+=,.@-]+$/.test(name);
 }

@@ -28,7 +28,7 @@ function cognitoRead(line: string): string[] {
   return out;
 }
 
-// What the engine promises about values (the README's CSV format section):
+// What the engine promises about values (docs/csv-and-report.md#cognitos-dialect):
 const PADDING = /^[\x00-\x20]+|[\x00-\x20]+$/g; // only U+0000-U+0020 is padding
 const trim = (v: string) => v.replace(PADDING, '');
 // A username: letters, marks, symbols, numbers, punctuation; nothing invisible.

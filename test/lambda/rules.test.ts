@@ -15,7 +15,7 @@ function check(row: Record<string, string>, poolOverrides: Partial<UserPoolType>
 }
 const ok = { 'cognito:username': 'alice', email: 'alice@example.com', email_verified: 'true' };
 
-describe('row rules (docs/COGNITO.md#csv-format)', () => {
+describe('row rules (docs/csv-and-report.md#csv-format)', () => {
   test.each<[string, Record<string, string>, Partial<UserPoolType>, string | undefined]>([
     ['valid row', ok, {}, undefined],
     ['empty username', { ...ok, 'cognito:username': '' }, {}, 'cognito:username is empty'],

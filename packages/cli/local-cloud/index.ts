@@ -58,7 +58,7 @@ export interface LocalCloudOptions {
   /** Cognito job timings (ms). */
   readonly cognitoTimings?: Partial<CognitoTimings>;
   /**
-   * Answers to points AWS does not document (a behaviour file's path, or the object): see the README's
+   * Answers to points AWS does not document (a behaviour file's path, or the object): see docs/local-cloud.md,
    * "Behaviour variants". @default today's choices (`DEFAULT_BEHAVIOUR`)
    */
   readonly behaviour?: string | Partial<CognitoBehaviour>;

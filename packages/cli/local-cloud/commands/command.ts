@@ -4,7 +4,7 @@
  * against the command's options before the command runs, so a command sees only checked values.
  */
 
-/** Exit codes of every command (documented in the README's CLI reference). */
+/** Exit codes of every command (documented in packages/cli/README.md). */
 export enum ExitCode {
   /** Done; every file ended Succeeded or PartiallySucceeded. */
   OK = 0,

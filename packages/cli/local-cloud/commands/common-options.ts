@@ -20,7 +20,7 @@ export const OUT_OPTION: OptionSpec = {
 /** `--behaviour FILE`: read and checked before the command runs; the error names the file. */
 export const BEHAVIOUR_OPTION: OptionSpec = {
   value: 'FILE',
-  description: 'a JSON object choosing how the local Cognito answers where AWS documents nothing (README: "Behaviour variants"; \'calibrate\' prints one measured on AWS)',
+  description: 'a JSON object choosing how the local Cognito answers where AWS documents nothing (docs/local-cloud.md: "Behaviour variants"; \'calibrate\' prints one measured on AWS)',
   parse: (raw) => {
     try { return loadBehaviourFile(raw); } catch (e) { throw new UsageError((e as Error).message); }
   },

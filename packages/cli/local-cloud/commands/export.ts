@@ -18,7 +18,7 @@ export const exportCommand: Command = {
   description: [
     "Reads every user of the pool (ListUsers, 60 a request, paced) and writes them in the pool's GetCSVHeader layout,",
     "in Cognito's CSV dialect, with cognito:mfa_enabled filled and the verified flags kept. Passwords, sub, creation",
-    'dates, status and devices cannot move (see the README). Progress goes to stderr. Credentials come from the usual',
+    'dates, status and devices cannot move (see the CLI README). Progress goes to stderr. Credentials come from the usual',
     'AWS chain (environment, profile); --endpoint-url points it at the local cloud.',
   ].join('\n'),
   options: {
