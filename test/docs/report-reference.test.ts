@@ -15,7 +15,7 @@ import { runCli } from '../run-cli';
 import { firstCodeCells, readDoc, REPO } from './markdown';
 
 const DOC = 'docs/csv-and-report.md';
-const CONTRACT = join(REPO, 'lambda', 'shared', 'contract.ts');
+const CONTRACT = join(REPO, 'lambda', 'shared', 'report.ts');
 const SAMPLES = join(REPO, 'packages', 'cli', 'samples');
 const documented = () => new Set(firstCodeCells(readDoc(DOC)));
 
