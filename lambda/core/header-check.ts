@@ -1,5 +1,5 @@
 import { trimPadding } from './cognito-dialect';
-import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+import { PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
 
 /** How the dropped file's columns map onto the part's columns. */
 export interface HeaderPlan {
@@ -36,11 +36,7 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
     }
     seen.set(name, i);
     if (!known) {
-      errors.push({
-        message: name === PASSWORD_HASH_COLUMN
-          ? 'header has a password_hash column but no password hashing algorithm is configured'
-          : `header column ${i + 1} is not an attribute of the user pool (GetCSVHeader); is the header line missing?`,
-      });
+      errors.push({ message: `header column ${i + 1} is not an attribute of the user pool (GetCSVHeader); is the header line missing?` });
     }
   });
   if (rules.autoVerified.length === 0) {
@@ -50,8 +46,9 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   for (const column of missing) {
     if (column === USERNAME_COLUMN) {
       errors.push({ column, message: 'header has no cognito:username column' });
-    } else if (column === MFA_COLUMN && rules.mfa === 'OPTIONAL') {
-      errors.push({ column, message: 'header has no cognito:mfa_enabled column: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
+    } else if (column === PASSWORD_HASH_COLUMN) {
+      // Cognito fails the whole job when the algorithm is set and the column is missing (the guide).
+      errors.push({ column, message: `header has no password_hash column, which the importer's passwordHashingAlgorithm (${rules.passwordHashingAlgorithm}) requires: add the column (an empty value imports that user without a password)` });
     } else if (rules.attributes.get(column)?.required) {
       errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
     }

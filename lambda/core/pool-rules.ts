@@ -63,8 +63,10 @@ export function buildPoolRules(
     // Cognito names custom attributes `custom:x` in DescribeUserPool and GetCSVHeader alike.
     attributes.set(attr.Name, ruleFor(attr));
   }
-  const columns = [...csvHeader];
-  if (passwordHashingAlgorithm && !columns.includes(PASSWORD_HASH_COLUMN)) columns.push(PASSWORD_HASH_COLUMN);
+  // password_hash is uploaded exactly when the job sets an algorithm, whether or not GetCSVHeader lists it
+  // (undocumented): without one the validate step takes the column out (docs/csv-and-report.md#password-hashes).
+  const columns = csvHeader.filter((c) => c !== PASSWORD_HASH_COLUMN);
+  if (passwordHashingAlgorithm) columns.push(PASSWORD_HASH_COLUMN);
   const mfa = (pool.MfaConfiguration ?? 'OFF') as PoolRules['mfa'];
   return {
     poolId: pool.Id ?? '',

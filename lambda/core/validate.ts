@@ -4,6 +4,7 @@ import { firstUnwritable, formatCognitoRow, trimPadding } from './cognito-dialec
 import { parseCsvLine } from './csv-fields';
 import type { EngineConfig, EngineDeps } from './deps';
 import { GroupsColumn, groupsKey, listGroupNames } from './groups-column';
+import { UnusedPasswordHashColumn } from './password-hash-column';
 import { isThrottle, throttled, errorMessage } from './errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
@@ -69,6 +70,8 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   const groupsColumn = config.groupsColumn
     ? new GroupsColumn(config.groupsColumn, await listGroupNames(deps, config), () => deps.store.writer(config.bucket, groupsKey(prefix), 'application/x-ndjson'))
     : undefined;
+  // Without an algorithm a password_hash column is never uploaded (the console's template has one).
+  const unusedHashes = config.passwordHashingAlgorithm ? undefined : new UnusedPasswordHashColumn();
   let rowGroups: string[] = [];
   let unknownGroups: string[] = [];
 
@@ -103,6 +106,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       if (line.number === 1) text = groupsColumn.header(text);
       else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
     }
+    if (unusedHashes && !line.truncated) text = line.number === 1 ? unusedHashes.header(text) : unusedHashes.row(text, line.number);
     if (line.number === 1) {
       if (isBlank(text)) {
         writing = false;
@@ -120,6 +124,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       for (const e of plan.errors) await fileError(1, e.message, e.column);
       if (plan.errors.length > 0) writing = false;
       fix('missingColumnsAdded', plan.missing.length);
+      if (unusedHashes?.present) fix('passwordHashColumnRemoved');
       // Missing columns go first, so the file's own last column stays last (a value ending in `\`
       // can only be written there). The part's columns are a list: a reordering or a left-out
       // column only has to change partColumns and clear `verbatim`.
@@ -248,8 +253,9 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     physicalLines = batch.firstNumber + batch.count - 1;
     if (plan !== fastFor) {
       fastFor = plan;
-      // Not with a groups column: the upload is then the row without it, never the row's own bytes.
-      const bytes = plan && verbatim && !groupsColumn ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
+      // Not with a column to cut out (groups, an unused password_hash): the upload is then the row
+      // without it, never the row's own bytes.
+      const bytes = plan && verbatim && !groupsColumn && !unusedHashes?.present ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
       fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
     }
     const { buf, starts, ends } = batch;
@@ -272,6 +278,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     }
   }
 
+  const hashProblem = unusedHashes?.problem();
+  if (hashProblem) {
+    writing = false;
+    await fileError(hashProblem.line, hashProblem.message, hashProblem.column);
+  }
   if (physicalLines === 0 || !plan) {
     if (fileErrors.length === 0) await fileError(1, 'the file is empty (no header line)');
   } else if (rows === 0 && fileErrors.length === 0) {
