@@ -13,10 +13,10 @@ import { executionToken } from './job-name';
 import { readLineBatches, TextLine, textLineOf } from './line-reader';
 import type { ObjectWriter } from './object-store';
 import { PartWriter } from './part-writer';
-import { buildPoolRules, PoolRules, USERNAME_COLUMN } from './pool-rules';
+import { buildPoolRules, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
 import { checkPlainRow, checkRow, MAX_ROW_CHARACTERS, RowProblem } from './row-validator';
 import { UsernameSet } from './username-set';
-import { RejectedEntry, rejectedKey, validationKey, ValidationSummary, workPrefixFor } from './work-files';
+import { hashedLinesKey, RejectedEntry, rejectedKey, validationKey, ValidationSummary, workPrefixFor } from './work-files';
 
 // Stop collecting file-level errors past this: the file is rejected anyway.
 const MAX_FILE_ERRORS = 100;
@@ -72,6 +72,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     : undefined;
   // Without an algorithm a password_hash column is never uploaded (the console's template has one).
   const unusedHashes = config.passwordHashingAlgorithm ? undefined : new UnusedPasswordHashColumn();
+  // With an algorithm: the valid rows that carry a hash (their users import CONFIRMED), for the report.
+  const hashIndex = config.passwordHashingAlgorithm ? rules.columns.indexOf(PASSWORD_HASH_COLUMN) : -1;
+  const hashedOut = hashIndex >= 0 ? deps.store.writer(config.bucket, hashedLinesKey(prefix), 'text/plain') : undefined;
+  let hashedRows = 0;
   let rowGroups: string[] = [];
   let unknownGroups: string[] = [];
 
@@ -225,6 +229,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fix('valuesTrimmed', checked!.valuesTrimmed);
     fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
     validRows += 1;
+    if (hashedOut && checked!.values[hashIndex] !== '') {
+      hashedRows += 1;
+      await hashedOut.write(Buffer.from(`${line.number}\n`));
+    }
     if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
     if (!writing || !parts) return;
     const pending = parts.add(out, line.number);
@@ -302,6 +310,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     written = await parts.finish();
   }
   await rejectedOut.end();
+  await hashedOut?.end();
   const hasGroups = (await groupsColumn?.end()) === true;
 
   const rejectedRows = outcome === 'Valid' ? badRows : rows;
@@ -316,6 +325,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fileErrors,
     parts: written,
     ...(hasGroups ? { groupsKey: groupsKey(prefix) } : {}),
+    ...(hashedOut ? { hashedLinesKey: hashedLinesKey(prefix), hashedRows } : {}),
   };
   await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
   deps.log.info('validated', {
