@@ -98,7 +98,7 @@ describe('header rules (file-level)', () => {
   test.each<[string, string[], string | undefined, number]>([
     ['full header in another order', [...CSV_HEADER].reverse(), undefined, 0],
     ['missing optional columns are filled', ['cognito:username', 'email', 'email_verified'], undefined, CSV_HEADER.length - 3],
-    ['unknown column', [...CSV_HEADER, 'favourite_color'], `header column ${CSV_HEADER.length + 1} is not an attribute`, 0],
+    ['unknown column, named (the line is evidently a header)', [...CSV_HEADER, 'favourite_color'], 'header column favourite_color is not an attribute of the user pool', 0],
     ['duplicate column', [...CSV_HEADER, 'email'], 'appears more than once', 0],
     ['no username column', CSV_HEADER.filter((c) => c !== 'cognito:username'), 'no cognito:username column', 1],
   ])('%s', (_n, header, error, missing) => {
@@ -127,10 +127,21 @@ describe('header rules (file-level)', () => {
     const text = JSON.stringify(plan.errors);
     for (const value of ['ada', 'lovelace', '4155550100', 'Ada Lovelace']) expect(text).not.toContain(value);
     expect(plan.errors.map((e) => e.message)).toEqual(expect.arrayContaining([
-      'header column 1 is not an attribute of the user pool (GetCSVHeader); is the header line missing?',
-      'header columns 2 and 6 have the same name, which is not an attribute of the user pool',
+      'header columns 1, 2, 3, 4, 5, 6 are not attributes of the user pool (GetCSVHeader); is the header line missing?',
     ]));
     expect(plan.errors.every((e) => e.column === undefined || rules.columns.includes(e.column))).toBe(true);
+  });
+
+  test('many unknown columns in a real header: one entry naming the first ten, the rest counted', () => {
+    const extra = Array.from({ length: 1000 }, (_, i) => `extra_${i}`);
+    const plan = planHeader(rules, [...CSV_HEADER, ...extra]);
+    expect(plan.errors).toHaveLength(1);
+    expect(plan.errors[0].message).toBe(`header columns ${extra.slice(0, 10).join(', ')} and 990 more are not attributes of the user pool (GetCSVHeader): rename them to the pool's attribute names or remove them`);
+  });
+
+  test('a typo beside cognito:username is named, however few known columns there are', () => {
+    const plan = planHeader(rules, ['cognito:username', 'emial', 'email_verified']);
+    expect(plan.errors.map((e) => e.message)).toContain("header column emial is not an attribute of the user pool (GetCSVHeader): rename it to the pool's attribute names or remove it");
   });
 
   test('a required attribute column missing cannot be filled', () => {

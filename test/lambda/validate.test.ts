@@ -92,7 +92,7 @@ describe('validate step', () => {
   test.each<[string, string | Buffer, number[], string]>([
     ['empty file', '', [1], 'empty'],
     ['header only', CSV_HEADER.join(',') + '\n', [1], 'no user rows'],
-    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column 4 is not an attribute'],
+    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column shoe_size is not an attribute'],
     ['missing username column', 'email,email_verified\nu@example.com,true\n', [1], 'cognito:username'],
     ['not UTF-8', Buffer.concat([Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), [3], 'not valid UTF-8'],
     ['Latin-1 file', Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,Jos\xe9\n', 'latin1'), [2], 'not valid UTF-8'],
