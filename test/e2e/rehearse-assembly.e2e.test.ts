@@ -5,7 +5,7 @@
  * and each Create is followed by its Delete. A missing asset is named.
  */
 import { spawn, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -50,7 +50,7 @@ beforeAll(() => {
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 testIfBuilt('functions are found through the asset manifest; Create then Delete, named by logical id', async () => {
-  const template = require(join(dir, 'cdk.out', 'PlainStack.template.json'));
+  const template = JSON.parse(readFileSync(join(dir, 'cdk.out', 'PlainStack.template.json'), 'utf8'));
   const fns = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
   expect(fns.length).toBeGreaterThan(2);
   expect(fns.every((f) => f.Metadata?.['aws:asset:path'] === undefined)).toBe(true);
