@@ -63,7 +63,7 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   for (const column of missing) {
     if (column === USERNAME_COLUMN) {
       errors.push({ column, message: 'header has no cognito:username column' });
-    } else if (column === PASSWORD_HASH_COLUMN) {
+    } else if (column === PASSWORD_HASH_COLUMN && rules.passwordHashingAlgorithm) {
       // Cognito fails the whole job when the algorithm is set and the column is missing (the guide).
       errors.push({ column, message: `header has no password_hash column, which the importer's passwordHashingAlgorithm (${rules.passwordHashingAlgorithm}) requires: add the column (an empty value imports that user without a password)` });
     } else if (rules.attributes.get(column)?.required) {
