@@ -53,6 +53,11 @@ describe('Start while another job is active: every plausible answer queues', () 
     expect(quota.message).toMatch(/quota of 1000 import jobs.*Service Quotas/);
     const op = mapCognitoError(err('OperationNotEnabledException', 'not enabled'), 'CreateUserImportJob');
     expect(op.name).toBe('OperationNotEnabledError');
+    expect(op.message).toMatch(/primary Region/);
+    // With an algorithm: the pool cannot import hashes, and the message says what to do about it.
+    const hashes = mapCognitoError(err('OperationNotEnabledException', 'not enabled'), 'CreateUserImportJob', true);
+    expect(hashes.message).toMatch(/cannot import password hashes.*Remove passwordHashingAlgorithm/);
+    expect(hashes.message).not.toMatch(/Essentials|Plus/);
     expect(CreateUserImportJobCommand).toBeDefined();
   });
 });
