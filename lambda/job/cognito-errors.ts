@@ -30,7 +30,7 @@ export function cognitoSaid(err: unknown): string {
 export const IMPORT_JOBS_QUOTA = 1000;
 
 /** Maps the Cognito errors the workflow retries to StepErrors, and the ones a user must act on to clear errors. */
-export function mapCognitoError(err: unknown, operation: string): Error {
+export function mapCognitoError(err: unknown, operation: string, hashes = false): Error {
   if (isThrottle(err)) return throttled(`${operation}: Cognito throttled the request`, err);
   if (isAnotherJobActive(err)) return anotherJobActive(`${operation}: another import job is active in the account (Cognito said ${cognitoSaid(err)})`, err);
   const name = errorName(err);
@@ -41,8 +41,12 @@ export function mapCognitoError(err: unknown, operation: string): Error {
       + `Cognito said ${cognitoSaid(err)}`, err);
   }
   if (name === 'OperationNotEnabledException') {
-    return named('OperationNotEnabledError', `${operation}: Cognito refused the operation for this user pool: ${errorMessage(err).slice(0, 200)} `
-      + '(password-hash import needs the Essentials or Plus feature plan; see docs/import-jobs.md, Limits)', err);
+    return named('OperationNotEnabledError', `${operation}: Cognito refused the operation for this user pool (${cognitoSaid(err)}). `
+      + (hashes
+        ? 'This pool cannot import password hashes (the guide: it needs "the modern Amazon Cognito infrastructure"; eligible pools show the option in the console). '
+          + 'Remove passwordHashingAlgorithm from the importer to import these users without passwords (they must reset them), or import into an eligible pool. '
+          + 'See docs/csv-and-report.md#password-hashes.'
+        : 'Import operations are not enabled here (for example in a replica Region): import in the pool\'s primary Region.'), err);
   }
   return err instanceof Error ? err : new Error(String(err), { cause: err });
 }

@@ -78,7 +78,7 @@ async function createJob(deps: EngineDeps, config: EngineConfig, part: PartDescr
     deps.log.info('import job created', { partKey: part.key, jobId: job.JobId, jobName: part.jobName });
     return { jobId: job.JobId, jobName: job.JobName ?? part.jobName, url: job.PreSignedUrl };
   } catch (err) {
-    throw mapCognitoError(err, 'CreateUserImportJob');
+    throw mapCognitoError(err, 'CreateUserImportJob', config.passwordHashingAlgorithm !== undefined);
   }
 }
 

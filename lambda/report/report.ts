@@ -103,6 +103,8 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
 
   // Lines to put in failed.csv: rejected rows, FAILED users, and rows no job got to.
   const toRedrop = new LineSet(validation?.physicalLines ?? 1024);
+  // Every line some entry of users[] names, and every row of a part no job finished: not imported.
+  const notImported = new LineSet(validation?.physicalLines ?? 1024);
   if (!validation || validation.outcome === 'Rejected') toRedrop.addAll();
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
@@ -132,11 +134,12 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   await out.write(Buffer.from('],"users":['));
   first = true;
   if (validation?.existing?.outcomesKey) {
-    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { await entry(u); });
+    await eachJsonLine<UserOutcome>(deps, config, validation.existing.outcomesKey, async (u) => { notImported.add(u.line); await entry(u); });
   }
   for (const key of update?.chunks ?? []) {
     await eachJsonLine<UserOutcome>(deps, config, key, async (u) => {
       if (u.outcome === 'UPDATE_FAILED') { toRedrop.add(u.line); reason(u.line, u.message); }
+      notImported.add(u.line);
       await entry(u);
     });
   }
@@ -144,10 +147,11 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
       if (u.outcome === 'FAILED') toRedrop.add(u.line);
+      notImported.add(u.line);
       reason(u.line, u.message);
       await entry(u);
     });
-    for (const line of summary.unprocessedLines ?? []) toRedrop.add(line);
+    for (const line of summary.unprocessedLines ?? []) { toRedrop.add(line); notImported.add(line); }
   }
   if (groups) {
     // Memberships added after the import, and each one that could not be (no user data: names only).
@@ -165,13 +169,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     for (const part of validation.parts) {
       if (done.has(part.partNumber)) continue;
       const map = await readJson<number[]>(deps, config, part.lineMapKey);
-      for (const line of (map ?? []).slice(1)) toRedrop.add(line);
+      for (const line of (map ?? []).slice(1)) { toRedrop.add(line); notImported.add(line); }
     }
   }
 
   // The report names where the rows to fix are (a separate grant reads them; they expire).
   const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
   const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
+  if (validation?.outcome === 'Valid') {
+    const passwords = await passwordCounts(deps, config, validation, notImported, totals.imported);
+    await out.write(Buffer.from(`,"passwords":${JSON.stringify(passwords)}`));
+  }
   await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
   await out.end();
 
@@ -227,6 +235,20 @@ async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: stri
   for await (const batch of readTextLineBatches(object.body)) {
     for (const { text } of batch) if (text.length > 0) await fn(JSON.parse(text) as T);
   }
+}
+
+/**
+ * How the imported users sign in first: those whose row carried a hash are CONFIRMED (they sign in with
+ * their password), the rest must reset it (RESET_REQUIRED). A hashed row is counted confirmed only when it
+ * was imported: not named in users[] (skipped, failed, fate unknown, existing) and not in an unfinished part.
+ */
+async function passwordCounts(deps: EngineDeps, config: EngineConfig, validation: ValidationSummary, notImported: LineSet, imported: number) {
+  let confirmed = 0;
+  if (validation.hashedLinesKey && validation.hashedRows) {
+    await eachJsonLine<number>(deps, config, validation.hashedLinesKey, async (line) => { if (!notImported.has(line)) confirmed += 1; });
+  }
+  confirmed = Math.min(confirmed, imported);
+  return { ...(config.passwordHashingAlgorithm ? { algorithm: config.passwordHashingAlgorithm } : {}), confirmed, resetRequired: imported - confirmed };
 }
 
 /** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */

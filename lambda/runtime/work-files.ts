@@ -10,6 +10,8 @@ export const partKey = (prefix: string, n: number) => `${prefix}part-${n}.csv`;
 export const lineMapKey = (prefix: string, n: number) => `${prefix}part-${n}.lines.json`;
 export const validationKey = (prefix: string) => `${prefix}validation.json`;
 export const rejectedKey = (prefix: string) => `${prefix}rejected.jsonl`;
+/** Line numbers (one a line) of the valid rows that carry a password hash: their users import CONFIRMED. */
+export const hashedLinesKey = (prefix: string) => `${prefix}hashed-lines.txt`;
 /** Marker a createAndUpload leaves after a successful PUT: a retried step reuses its job. */
 export const jobMarkerKey = (part: Pick<PartDescriptor, 'key'>) => part.key.replace(/\.csv$/, '') + '.job.json';
 export const resultsKey = (part: Pick<PartDescriptor, 'key'>, jobId: string) => `${part.key.replace(/\.csv$/, '')}.${jobId}.results.jsonl`;
@@ -41,6 +43,9 @@ export interface ValidationSummary {
   parts: PartDescriptor[];
   /** JSON Lines of GroupsEntry (valid rows with groups), when the importer has a groups column. */
   groupsKey?: string;
+  /** With a password hashing algorithm: the valid rows with a hash (hashedLinesKey) and how many. */
+  hashedLinesKey?: string;
+  hashedRows?: number;
   /** Set once the rows of existing users were taken out of the parts. */
   existing?: ExistingSummary;
 }

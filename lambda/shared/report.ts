@@ -63,4 +63,10 @@ export interface ImportReport {
   readonly lookup?: { method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number };
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
+  /**
+   * How the imported users sign in first (present when the file was importable): `confirmed` were imported
+   * with a password hash and can sign in with their password (not by SRP until their first sign-in);
+   * `resetRequired` must reset their password. They add up to `totals.imported`.
+   */
+  readonly passwords?: { algorithm?: string; confirmed: number; resetRequired: number };
 }

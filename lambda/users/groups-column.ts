@@ -47,7 +47,7 @@ export function fieldSpan(line: string, index: number): { start: number; end: nu
 }
 
 /** The line without field `index` (and one of its separators), and the field's raw text. */
-function cut(line: string, index: number): { text: string; field: string } | undefined {
+export function cut(line: string, index: number): { text: string; field: string } | undefined {
   const span = fieldSpan(line, index);
   if (!span) return undefined;
   const field = line.slice(span.start, span.end);

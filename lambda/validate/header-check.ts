@@ -1,5 +1,5 @@
 import { trimPadding } from '../csv/cognito-dialect';
-import { MFA_COLUMN, PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
+import { PoolRules, USERNAME_COLUMN, PASSWORD_HASH_COLUMN } from './pool-rules';
 
 /** How the dropped file's columns map onto the part's columns. */
 export interface HeaderPlan {
@@ -12,6 +12,12 @@ export interface HeaderPlan {
   readonly errors: readonly { column?: string; message: string }[];
 }
 
+/** Unknown columns named in the one message about them; the rest are counted. */
+const UNKNOWN_NAMED = 10;
+/** A column name is quoted up to this many characters. */
+const NAME_SHOWN = 64;
+const shorten = (name: string) => (name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}…` : name);
+
 /**
  * The header must only hold columns GetCSVHeader knows (order free), each once; missing columns
  * are added empty unless no row could then be valid (username, required attributes).
@@ -20,8 +26,11 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   const errors: { column?: string; message: string }[] = [];
   const names = header.map(trimPadding);
   const seen = new Map<string, number>();
-  // A header cell is named only when it is one of the pool's columns: anything else may be a value
-  // (a file without a header puts its first user's email and phone here), so it is named by position.
+  // A first line that holds a column the pool knows is a header: its cells are column names and an unknown
+  // one is named. Otherwise the line may be a user's data (a file without a header puts its first user's
+  // email and phone here), so unknown cells are named by position only.
+  const evidentHeader = names.some((name) => rules.columns.includes(name) || name === USERNAME_COLUMN);
+  const unknown: string[] = [];
   names.forEach((name, i) => {
     const known = rules.columns.includes(name);
     if (name === '') {
@@ -29,20 +38,24 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
       return;
     }
     if (seen.has(name)) {
-      errors.push(known
-        ? { column: name, message: `header column ${name} appears more than once (columns ${seen.get(name)! + 1} and ${i + 1})` }
-        : { message: `header columns ${seen.get(name)! + 1} and ${i + 1} have the same name, which is not an attribute of the user pool` });
+      if (known) errors.push({ column: name, message: `header column ${name} appears more than once (columns ${seen.get(name)! + 1} and ${i + 1})` });
+      else unknown.push(evidentHeader ? `${shorten(name)} (again)` : String(i + 1));
       return;
     }
     seen.set(name, i);
-    if (!known) {
-      errors.push({
-        message: name === PASSWORD_HASH_COLUMN
-          ? 'header has a password_hash column but no password hashing algorithm is configured'
-          : `header column ${i + 1} is not an attribute of the user pool (GetCSVHeader); is the header line missing?`,
-      });
-    }
+    if (!known) unknown.push(evidentHeader ? shorten(name) : String(i + 1));
   });
+  // One file-level entry for all unknown columns, however many (the list capped, the rest counted).
+  if (unknown.length > 0) {
+    const listed = unknown.slice(0, UNKNOWN_NAMED);
+    const more = unknown.length > listed.length ? ` and ${unknown.length - listed.length} more` : '';
+    const one = unknown.length === 1;
+    errors.push({
+      message: evidentHeader
+        ? `header column${one ? '' : 's'} ${listed.join(', ')}${more} ${one ? 'is not an attribute' : 'are not attributes'} of the user pool (GetCSVHeader): rename ${one ? 'it' : 'them'} to the pool's attribute names or remove ${one ? 'it' : 'them'}`
+        : `header column${one ? '' : 's'} ${listed.join(', ')}${more} ${one ? 'is not an attribute' : 'are not attributes'} of the user pool (GetCSVHeader); is the header line missing?`,
+    });
+  }
   if (rules.autoVerified.length === 0) {
     errors.push({ message: 'the user pool has no auto-verified attribute (email or phone_number): Cognito cannot import into it' });
   }
@@ -50,8 +63,9 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   for (const column of missing) {
     if (column === USERNAME_COLUMN) {
       errors.push({ column, message: 'header has no cognito:username column' });
-    } else if (column === MFA_COLUMN && rules.mfa === 'OPTIONAL') {
-      errors.push({ column, message: 'header has no cognito:mfa_enabled column: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
+    } else if (column === PASSWORD_HASH_COLUMN && rules.passwordHashingAlgorithm) {
+      // Cognito fails the whole job when the algorithm is set and the column is missing (the guide).
+      errors.push({ column, message: `header has no password_hash column, which the importer's passwordHashingAlgorithm (${rules.passwordHashingAlgorithm}) requires: add the column (an empty value imports that user without a password)` });
     } else if (rules.attributes.get(column)?.required) {
       errors.push({ column, message: `header has no ${column} column, which the user pool requires` });
     }

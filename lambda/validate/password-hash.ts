@@ -1,8 +1,11 @@
 import type { PasswordHashingAlgorithmValue } from '../shared/env';
 
 /**
- * The `password_hash` column, checked against the job's PasswordHashingAlgorithm and the cost
- * limits Cognito accepts. Returns an error message (never containing the hash) or undefined.
+ * The `password_hash` column, checked against the job's PasswordHashingAlgorithm in the formats and
+ * within the bounds the Cognito developer guide gives ("Importing users into user pools from a CSV
+ * file" → "Importing users with password hashes"; docs/csv-and-report.md#password-hashes). A hash
+ * Cognito would refuse fails that one user, so it is reported by line before any job.
+ * Returns an error message (naming the format or the bound, never containing the hash) or undefined.
  * An empty hash is valid: that user is imported without a password (RESET_REQUIRED).
  */
 export function checkPasswordHash(algorithm: PasswordHashingAlgorithmValue, hash: string): string | undefined {
@@ -16,56 +19,66 @@ export function checkPasswordHash(algorithm: PasswordHashingAlgorithmValue, hash
   }
 }
 
-const B64 = '[A-Za-z0-9+/._=-]+';
+/** The guide's upper bounds, by algorithm (each is named in the message of a hash over it). */
+export const PASSWORD_HASH_BOUNDS = {
+  BCRYPT: { cost: 12 },
+  SCRYPT: { N: 65536, r: 8, p: 1 },
+  ARGON2ID: { m: 19456, t: 2, p: 1 },
+  PBKDF2_SHA256: { iterations: 600000 },
+} as const;
 
-// $2b$10$<22 salt chars><31 hash chars>
+// Salts and hashes of the PHC-style formats: base64 (standard or bcrypt/passlib's alphabet), no padding required.
+const B64 = '[A-Za-z0-9+/.]+={0,2}';
+
+// $2<a/b/x/y>$[cost]$[22-character salt][31-character hash]
+const BCRYPT = /^\$2[abxy]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
+// N$r$p$hexSalt$hexHash, e.g. 65536$8$1$<hex>$<hex>
+const SCRYPT = /^(\d+)\$(\d+)\$(\d+)\$([0-9a-fA-F]+)\$([0-9a-fA-F]+)$/;
+// $argon2id$v=N$m=M,t=T,p=P$salt$hash
+const ARGON2ID = new RegExp(`^\\$argon2id\\$v=(\\d+)\\$m=(\\d+),t=(\\d+),p=(\\d+)\\$${B64}\\$${B64}$`);
+// $pbkdf2-sha256$iterations$salt$hash
+const PBKDF2 = new RegExp(`^\\$pbkdf2-sha256\\$(\\d+)\\$${B64}\\$${B64}$`);
+
 function checkBcrypt(hash: string): string | undefined {
-  const m = /^\$2[abxy]\$(\d{2})\$[./A-Za-z0-9]{53}$/.exec(hash);
-  if (!m) return 'password_hash is not a BCRYPT hash ($2a$/$2b$/$2x$/$2y$, cost, 53-character salt+hash)';
+  const m = BCRYPT.exec(hash);
+  if (!m) return 'password_hash is not a BCRYPT hash: $2<a|b|x|y>$<cost>$<22-character salt><31-character hash>';
   const cost = Number(m[1]);
-  if (cost < 4 || cost > 12) return `password_hash BCRYPT cost ${cost} is outside 4..12`;
+  const max = PASSWORD_HASH_BOUNDS.BCRYPT.cost;
+  if (cost > max) return `password_hash BCRYPT cost ${cost} is over Cognito's maximum of ${max}`;
+  if (cost < 4) return `password_hash BCRYPT cost ${cost} is below bcrypt's minimum of 4`;
   return undefined;
 }
 
-// PHC: $scrypt$ln=<log2 N>,r=8,p=1$salt$hash   (also N=<N> spelled out)
 function checkScrypt(hash: string): string | undefined {
-  const m = new RegExp(`^\\$scrypt\\$([^$]+)\\$${B64}\\$${B64}$`).exec(hash);
-  if (!m) return 'password_hash is not an SCRYPT hash ($scrypt$ln=..,r=8,p=1$salt$hash)';
-  const params = parseParams(m[1]);
-  const N = params.ln !== undefined ? 2 ** params.ln : params.n;
-  if (N === undefined || params.r === undefined || params.p === undefined) return 'password_hash SCRYPT parameters must give N (or ln), r and p';
-  if (N < 2 || N > 65536 || (N & (N - 1)) !== 0) return `password_hash SCRYPT N=${N} must be a power of two ≤ 65536`;
-  if (params.r !== 8) return `password_hash SCRYPT r=${params.r} must be 8`;
-  if (params.p !== 1) return `password_hash SCRYPT p=${params.p} must be 1`;
+  const m = SCRYPT.exec(hash);
+  if (!m) return 'password_hash is not an SCRYPT hash: N$r$p$<hex salt>$<hex hash> (e.g. 65536$8$1$…$…)';
+  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const max = PASSWORD_HASH_BOUNDS.SCRYPT;
+  if (N > max.N) return `password_hash SCRYPT N=${N} is over Cognito's maximum of ${max.N}`;
+  if (N < 2 || (N & (N - 1)) !== 0) return `password_hash SCRYPT N=${N} must be a power of two`;
+  if (r !== max.r) return `password_hash SCRYPT r=${r} must be ${max.r}`;
+  if (p !== max.p) return `password_hash SCRYPT p=${p} must be ${max.p}`;
   return undefined;
 }
 
-// PHC: $argon2id$v=19$m=19456,t=2,p=1$salt$hash
 function checkArgon2id(hash: string): string | undefined {
-  const m = new RegExp(`^\\$argon2id\\$(?:v=(\\d+)\\$)?([^$]+)\\$${B64}\\$${B64}$`).exec(hash);
-  if (!m) return 'password_hash is not an ARGON2ID hash ($argon2id$v=19$m=..,t=..,p=..$salt$hash)';
-  const params = parseParams(m[2]);
-  if (params.m === undefined || params.t === undefined || params.p === undefined) return 'password_hash ARGON2ID parameters must give m, t and p';
-  if (params.m < 1 || params.m > 19456) return `password_hash ARGON2ID m=${params.m} must be ≤ 19456`;
-  if (params.t < 1 || params.t > 2) return `password_hash ARGON2ID t=${params.t} must be ≤ 2`;
-  if (params.p !== 1) return `password_hash ARGON2ID p=${params.p} must be 1`;
+  const m = ARGON2ID.exec(hash);
+  if (!m) return 'password_hash is not an ARGON2ID hash: $argon2id$v=<N>$m=<M>,t=<T>,p=<P>$<salt>$<hash>';
+  const [mem, t, p] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  const max = PASSWORD_HASH_BOUNDS.ARGON2ID;
+  if (mem > max.m) return `password_hash ARGON2ID m=${mem} is over Cognito's maximum of ${max.m}`;
+  if (t > max.t) return `password_hash ARGON2ID t=${t} is over Cognito's maximum of ${max.t}`;
+  if (p > max.p) return `password_hash ARGON2ID p=${p} is over Cognito's maximum of ${max.p}`;
+  if (mem < 1 || t < 1 || p < 1) return 'password_hash ARGON2ID m, t and p must each be at least 1';
   return undefined;
 }
 
-// $pbkdf2-sha256$<iterations>$salt$hash (passlib) or pbkdf2_sha256$<iterations>$salt$hash (Django)
 function checkPbkdf2(hash: string): string | undefined {
-  const m = new RegExp(`^(?:\\$pbkdf2-sha256|pbkdf2_sha256)\\$(?:i=)?(\\d+)\\$${B64}\\$${B64}$`).exec(hash);
-  if (!m) return 'password_hash is not a PBKDF2_SHA256 hash ($pbkdf2-sha256$iterations$salt$hash)';
+  const m = PBKDF2.exec(hash);
+  if (!m) return 'password_hash is not a PBKDF2_SHA256 hash: $pbkdf2-sha256$<iterations>$<salt>$<hash>';
   const iterations = Number(m[1]);
-  if (iterations < 1 || iterations > 600000) return `password_hash PBKDF2_SHA256 iterations ${iterations} must be ≤ 600000`;
+  const max = PASSWORD_HASH_BOUNDS.PBKDF2_SHA256.iterations;
+  if (iterations > max) return `password_hash PBKDF2_SHA256 iterations ${iterations} are over Cognito's maximum of ${max}`;
+  if (iterations < 1) return 'password_hash PBKDF2_SHA256 iterations must be at least 1';
   return undefined;
-}
-
-function parseParams(s: string): Record<string, number | undefined> {
-  const out: Record<string, number | undefined> = {};
-  for (const kv of s.split(',')) {
-    const [k, v] = kv.split('=');
-    if (k && v !== undefined && /^\d+$/.test(v)) out[k.trim().toLowerCase()] = Number(v);
-  }
-  return out;
 }

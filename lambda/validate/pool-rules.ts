@@ -63,8 +63,11 @@ export function buildPoolRules(
     // Cognito names custom attributes `custom:x` in DescribeUserPool and GetCSVHeader alike.
     attributes.set(attr.Name, ruleFor(attr));
   }
-  const columns = [...csvHeader];
-  if (passwordHashingAlgorithm && !columns.includes(PASSWORD_HASH_COLUMN)) columns.push(PASSWORD_HASH_COLUMN);
+  // password_hash carries hashes only when the job sets an algorithm; without one the validate step takes the
+  // file's column out, and it is uploaded (empty) only where GetCSVHeader lists it (undocumented: a header
+  // must hold every column GetCSVHeader lists). docs/csv-and-report.md#password-hashes
+  const columns = csvHeader.filter((c) => c !== PASSWORD_HASH_COLUMN);
+  if (passwordHashingAlgorithm || csvHeader.includes(PASSWORD_HASH_COLUMN)) columns.push(PASSWORD_HASH_COLUMN);
   const mfa = (pool.MfaConfiguration ?? 'OFF') as PoolRules['mfa'];
   return {
     poolId: pool.Id ?? '',

@@ -19,7 +19,7 @@ export interface CheckedRow {
   readonly problems: RowProblem[];
   /** How many boolean values had their case normalized. */
   readonly booleansNormalized: number;
-  /** 1 when a blank cognito:mfa_enabled was filled from the pool's MFA setting (OFF → false, ON → true). */
+  /** 1 when a blank cognito:mfa_enabled was filled from the pool's MFA setting (ON → true, OFF and OPTIONAL → false). */
   readonly mfaFilled?: number;
   /** How many values had padding (spaces, tabs, control characters) at either end: written trimmed. */
   readonly valuesTrimmed: number;
@@ -159,13 +159,11 @@ function checkValues(rules: PoolRules, c: CompiledRules, values: string[], rowLe
   if (!verified && rules.autoVerified.length > 0) problems.push({ message: c.noVerifiedMessage });
 
   const mfa = get(c.mfa);
-  // Cognito requires cognito:mfa_enabled on every row: a blank one is filled where the pool decides it, and
-  // rejected where only the user can (OPTIONAL MFA).
+  // A blank cognito:mfa_enabled is filled (docs/csv-and-report.md#mfa): MFA ON → true, OFF → false, as the
+  // guide says a blank sets "the state required by the user pool"; OPTIONAL → false, which the guide does not
+  // describe for a blank but which is valid under every reading of it.
   let mfaFilled = 0;
-  if (mfa === '' && c.mfa >= 0) {
-    if (rules.mfa === 'OPTIONAL') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is empty: the user pool\'s MFA is OPTIONAL, so Cognito needs true or false for each user' });
-    else { values[c.mfa] = rules.mfa === 'ON' ? 'true' : 'false'; mfaFilled = 1; }
-  }
+  if (mfa === '' && c.mfa >= 0) { values[c.mfa] = rules.mfa === 'ON' ? 'true' : 'false'; mfaFilled = 1; }
   if (mfa === 'true' && rules.mfa === 'OFF') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is true but the user pool has MFA off' });
   if (mfa === 'false' && rules.mfa === 'ON') problems.push({ column: MFA_COLUMN, message: 'cognito:mfa_enabled is false but the user pool requires MFA' });
 

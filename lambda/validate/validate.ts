@@ -4,6 +4,7 @@ import { firstUnwritable, formatCognitoRow, trimPadding } from '../csv/cognito-d
 import { parseCsvLine } from '../csv/csv-fields';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
 import { GroupsColumn, groupsKey, listGroupNames } from '../users/groups-column';
+import { UnusedPasswordHashColumn } from './password-hash-column';
 import { isThrottle, throttled, errorMessage } from '../runtime/errors';
 import { planHeader, HeaderPlan } from './header-check';
 import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
@@ -12,10 +13,10 @@ import { executionToken } from '../runtime/job-name';
 import { readLineBatches, TextLine, textLineOf } from '../csv/line-reader';
 import type { ObjectWriter } from '../runtime/object-store';
 import { PartWriter } from '../csv/part-writer';
-import { buildPoolRules, PoolRules, USERNAME_COLUMN } from './pool-rules';
+import { buildPoolRules, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
 import { checkPlainRow, checkRow, MAX_ROW_CHARACTERS, RowProblem } from './row-validator';
 import { UsernameSet } from './username-set';
-import { RejectedEntry, rejectedKey, validationKey, ValidationSummary, workPrefixFor } from '../runtime/work-files';
+import { hashedLinesKey, RejectedEntry, rejectedKey, validationKey, ValidationSummary, workPrefixFor } from '../runtime/work-files';
 
 // Stop collecting file-level errors past this: the file is rejected anyway.
 const MAX_FILE_ERRORS = 100;
@@ -69,6 +70,12 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   const groupsColumn = config.groupsColumn
     ? new GroupsColumn(config.groupsColumn, await listGroupNames(deps, config), () => deps.store.writer(config.bucket, groupsKey(prefix), 'application/x-ndjson'))
     : undefined;
+  // Without an algorithm a password_hash column is never uploaded (the console's template has one).
+  const unusedHashes = config.passwordHashingAlgorithm ? undefined : new UnusedPasswordHashColumn();
+  // With an algorithm: the valid rows that carry a hash (their users import CONFIRMED), for the report.
+  const hashIndex = config.passwordHashingAlgorithm ? rules.columns.indexOf(PASSWORD_HASH_COLUMN) : -1;
+  const hashedOut = hashIndex >= 0 ? deps.store.writer(config.bucket, hashedLinesKey(prefix), 'text/plain') : undefined;
+  let hashedRows = 0;
   let rowGroups: string[] = [];
   let unknownGroups: string[] = [];
 
@@ -103,6 +110,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       if (line.number === 1) text = groupsColumn.header(text);
       else ({ text, groups: rowGroups, unknown: unknownGroups } = groupsColumn.row(text));
     }
+    if (unusedHashes && !line.truncated) text = line.number === 1 ? unusedHashes.header(text) : unusedHashes.row(text, line.number);
     if (line.number === 1) {
       if (isBlank(text)) {
         writing = false;
@@ -120,6 +128,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       for (const e of plan.errors) await fileError(1, e.message, e.column);
       if (plan.errors.length > 0) writing = false;
       fix('missingColumnsAdded', plan.missing.length);
+      if (unusedHashes?.present) fix('passwordHashColumnRemoved');
       // Missing columns go first, so the file's own last column stays last (a value ending in `\`
       // can only be written there). The part's columns are a list: a reordering or a left-out
       // column only has to change partColumns and clear `verbatim`.
@@ -220,6 +229,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fix('valuesTrimmed', checked!.valuesTrimmed);
     fix('mfaEnabledFilled', checked!.mfaFilled ?? 0);
     validRows += 1;
+    if (hashedOut && checked!.values[hashIndex] !== '') {
+      hashedRows += 1;
+      await hashedOut.write(Buffer.from(`${line.number}\n`));
+    }
     if (groupsColumn) await groupsColumn.record({ line: line.number, username, groups: rowGroups });
     if (!writing || !parts) return;
     const pending = parts.add(out, line.number);
@@ -248,8 +261,9 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     physicalLines = batch.firstNumber + batch.count - 1;
     if (plan !== fastFor) {
       fastFor = plan;
-      // Not with a groups column: the upload is then the row without it, never the row's own bytes.
-      const bytes = plan && verbatim && !groupsColumn ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
+      // Not with a column to cut out (groups, an unused password_hash): the upload is then the row
+      // without it, never the row's own bytes.
+      const bytes = plan && verbatim && !groupsColumn && !unusedHashes?.present ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
       fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
     }
     const { buf, starts, ends } = batch;
@@ -272,6 +286,11 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     }
   }
 
+  const hashProblem = unusedHashes?.problem();
+  if (hashProblem) {
+    writing = false;
+    await fileError(hashProblem.line, hashProblem.message, hashProblem.column);
+  }
   if (physicalLines === 0 || !plan) {
     if (fileErrors.length === 0) await fileError(1, 'the file is empty (no header line)');
   } else if (rows === 0 && fileErrors.length === 0) {
@@ -291,6 +310,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     written = await parts.finish();
   }
   await rejectedOut.end();
+  await hashedOut?.end();
   const hasGroups = (await groupsColumn?.end()) === true;
 
   const rejectedRows = outcome === 'Valid' ? badRows : rows;
@@ -305,6 +325,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     fileErrors,
     parts: written,
     ...(hasGroups ? { groupsKey: groupsKey(prefix) } : {}),
+    ...(hashedOut ? { hashedLinesKey: hashedLinesKey(prefix), hashedRows } : {}),
   };
   await deps.store.putText(config.bucket, validationKey(prefix), JSON.stringify(summary));
   deps.log.info('validated', {

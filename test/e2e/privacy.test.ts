@@ -73,7 +73,7 @@ describe('the local cloud never lets an attribute value out', () => {
     expect(byKey['incoming/with-header.csv'].report.status).toBe('PartiallySucceeded');
     expect(byKey['incoming/with-header.csv'].report.totals).toMatchObject({ rows: 6, imported: 3, rejected: 3 });
     expect(byKey['incoming/without-header.csv'].report.status).toBe('Rejected');
-    expect(byKey['incoming/without-header.csv'].report.rejected[0].message).toMatch(/^header column \d+ is not an attribute of the user pool/);
+    expect(byKey['incoming/without-header.csv'].report.rejected[0].message).toMatch(/^header columns? \d+(, \d+)*( and \d+ more)? (is not an attribute|are not attributes) of the user pool/);
     expect(byKey[longKey].report.status).toBe('Rejected');
     expect(byKey[longKey].objectKey).toMatch(/^reports\/_rejected\/[0-9a-f]{64}\.json$/);
     expect(cloud.events.recorded.filter((e) => e.detailType === 'Cognito User Import Completed')).toHaveLength(3);

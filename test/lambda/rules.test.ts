@@ -98,15 +98,30 @@ describe('header rules (file-level)', () => {
   test.each<[string, string[], string | undefined, number]>([
     ['full header in another order', [...CSV_HEADER].reverse(), undefined, 0],
     ['missing optional columns are filled', ['cognito:username', 'email', 'email_verified'], undefined, CSV_HEADER.length - 3],
-    ['unknown column', [...CSV_HEADER, 'favourite_color'], `header column ${CSV_HEADER.length + 1} is not an attribute`, 0],
+    ['unknown column, named (the line is evidently a header)', [...CSV_HEADER, 'favourite_color'], 'header column favourite_color is not an attribute of the user pool', 0],
     ['duplicate column', [...CSV_HEADER, 'email'], 'appears more than once', 0],
     ['no username column', CSV_HEADER.filter((c) => c !== 'cognito:username'), 'no cognito:username column', 1],
-    ['password_hash without an algorithm', [...CSV_HEADER, 'password_hash'], 'no password hashing algorithm', 0],
   ])('%s', (_n, header, error, missing) => {
     const plan = planHeader(rules, header);
     if (error) expect(plan.errors.map((e) => e.message).join('|')).toContain(error);
     else expect(plan.errors).toEqual([]);
     expect(plan.missing.length).toBe(missing);
+  });
+
+  test('an algorithm without a password_hash column rejects the file, naming the column (Cognito fails the job)', () => {
+    const withAlgorithm = buildPoolRules(pool(), CSV_HEADER, 'SCRYPT');
+    const plan = planHeader(withAlgorithm, CSV_HEADER);
+    expect(plan.errors).toEqual([expect.objectContaining({ column: 'password_hash', message: expect.stringContaining('passwordHashingAlgorithm (SCRYPT) requires') })]);
+    expect(planHeader(withAlgorithm, [...CSV_HEADER, 'password_hash']).errors).toEqual([]);
+  });
+
+  test.each([false, true])('password_hash is uploaded once with an algorithm, without one only where GetCSVHeader lists it (listed: %s)', (listed) => {
+    const header = listed ? [...CSV_HEADER, 'password_hash'] : CSV_HEADER;
+    expect(buildPoolRules(pool(), header).columns.includes('password_hash')).toBe(listed);
+    expect(buildPoolRules(pool(), header, 'BCRYPT').columns.filter((c) => c === 'password_hash')).toEqual(['password_hash']);
+    // Without an algorithm a missing password_hash column is filled empty, never a file error.
+    const noAlgorithm = buildPoolRules(pool(), header);
+    expect(planHeader(noAlgorithm, CSV_HEADER).errors).toEqual([]);
   });
 
   test('a file without a header: no cell of its first row appears in any error (named by position)', () => {
@@ -115,10 +130,21 @@ describe('header rules (file-level)', () => {
     const text = JSON.stringify(plan.errors);
     for (const value of ['ada', 'lovelace', '4155550100', 'Ada Lovelace']) expect(text).not.toContain(value);
     expect(plan.errors.map((e) => e.message)).toEqual(expect.arrayContaining([
-      'header column 1 is not an attribute of the user pool (GetCSVHeader); is the header line missing?',
-      'header columns 2 and 6 have the same name, which is not an attribute of the user pool',
+      'header columns 1, 2, 3, 4, 5, 6 are not attributes of the user pool (GetCSVHeader); is the header line missing?',
     ]));
     expect(plan.errors.every((e) => e.column === undefined || rules.columns.includes(e.column))).toBe(true);
+  });
+
+  test('many unknown columns in a real header: one entry naming the first ten, the rest counted', () => {
+    const extra = Array.from({ length: 1000 }, (_, i) => `extra_${i}`);
+    const plan = planHeader(rules, [...CSV_HEADER, ...extra]);
+    expect(plan.errors).toHaveLength(1);
+    expect(plan.errors[0].message).toBe(`header columns ${extra.slice(0, 10).join(', ')} and 990 more are not attributes of the user pool (GetCSVHeader): rename them to the pool's attribute names or remove them`);
+  });
+
+  test('a typo beside cognito:username is named, however few known columns there are', () => {
+    const plan = planHeader(rules, ['cognito:username', 'emial', 'email_verified']);
+    expect(plan.errors.map((e) => e.message)).toContain("header column emial is not an attribute of the user pool (GetCSVHeader): rename it to the pool's attribute names or remove it");
   });
 
   test('a required attribute column missing cannot be filled', () => {
@@ -132,33 +158,47 @@ describe('header rules (file-level)', () => {
   });
 });
 
-describe('password hashes per algorithm', () => {
+describe('password hashes per algorithm (the Cognito guide\'s formats and bounds)', () => {
+  // The guide's own example hashes ("Importing users with password hashes"): each must pass.
+  const GUIDE_EXAMPLES: Array<[PasswordHashingAlgorithmValue, string]> = [
+    ['BCRYPT', '$2b$10$CtA.Rcu/szzn9U00wpUjOuN3vrgJRZycv4aOzcP3GzqzO8UDPEFq6'],
+    ['SCRYPT', '65536$8$1$304dbaef7c5e828dc19c98f0600d18fe$4f69c498c12cd102d057356facf8d77e8d42407090491ea32c5b038f5a18c099'],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=1$ko/G5o1ms+ML08P95sQ8DA$AkVbvWSOqz7Hs3qthhWKxicOWnGLN+MBmpwc3emi5VA'],
+    ['PBKDF2_SHA256', '$pbkdf2-sha256$600000$1XZlmwLQ2hhM3JYuCPiArQ$Pfheg9Zi/v5lXU4yyLA0WFUYEd/rlaVbzrM9oMD6IrA'],
+  ];
+  test.each(GUIDE_EXAMPLES)('the guide\'s %s example passes', (algorithm, hash) => {
+    expect(checkPasswordHash(algorithm, hash)).toBeUndefined();
+  });
+
   const bcrypt = (cost: string, v = '2b') => `$${v}$${cost}$${'a'.repeat(22)}${'b'.repeat(31)}`;
-  test.each<[PasswordHashingAlgorithmValue, string, boolean]>([
-    ['BCRYPT', '', true],
-    ['BCRYPT', bcrypt('10'), true],
-    ['BCRYPT', bcrypt('12', '2a'), true],
-    ['BCRYPT', bcrypt('12', '2y'), true],
-    ['BCRYPT', bcrypt('13'), false],
-    ['BCRYPT', bcrypt('10', '2c'), false],
-    ['BCRYPT', '$2b$10$short', false],
-    ['SCRYPT', '$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA', true],
-    ['SCRYPT', '$scrypt$ln=17,r=8,p=1$c2FsdA$aGFzaA', false],
-    ['SCRYPT', '$scrypt$ln=14,r=16,p=1$c2FsdA$aGFzaA', false],
-    ['SCRYPT', '$scrypt$ln=14,r=8,p=2$c2FsdA$aGFzaA', false],
-    ['SCRYPT', '$scrypt$n=65536,r=8,p=1$c2FsdA$aGFzaA', true],
-    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', true],
-    ['ARGON2ID', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', false],
-    ['ARGON2ID', '$argon2id$v=19$m=19456,t=3,p=1$c2FsdA$aGFzaA', false],
-    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=4$c2FsdA$aGFzaA', false],
-    ['ARGON2ID', '$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', false],
-    ['PBKDF2_SHA256', '$pbkdf2-sha256$600000$c2FsdA$aGFzaA', true],
-    ['PBKDF2_SHA256', 'pbkdf2_sha256$310000$c2FsdA$aGFzaA', true],
-    ['PBKDF2_SHA256', '$pbkdf2-sha256$600001$c2FsdA$aGFzaA', false],
-    ['PBKDF2_SHA256', bcrypt('10'), false],
-  ])('%s %s → %s', (algorithm, hash, valid) => {
+  const hex = 'ab'.repeat(16);
+  test.each<[PasswordHashingAlgorithmValue, string, string | undefined]>([
+    ['BCRYPT', '', undefined],
+    ['BCRYPT', bcrypt('12', '2a'), undefined],
+    ['BCRYPT', bcrypt('12', '2y'), undefined],
+    ['BCRYPT', bcrypt('13'), 'maximum of 12'],
+    ['BCRYPT', bcrypt('10', '2c'), 'not a BCRYPT hash'],
+    ['BCRYPT', '$2b$10$short', 'not a BCRYPT hash'],
+    ['SCRYPT', `16384$8$1$${hex}$${hex}`, undefined],
+    ['SCRYPT', `131072$8$1$${hex}$${hex}`, 'maximum of 65536'],
+    ['SCRYPT', `65536$16$1$${hex}$${hex}`, 'r=16 must be 8'],
+    ['SCRYPT', `65536$8$2$${hex}$${hex}`, 'p=2 must be 1'],
+    ['SCRYPT', `1000$8$1$${hex}$${hex}`, 'power of two'],
+    ['SCRYPT', `65536$8$1$${hex}$not-hex`, 'not an SCRYPT hash'],
+    // The PHC form is not what the guide documents: Cognito would fail the user.
+    ['SCRYPT', '$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA', 'not an SCRYPT hash'],
+    ['ARGON2ID', '$argon2id$v=19$m=19457,t=2,p=1$c2FsdA$aGFzaA', 'm=19457 is over Cognito\'s maximum of 19456'],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=3,p=1$c2FsdA$aGFzaA', 't=3 is over Cognito\'s maximum of 2'],
+    ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=4$c2FsdA$aGFzaA', 'p=4 is over Cognito\'s maximum of 1'],
+    ['ARGON2ID', '$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 'not an ARGON2ID hash'],
+    ['ARGON2ID', '$argon2id$m=19456,t=2,p=1$c2FsdA$aGFzaA', 'not an ARGON2ID hash'],
+    ['PBKDF2_SHA256', '$pbkdf2-sha256$600001$c2FsdA$aGFzaA', 'maximum of 600000'],
+    ['PBKDF2_SHA256', 'pbkdf2_sha256$310000$c2FsdA$aGFzaA', 'not a PBKDF2_SHA256 hash'],
+    ['PBKDF2_SHA256', bcrypt('10'), 'not a PBKDF2_SHA256 hash'],
+  ])('%s %s → %s', (algorithm, hash, expected) => {
     const problem = checkPasswordHash(algorithm, hash);
-    expect(problem === undefined).toBe(valid);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toContain(expected);
     if (problem) expect(problem).not.toContain(hash.slice(8, 20) || '\u0000');
   });
 

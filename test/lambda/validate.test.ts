@@ -92,7 +92,7 @@ describe('validate step', () => {
   test.each<[string, string | Buffer, number[], string]>([
     ['empty file', '', [1], 'empty'],
     ['header only', CSV_HEADER.join(',') + '\n', [1], 'no user rows'],
-    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column 4 is not an attribute'],
+    ['unknown column', 'cognito:username,email,email_verified,shoe_size\nu,u@example.com,true,42\n', [1], 'header column shoe_size is not an attribute'],
     ['missing username column', 'email,email_verified\nu@example.com,true\n', [1], 'cognito:username'],
     ['not UTF-8', Buffer.concat([Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,ok\nu2,u2@example.com,true,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), [3], 'not valid UTF-8'],
     ['Latin-1 file', Buffer.from('cognito:username,email,email_verified,name\nu1,u1@example.com,true,Jos\xe9\n', 'latin1'), [2], 'not valid UTF-8'],
@@ -170,5 +170,30 @@ describe('validate step', () => {
     const body = env.store.text(BUCKET, out.parts[0].key)!;
     expect(body.split('\n')[0].split(',')).toContain('password_hash');
     expect(body).toContain(hash);
+  });
+
+  test("without an algorithm, an all-empty password_hash column (the console's template) is removed from the upload and counted", async () => {
+    const csv = `password_hash,cognito:username,email,email_verified\n,u1,u1@example.com,true\n ,u2,u2@example.com,true\n`;
+    const { out, rejected, env } = await run(csv);
+    expect(out.outcome).toBe('Valid');
+    expect(lines(rejected)).toEqual([]);
+    const body = env.store.text(BUCKET, out.parts[0].key)!;
+    expect(body).not.toContain('password_hash');
+    expect(body.split('\n').filter(Boolean).slice(1).every((row) => row.split(',').length === body.split('\n')[0].split(',').length)).toBe(true);
+    const summary = JSON.parse(env.store.text(BUCKET, out.validationKey)!);
+    expect(summary.fixes.passwordHashColumnRemoved).toBe(1);
+  });
+
+  test('without an algorithm, a hash in any row rejects the file before any part: no password silently dropped', async () => {
+    const hash = `$2b$10$${'a'.repeat(53)}`;
+    const csv = `cognito:username,email,email_verified,password_hash\nu1,u1@example.com,true,\nu2,u2@example.com,true,${hash}\nu3,u3@example.com,true,${hash}\n`;
+    const { out, rejected } = await run(csv);
+    expect(out.outcome).toBe('Rejected');
+    expect(out.parts).toEqual([]);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ line: 3, column: 'password_hash' });
+    expect(rejected[0].message).toContain('Set passwordHashingAlgorithm');
+    expect(rejected[0].message).toContain('line 3, 4');
+    expect(JSON.stringify(rejected)).not.toContain(hash);
   });
 });

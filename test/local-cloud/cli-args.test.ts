@@ -71,6 +71,15 @@ test('run-local rejects a missing file, a directory, a PNG and an .xlsx before s
   }
 });
 
+test('a CSV with a control character in a value is not refused: the engine judges it, that row rejected by line', () => {
+  const csv = file('nul.csv', 'cognito:username,email,email_verified,name\nalice,alice@example.com,true,Alice\nb\0b,bob@example.com,true,Bob\n');
+  const r = cli('run-local', csv, '--json');
+  expect(r.stderr).not.toMatch(/not a CSV file/);
+  const [report] = JSON.parse(r.stdout);
+  expect(report.totals).toMatchObject({ rows: 2, imported: 1, rejected: 1 });
+  expect(report.rejected.map((e: { line: number; column?: string }) => [e.line, e.column])).toEqual([[3, 'cognito:username']]);
+});
+
 test('--pool must be a file of valid describe-user-pool JSON; the message names the file', () => {
   const cases: Array<[string, RegExp]> = [
     [file('broken.json', '{"UserPool": '), /--pool file .*broken\.json is not valid JSON/],

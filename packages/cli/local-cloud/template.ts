@@ -3,7 +3,7 @@
  * holding a `CognitoUserImport`, and resolves the CloudFormation references to local values.
  */
 import { createHash } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, resolve as pathResolve } from 'path';
 import type { TableDefinition } from './dynamodb/service';
@@ -16,6 +16,8 @@ export interface LocalFunction {
   asset?: string;
   /** Absolute path of the bundle's directory. */
   bundleDir?: string;
+  /** Why the function's code cannot be run here (its asset is missing from the assembly), when it cannot. */
+  codeProblem?: string;
   handler: string;
   env: Record<string, string>;
   timeoutSeconds: number;
@@ -47,7 +49,11 @@ export interface SynthOptions {
    * them share one drop bucket and ONE `CognitoImportQueue` (give each its own incomingPrefix).
    */
   importers?: Array<Record<string, unknown>>;
-  /** A synthesized cloud assembly's directory: function code is its `aws:asset:path` folders (every function with one). */
+  /**
+   * A synthesized cloud assembly's directory: every function's code is its asset there, found by the
+   * template's `aws:asset:path` metadata or, in an assembly synthesized without asset metadata, by the
+   * function's `Code.S3Key` in the assembly's asset manifests (`*.assets.json`).
+   */
   assemblyDir?: string;
   /** The stack's name (function names, `AWS::StackName`). @default 'CognitoUserImportLocal' */
   stackName?: string;
@@ -227,6 +233,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const bucketIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::S3::Bucket');
   const bucketName = (id: string): string => resolve({ Ref: id });
 
+  let sources: Map<string, string> | undefined;
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
   const notifications: LocalNotification[] = [];
@@ -235,7 +242,8 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
     if (r.Type === 'AWS::DynamoDB::Table') {
       tables.push({ ...resolve(r.Properties ?? {}), TableName: String(resolve({ Ref: id })) });
     } else if (r.Type === 'AWS::Lambda::Function') {
-      const assetPath: string | undefined = r.Metadata?.['aws:asset:path'];
+      const code = opts.assemblyDir ? assemblyCode(opts.assemblyDir, r, resolve, () => (sources ??= assetSourcesByKey(opts.assemblyDir!))) : undefined;
+      const assetPath: string | undefined = r.Metadata?.['aws:asset:path'] ?? code?.path;
       const isOurs = assetPath !== undefined && (opts.assemblyDir !== undefined || /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath));
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
       const env: Record<string, string> = {};
@@ -245,6 +253,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
         name: fnName(id),
         arn: `arn:aws:lambda:${region}:${accountId}:function:${fnName(id)}`,
         ...(isOurs ? { asset: basename(assetPath!.replace(/[\\/]$/, '')), bundleDir: opts.assemblyDir ? pathResolve(opts.assemblyDir, assetPath!) : assetPath } : {}),
+        ...(code?.problem ? { codeProblem: code.problem } : {}),
         handler: r.Properties?.Handler ?? 'index.handler',
         env,
         timeoutSeconds: r.Properties?.Timeout ?? 3,
@@ -275,4 +284,42 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
     }
   }
   return { functions, stateMachines, notifications, tables, buckets: bucketIds.map(bucketName) };
+}
+
+/** Each file asset's destination object key → its source path in the assembly, from every `*.assets.json`. */
+function assetSourcesByKey(assemblyDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of readdirSync(assemblyDir)) {
+    if (!name.endsWith('.assets.json')) continue;
+    const manifest = JSON.parse(readFileSync(join(assemblyDir, name), 'utf8'));
+    for (const file of Object.values<any>(manifest.files ?? {})) {
+      if (typeof file?.source?.path !== 'string') continue;
+      for (const dest of Object.values<any>(file.destinations ?? {})) {
+        if (typeof dest?.objectKey === 'string') out.set(dest.objectKey, file.source.path);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a function's code is in the assembly: its `aws:asset:path`, else the asset whose object key is its
+ * `Code.S3Key`. A problem when that asset is not there (inline code and image functions have none to find).
+ */
+function assemblyCode(assemblyDir: string, r: any, resolve: (v: unknown) => any, sources: () => Map<string, string>): { path?: string; problem?: string } {
+  const name = String(r.Metadata?.['aws:cdk:path'] ?? '').replace(/\/Resource$/, '') || 'a function';
+  const metadataPath: string | undefined = r.Metadata?.['aws:asset:path'];
+  let path = metadataPath;
+  let key: string | undefined;
+  if (path === undefined) {
+    const s3Key = r.Properties?.Code?.S3Key;
+    if (s3Key === undefined) return {};
+    key = String(resolve(s3Key));
+    path = sources().get(key);
+    if (path === undefined) return { problem: `the code of ${name} is the asset ${key}, which no asset manifest (*.assets.json) of ${assemblyDir} lists` };
+  }
+  if (!existsSync(pathResolve(assemblyDir, path))) {
+    return { path, problem: `the code of ${name} is the asset folder ${path}${key ? ` (object ${key})` : ''}, which is missing from ${assemblyDir}` };
+  }
+  return { path };
 }

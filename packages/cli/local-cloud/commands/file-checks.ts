@@ -23,7 +23,26 @@ const MAGIC: Array<{ bytes: number[]; kind: string }> = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], kind: 'a ZIP archive (an .xlsx workbook? export it as CSV UTF-8)' },
   { bytes: [0xd0, 0xcf, 0x11, 0xe0], kind: 'an old Office document (an .xls workbook? export it as CSV UTF-8)' },
   { bytes: [0x1f, 0x8b], kind: 'a gzip file (decompress it first)' },
+  { bytes: [0x42, 0x5a, 0x68], kind: 'a bzip2 file (decompress it first)' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], kind: 'an xz file (decompress it first)' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], kind: 'a zstd file (decompress it first)' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], kind: 'a 7-Zip archive' },
+  { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], kind: 'an SQLite database' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], kind: 'an executable (ELF)' },
 ];
+
+/**
+ * Share of the leading bytes that text never holds (C0 controls other than tab, LF, CR; DEL) above which a
+ * file is not text at all. A CSV with a control character in a value or two is far below it: it goes
+ * through and gets the engine's verdict (that row rejected by line), as it would in the bucket.
+ */
+const NOT_TEXT_SHARE = 0.1;
+
+function controlShare(head: Buffer): number {
+  let n = 0;
+  for (const b of head) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) n += 1;
+  return head.length === 0 ? 0 : n / head.length;
+}
 
 function leadingBytes(path: string, n: number): Buffer {
   const fd = openSync(path, 'r');
@@ -33,7 +52,11 @@ function leadingBytes(path: string, n: number): Buffer {
   } finally { closeSync(fd); }
 }
 
-/** A CSV to import: a regular file whose first bytes look like text. */
+/**
+ * A CSV to import: a regular file that is text by its content. Refused only when it is not a CSV by
+ * content (a known binary signature, or mostly control bytes); everything else is the engine's to judge,
+ * so `run-local`, `drop` and an import on AWS agree on every file.
+ */
 export function checkCsvFile(path: string): void {
   checkRegularFile(path, 'CSV file');
   const head = leadingBytes(path, 4096);
@@ -41,7 +64,10 @@ export function checkCsvFile(path: string): void {
   if (magic) throw new UsageError(`${path} is not a CSV file: it looks like ${magic.kind}`);
   // UTF-16 text has NULs too; leave its verdict to the import (the report says what is wrong).
   const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-  if (!utf16 && head.includes(0)) throw new UsageError(`${path} is not a CSV file: it contains binary data (NUL bytes)`);
+  const share = controlShare(head);
+  if (!utf16 && share > NOT_TEXT_SHARE) {
+    throw new UsageError(`${path} is not a CSV file: it contains binary data (${Math.round(share * 100)}% of its first ${head.length} bytes are control bytes)`);
+  }
 }
 
 /** Why a parsed pool JSON has the wrong shape, or undefined when it is usable. */

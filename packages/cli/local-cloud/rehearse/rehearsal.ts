@@ -19,8 +19,10 @@ const POOL_ID_SUFFIX = 'Rehearsal';
 
 export interface DeploymentResource {
   logicalId: string;
-  /** The construct path (`Stack/SeedUsers`). */
+  /** The construct path (`Stack/SeedUsers`), or the logical id when the template has no `aws:cdk:path` metadata. */
   path: string;
+  /** False when `path` is the logical id (the app was synthesized without path metadata). */
+  pathFromMetadata: boolean;
   /** Its properties, unresolved (as in the template). */
   properties: Record<string, unknown>;
 }
@@ -45,6 +47,7 @@ export function deploymentsOf(template: any): DeploymentResource[] {
   return order.filter((id) => resources[id].Type === DEPLOYMENT_RESOURCE_TYPE).map((id) => ({
     logicalId: id,
     path: String(resources[id].Metadata?.['aws:cdk:path'] ?? id).replace(/\/Resource(\/Default)?$/, ''),
+    pathFromMetadata: resources[id].Metadata?.['aws:cdk:path'] !== undefined,
     properties: resources[id].Properties ?? {},
   }));
 }

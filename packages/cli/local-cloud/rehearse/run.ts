@@ -50,6 +50,9 @@ export async function rehearseAssembly(assemblyDir: string, opts: RehearseOption
   for (const stack of stacks) {
     const deployments = deploymentsOf(stack.template);
     log(`${stack.displayName}: ${deployments.length} UserImportDeployment(s) on a local cloud with the stack's own pool`);
+    if (deployments.some((d) => !d.pathFromMetadata)) {
+      log(`${stack.displayName}: the template has no aws:cdk:path metadata (synthesized with --no-path-metadata?): deployments are named by their logical ids`);
+    }
     const rehearsal = await Rehearsal.start(stack, opts);
     try {
       const created: Array<{ path: string; logicalId: string; physicalResourceId: string }> = [];

@@ -1,0 +1,75 @@
+/**
+ * `rehearse` on an assembly synthesized without asset or path metadata (`node app.js` with a plain
+ * `new App()`, as `cdk synth --no-asset-metadata --no-path-metadata` also makes): function code is found
+ * through the assembly's asset manifest, deployments are named by logical id (and the output says so),
+ * and each Create is followed by its Delete. A missing asset is named.
+ */
+import { spawn, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'packages', 'cli', 'bin', 'cognito-user-import.js');
+const built = existsSync(join(ROOT, 'lib', 'index.js')) && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'commands', 'rehearse.js'));
+const testIfBuilt = built ? test : test.skip;
+
+const APP = (root: string) => `
+const { App, Stack } = require(${JSON.stringify(join(root, 'node_modules', 'aws-cdk-lib'))});
+const cognito = require(${JSON.stringify(join(root, 'node_modules', 'aws-cdk-lib', 'aws-cognito'))});
+const { CognitoUserImport, ImportSource, UserImportDeployment } = require(${JSON.stringify(join(root, 'lib'))});
+const app = new App();
+const stack = new Stack(app, 'PlainStack');
+const userPool = new cognito.UserPool(stack, 'Users', { autoVerify: { email: true } });
+const importer = new CognitoUserImport(stack, 'Import', { userPool });
+new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(${JSON.stringify('seed.csv')}) });
+app.synth();
+`;
+
+function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c) => { stdout += c; });
+    p.stderr.on('data', (c) => { stderr += c; });
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+beforeAll(() => {
+  if (!built) return;
+  dir = mkdtempSync(join(tmpdir(), 'cui-plain-app-'));
+  writeFileSync(join(dir, 'app.js'), APP(ROOT));
+  writeFileSync(join(dir, 'seed.csv'), 'cognito:username,email,email_verified\nann.example,ann@example.com,true\n');
+  // No CDK CLI: the app synthesizes itself, so the template has neither aws:asset:path nor aws:cdk:path.
+  const synth = spawnSync(process.execPath, ['app.js'], { cwd: dir, env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out') }, encoding: 'utf8' });
+  if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+});
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+testIfBuilt('functions are found through the asset manifest; Create then Delete, named by logical id', async () => {
+  const template = JSON.parse(readFileSync(join(dir, 'cdk.out', 'PlainStack.template.json'), 'utf8'));
+  const fns = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+  expect(fns.length).toBeGreaterThan(2);
+  expect(fns.every((f) => f.Metadata?.['aws:asset:path'] === undefined)).toBe(true);
+
+  const r = await run(['rehearse', '--app', join(dir, 'cdk.out'), '--json'], dir);
+  expect(r.stderr).toContain('no aws:cdk:path metadata');
+  expect(r.code).toBe(0);
+  const events = JSON.parse(r.stdout);
+  expect(events.map((e: any) => [e.event, e.status])).toEqual([['Create', 'SUCCESS'], ['Delete', 'SUCCESS']]);
+  expect(events[0].path).toBe(events[0].logicalId);
+  expect(events[0].data).toMatchObject({ Status: 'Succeeded', ImportedUsers: '1' });
+}, 240_000);
+
+testIfBuilt('an asset really missing from the assembly is named in the failure', async () => {
+  const out = join(dir, 'cdk.out');
+  const worker = readdirSync(out).filter((f) => f.startsWith('asset.'));
+  // Remove every bundled function's folder: the Create cannot run, and the reason says which asset is gone.
+  for (const f of worker) if (existsSync(join(out, f, 'index.js'))) rmSync(join(out, f), { recursive: true, force: true });
+  const r = await run(['rehearse', '--app', out, '--json'], dir);
+  expect(r.code).not.toBe(0);
+  expect(`${r.stdout}\n${r.stderr}`).toMatch(/the code of .* is the asset folder asset\.[0-9a-f]+.*missing from/);
+}, 240_000);
