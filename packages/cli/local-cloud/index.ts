@@ -14,7 +14,7 @@ import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath, sep } from 'path';
 import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
-import { DynamoDbService } from './dynamodb/service';
+import { DynamoDbService, TableDefinition } from './dynamodb';
 import { EventsService } from './events';
 import { Faults } from './faults';
 import { CFN_RESPONSE_PATH, CfnResponses, responseHost } from './cfn-response-receiver';
@@ -144,7 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const faults = new Faults();
   const logs: LogsService = new LogsService(() => clock.now(), accountId, region, (): boolean => cognito.behaviour.emptyLogPages);
   const events = new EventsService();
-  const dynamodb = new DynamoDbService(region, accountId, () => clock.now());
+  const dynamodb = new DynamoDbService();
   let endpoint = '';
   const cognito: CognitoService = new CognitoService({
     clock, faults, logs, region, accountId,
@@ -201,6 +201,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const sandboxRoutes: Record<string, string> = {};
   const cfnResponses = new CfnResponses(poolRegion, () => clock.now());
   let workflowBuckets: string[] = [];
+  let tables: TableDefinition[] = [];
   if (options.workflow !== false) {
     const synthOpts = {
       poolId: poolDesc.Id, region: poolRegion, accountId, bucketName, constructProps: options.constructProps, importers: options.importers,
@@ -208,7 +209,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     const app = resolveTemplate(options.stack?.template ?? synthesizeTemplate(synthOpts), synthOpts);
     notifications = app.notifications;
-    for (const t of app.tables) dynamodb.createTable(t);
+    tables = app.tables;
     workflowBuckets = app.buckets;
     const sm = app.stateMachines[0];
     if (!sm) throw new Error('local cloud: the synthesized template has no state machine');
@@ -313,8 +314,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       Logs_20140328: (op, body) => logs.handle(op, body),
       AWSEvents: (op, body) => events.handle(op, body),
       AWSStepFunctions: (op, body) => stepFunctions.handle(op, body),
-      DynamoDB_20120810: (op, body) => dynamodb.handle(op, body),
     },
+    rawJson: { DynamoDB_20120810: (req, res) => dynamodb.handle(req, res) },
     cognito,
     faults,
     maxUploadBytes: () => cognito.behaviour.maxPartBytes,
@@ -347,6 +348,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   endpoint = `http://127.0.0.1:${port}`;
   for (const f of functions.values()) (f as any).envRef.AWS_ENDPOINT_URL = endpoint;
   sandboxRoutes[responseHost(poolRegion)] = endpoint;
+  await dynamodb.createTables(endpoint, poolRegion, tables);
 
   const clientEnv = {
     AWS_ENDPOINT_URL: endpoint,
@@ -425,6 +427,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stopped = true;
       stepFunctions.stop();
       cognito.stop();
+      dynamodb.stop();
       await Promise.all([...functions.values()].map((f) => f.stop()));
       s3.destroy();
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });

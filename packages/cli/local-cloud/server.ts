@@ -15,6 +15,8 @@ export type JsonHandler = (op: string, body: Record<string, any>) => unknown | P
 export interface Routes {
   /** Target prefix (before the dot) → handler. */
   json: Record<string, JsonHandler>;
+  /** Target prefix → a handler that reads the request itself (a service with its own HTTP front, e.g. dynalite). */
+  rawJson?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
   cognito: CognitoService;
   faults: Faults;
   /** s3rver's request listener. */
@@ -94,7 +96,9 @@ export function createLocalServer(routes: Routes): Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.includes('.')) {
-      void handleJson(req, res, target);
+      const raw = routes.rawJson?.[target.slice(0, target.indexOf('.'))];
+      if (raw) void raw(req, res);
+      else void handleJson(req, res, target);
       return;
     }
     if (url.pathname.startsWith(UPLOAD_PATH)) {
