@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { basename, join, resolve as resolvePath, sep } from 'path';
-import { CognitoBehaviour, CognitoService, CognitoTimings, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
+import { ACTIVE, CognitoBackend, CognitoBehaviour, CognitoTimings, handleCognito, ImportJob, loadBehaviourFile, parseBehaviour } from './cognito';
 import { DynamoDbService, TableDefinition } from './dynamodb';
 import { EventsService } from './events';
 import { Faults } from './faults';
@@ -93,7 +93,7 @@ export interface LocalCloud {
   readonly adminToken: string;
   readonly faults: Faults;
   readonly clock: Clock;
-  readonly cognito: CognitoService;
+  readonly cognito: CognitoBackend;
   readonly logs: LogsService;
   readonly events: EventsService;
   readonly stepFunctions: StepFunctionsService;
@@ -146,7 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const events = new EventsService();
   const dynamodb = new DynamoDbService();
   let endpoint = '';
-  const cognito: CognitoService = new CognitoService({
+  const cognito: CognitoBackend = new CognitoBackend({
     clock, faults, logs, region, accountId,
     endpoint: () => endpoint,
     urlSecret: randomBytes(16).toString('hex'),
@@ -310,7 +310,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
   const server = createLocalServer({
     json: {
-      AWSCognitoIdentityProviderService: (op, body) => cognito.handle(op, body),
+      AWSCognitoIdentityProviderService: (op, body) => handleCognito(cognito, op, body),
       Logs_20140328: (op, body) => logs.handle(op, body),
       AWSEvents: (op, body) => events.handle(op, body),
       AWSStepFunctions: (op, body) => stepFunctions.handle(op, body),
@@ -412,7 +412,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const busy = deliveriesInFlight > 0 || stepFunctions.running().length > 0
-          || cognito.allJobs().some((j) => ['Pending', 'InProgress', 'Stopping'].includes(j.Status));
+          || cognito.allJobs().some((j) => ACTIVE.includes(j.Status));
         if (!busy) {
           await sleep(50);
           if (deliveriesInFlight === 0 && stepFunctions.running().length === 0) return;

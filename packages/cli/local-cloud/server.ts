@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { PassThrough } from 'stream';
-import { CognitoService, UPLOAD_PATH } from './cognito';
+import { CognitoBackend, UPLOAD_PATH } from './cognito';
 import { Faults } from './faults';
 import { hostAllowed, s3Refusal, TOKEN_HEADER, tokenMatches } from './request-guard';
 import { AwsError } from './util';
@@ -17,7 +17,7 @@ export interface Routes {
   json: Record<string, JsonHandler>;
   /** Target prefix → a handler that reads the request itself (a service with its own HTTP front, e.g. dynalite). */
   rawJson?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
-  cognito: CognitoService;
+  cognito: CognitoBackend;
   faults: Faults;
   /** s3rver's request listener. */
   s3: (req: IncomingMessage, res: ServerResponse) => void;
