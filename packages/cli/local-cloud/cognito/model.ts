@@ -126,7 +126,7 @@ export interface CognitoOptions {
   region: string;
   accountId: string;
   /** Base URL clients reach the local cloud at (for pre-signed URLs). */
-  endpoint: () => string;
+  endpoint: string;
   /** Secret the pre-signed URLs are signed with. */
   urlSecret: string;
   timings?: Partial<CognitoTimings>;

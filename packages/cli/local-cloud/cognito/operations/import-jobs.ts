@@ -38,7 +38,7 @@ export function createUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const jobId = `import-${randomId(10)}`;
   const ttl = svc.opts.faults.presignedUrlTtlOr(svc.timings.presignedUrlTtlMs);
   const created = svc.now();
-  const signer = { secret: svc.opts.urlSecret, accountId: svc.opts.accountId, region: svc.opts.region, endpoint: svc.opts.endpoint() };
+  const signer = { secret: svc.opts.urlSecret, accountId: svc.opts.accountId, region: svc.opts.region, endpoint: svc.opts.endpoint };
   const job: ImportJob = {
     JobName: jobName,
     JobId: jobId,
