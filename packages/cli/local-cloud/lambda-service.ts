@@ -78,6 +78,7 @@ export class LambdaService {
   /** Every worker invocation's action, in order (tests). */
   readonly workerActions: string[] = [];
   private asyncInFlight = 0;
+  private stopped = false;
 
   /** `workerArn`: the importer's worker, whose actions are recorded and may crash by fault. */
   constructor(bundled: readonly BundledFunction[], private readonly workerArn: string | undefined, private readonly opts: LambdaServiceOptions) {
@@ -95,6 +96,8 @@ export class LambdaService {
 
   /** A synchronous invocation: the handler's result, or its error as a LambdaError. */
   async invoke(ref: string, payload: unknown): Promise<unknown> {
+    // After stop, a late retry or a still-running execution must not start a sandbox that nobody ends.
+    if (this.stopped) throw new LambdaError('ServiceException', 'The local cloud has stopped.');
     const fn = this.find(ref);
     if (!fn) throw new LambdaError('ResourceNotFoundException', `Function not found: ${ref}`);
     const action = payload && typeof payload === 'object' && 'action' in payload ? payload.action : undefined;
@@ -123,6 +126,7 @@ export class LambdaService {
   get asyncInvocationsInFlight(): number { return this.asyncInFlight; }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.functions.values()].map((f) => f.stop()));
   }
 }
