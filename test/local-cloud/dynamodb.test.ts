@@ -6,7 +6,8 @@
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 import {
-  CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  CreateTableCommand, DeleteItemCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand,
+  UpdateItemCommand, UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -92,6 +93,17 @@ test('the import slot: 12 holders race through the queue store for 50 rounds; ex
   }
   expect(winnersPerRound).toEqual(Array.from({ length: 50 }, () => 1));
 }, 60_000);
+
+test('TTL setting: DISABLED until enabled, then described with its attribute; an unknown table is ResourceNotFoundException', async () => {
+  const describe = async () => (await db.send(new DescribeTimeToLiveCommand({ TableName: TABLE }))).TimeToLiveDescription;
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'DISABLED' });
+  const spec = { AttributeName: 'expiresAt', Enabled: true };
+  expect((await db.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: spec }))).TimeToLiveSpecification).toEqual(spec);
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+  await db.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { ...spec, Enabled: false } }));
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'DISABLED' });
+  await expect(db.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+});
 
 test('Query: key range in sort-key order, Limit pages with LastEvaluatedKey, descending order', async () => {
   for (const n of [3, 1, 2, 5, 4]) await db.send(new PutItemCommand({ TableName: TABLE, Item: { ...key(`T#${n}`), odd: { BOOL: n % 2 === 1 } } }));

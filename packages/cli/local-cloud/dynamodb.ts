@@ -3,11 +3,18 @@
  * in-memory store: a maintained emulator of DynamoDB's expressions, conditional writes and paging, instead
  * of a home-made one. dynalite never listens on a port of its own: the local cloud's server (its host check
  * included) hands it each DynamoDB request in-process.
+ *
+ * dynalite has no UpdateTimeToLive and always describes TTL as DISABLED; the TTL setting (not expiry: DynamoDB
+ * deletes expired items within days, and nothing here waits that long) is kept here, as the template and
+ * clients set it.
  */
 import { IncomingMessage, Server, ServerResponse } from 'http';
 import { Socket } from 'net';
-import { AttributeDefinition, CreateTableCommand, DynamoDBClient, KeySchemaElement, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  AttributeDefinition, CreateTableCommand, DescribeTableCommand, DynamoDBClient, KeySchemaElement, waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { readBody } from './server';
+import { AwsError } from './util';
 
 /** What the template loader reads from an `AWS::DynamoDB::Table` resource. */
 export interface TableDefinition {
@@ -29,33 +36,38 @@ interface DynaliteOptions {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const createDynalite: (options: DynaliteOptions) => Server = require('dynalite');
 
+const TTL_TARGETS = new Set(['DynamoDB_20120810.DescribeTimeToLive', 'DynamoDB_20120810.UpdateTimeToLive']);
+
 export class DynamoDbService {
   private readonly dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   private readonly created = new Map<string, TableDefinition>();
+  /** Table name → its TTL attribute, when TTL is enabled. */
+  private readonly ttl = new Map<string, string>();
+  /** A client of dynalite through the local cloud's own port (table creation, table checks). */
+  private readonly client: DynamoDBClient;
   private stopped = false;
+
+  /** `endpoint`: the local cloud's, already listening. */
+  constructor(endpoint: string, region: string) {
+    this.client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' } });
+  }
 
   /** The tables the template declared, by name (created at start). */
   get tables(): ReadonlyMap<string, TableDefinition> { return this.created; }
 
-  /**
-   * Creates the template's tables (as the deployment would have), through a real client at the local cloud's
-   * endpoint. dynalite does not emulate TTL: the queue's items expire only on AWS.
-   */
-  async createTables(endpoint: string, region: string, defs: readonly TableDefinition[]): Promise<void> {
-    const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' } });
-    try {
-      for (const def of defs) {
-        if (this.created.has(def.TableName)) continue;
-        await client.send(new CreateTableCommand({
-          TableName: def.TableName, KeySchema: def.KeySchema, AttributeDefinitions: def.AttributeDefinitions,
-          BillingMode: def.BillingMode === 'PROVISIONED' ? 'PROVISIONED' : 'PAY_PER_REQUEST',
-          ...(def.BillingMode === 'PROVISIONED' ? { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } : {}),
-        }));
-        await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.05 }, { TableName: def.TableName });
-        this.created.set(def.TableName, def);
-      }
-    } finally {
-      client.destroy();
+  /** Creates the template's tables, as the deployment would have, through the local cloud's port. */
+  async createTables(defs: readonly TableDefinition[]): Promise<void> {
+    for (const def of defs) {
+      if (this.created.has(def.TableName)) continue;
+      await this.client.send(new CreateTableCommand({
+        TableName: def.TableName, KeySchema: def.KeySchema, AttributeDefinitions: def.AttributeDefinitions,
+        BillingMode: def.BillingMode === 'PROVISIONED' ? 'PROVISIONED' : 'PAY_PER_REQUEST',
+        ...(def.BillingMode === 'PROVISIONED' ? { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } : {}),
+      }));
+      await waitUntilTableExists({ client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.05 }, { TableName: def.TableName });
+      const spec = def.TimeToLiveSpecification;
+      if (spec?.Enabled && spec.AttributeName) this.ttl.set(def.TableName, spec.AttributeName);
+      this.created.set(def.TableName, def);
     }
   }
 
@@ -69,11 +81,44 @@ export class DynamoDbService {
       res.end();
       return;
     }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (TTL_TARGETS.has(target)) return this.timeToLive(target, body, res);
     this.dynalite.emit('request', replay(req.method ?? 'POST', req.url ?? '/', req.headers, body), res);
   }
 
+  /** DescribeTimeToLive / UpdateTimeToLive of an existing table (dynalite says whether it exists). */
+  private async timeToLive(target: string, raw: Buffer, res: ServerResponse): Promise<void> {
+    const contentType = String(res.req.headers['content-type'] ?? 'application/x-amz-json-1.0').split(';')[0];
+    const answer = (status: number, value: unknown) => {
+      const out = JSON.stringify(value);
+      res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(out) });
+      res.end(out);
+    };
+    try {
+      let body: { TableName?: unknown; TimeToLiveSpecification?: { AttributeName?: unknown; Enabled?: unknown } };
+      try { body = JSON.parse(raw.toString('utf8')); } catch { throw new AwsError('SerializationException', 'The request body is not valid JSON.'); }
+      const table = typeof body.TableName === 'string' ? body.TableName : '';
+      await this.client.send(new DescribeTableCommand({ TableName: table }));
+      if (target.endsWith('.DescribeTimeToLive')) {
+        const attribute = this.ttl.get(table);
+        return answer(200, { TimeToLiveDescription: attribute ? { TimeToLiveStatus: 'ENABLED', AttributeName: attribute } : { TimeToLiveStatus: 'DISABLED' } });
+      }
+      const spec = body.TimeToLiveSpecification ?? {};
+      if (spec.Enabled === true && typeof spec.AttributeName === 'string') this.ttl.set(table, spec.AttributeName);
+      else this.ttl.delete(table);
+      return answer(200, { TimeToLiveSpecification: spec });
+    } catch (e) {
+      const name = e instanceof Error ? e.name : 'InternalServerError';
+      const message = e instanceof Error ? e.message : String(e);
+      return answer(400, { __type: `com.amazonaws.dynamodb.v20120810#${name}`, message });
+    }
+  }
+
   /** Requests after this are refused; the in-memory store goes with the object (dynalite holds no handle). */
-  stop(): void { this.stopped = true; }
+  stop(): void {
+    this.stopped = true;
+    this.client.destroy();
+  }
 }
 
 /** A request carrying an already-read body, for dynalite's request listener. */

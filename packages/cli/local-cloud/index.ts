@@ -196,7 +196,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
   });
   for (const m of app?.stateMachines ?? []) stepFunctions.addStateMachine(m.name, m.definition, m.roleArn);
   const cfnResponses = new CfnResponses(poolRegion, () => clock.now());
-  const dynamodb = new DynamoDbService();
+  const dynamodb = new DynamoDbService(endpoint, poolRegion);
   const s3Service = await S3Service.start({
     directory: options.dataDirectory,
     buckets: [bucketName, ...(app?.buckets ?? [])],
@@ -229,7 +229,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
     admin: adminRoutes({ poolId: poolDesc.Id, bucket: bucketName, faults, clock, cognito, events }),
   }));
   // The deployment would have created the template's tables; created through the port now being served.
-  await dynamodb.createTables(endpoint, poolRegion, app?.tables ?? []);
+  await dynamodb.createTables(app?.tables ?? []);
 
   const clientEnv = {
     AWS_ENDPOINT_URL: endpoint,
