@@ -1,14 +1,18 @@
 /**
- * The local cloud's DynamoDB subset, through real clients (the AWS SDK and the AWS CLI), and the
- * `queue` command reading a queue the real queue steps wrote.
+ * The local cloud's DynamoDB (dynalite behind the local cloud's port), through real clients (the AWS SDK
+ * over HTTP and the AWS CLI); the engine's queue store racing for the import slot through its real
+ * conditional writes; and the `queue` command reading a queue the real queue steps wrote.
  */
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 import {
-  CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  CreateTableCommand, DeleteItemCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand,
+  UpdateItemCommand, UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { queueContext } from '../../lambda/queue/queue-context';
+import type { Lease } from '../../lambda/shared/queue-table';
 import { runQueueStep } from '../../lambda/queue/queue-steps';
 import { main } from '../../packages/cli/local-cloud/cli';
 import { listQueues } from '../../packages/cli/local-cloud/commands/queue';
@@ -51,12 +55,54 @@ test('UpdateItem: ADD counts atomically, SET/REMOVE, UPDATED_NEW; key attributes
   const values = await Promise.all(Array.from({ length: 20 }, add));
   expect(values.map((v) => Number(v.Attributes!.n.N)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   const out = await db.send(new UpdateItemCommand({
-    TableName: TABLE, Key: key('counter'), UpdateExpression: 'SET label = :l, n = n + :ten REMOVE missing',
+    TableName: TABLE, Key: key('counter'), UpdateExpression: 'SET label = :l, n = n + :ten REMOVE #missing',
+    ExpressionAttributeNames: { '#missing': 'missing' },
     ExpressionAttributeValues: { ':l': { S: 'x' }, ':ten': { N: '10' } }, ReturnValues: 'ALL_NEW',
   }));
   expect(out.Attributes).toEqual({ ...key('counter'), n: { N: '30' }, label: { S: 'x' } });
   await expect(db.send(new UpdateItemCommand({ TableName: TABLE, Key: key('counter'), UpdateExpression: 'SET sk = :x', ExpressionAttributeValues: { ':x': { S: 'y' } } })))
     .rejects.toMatchObject({ name: 'ValidationException' });
+});
+
+test('a reserved word used as a bare attribute name is refused, as DynamoDB does', async () => {
+  await expect(db.send(new UpdateItemCommand({ TableName: TABLE, Key: key('counter'), UpdateExpression: 'REMOVE missing' })))
+    .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('reserved keyword') });
+});
+
+test('the import slot: 12 holders race through the queue store for 50 rounds; exactly one wins each round', async () => {
+  await db.send(new CreateTableCommand({
+    TableName: 'slot-race', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+  }));
+  const queue = { tableName: 'slot-race', pollSeconds: 30, leaseSeconds: 900, maxWaitSeconds: 3600, coalesce: false };
+  const { store } = queueContext({ ...testEnv().deps, dynamodb: db }, { ...config(), queue });
+  const holders = Array.from({ length: 12 }, (_, i) => `holder-${i}`);
+  const nowMs = Date.now();
+  const lease = (holder: string): Lease => ({ holder, executionName: holder, importerId: 'Importer1', expiresAtMs: nowMs + 900_000, acquiredAt: nowMs });
+  const winnersPerRound: number[] = [];
+  for (let round = 0; round < 50; round++) {
+    const won = await Promise.all(holders.map((h) => store.acquire(lease(h), nowMs)));
+    const winners = holders.filter((_, i) => won[i]);
+    winnersPerRound.push(winners.length);
+    if (winners.length !== 1) continue;
+    // The store agrees with the race's outcome, and only the winner can free the slot.
+    expect((await store.lease())?.holder).toBe(winners[0]);
+    expect(await store.release(holders.find((h) => h !== winners[0])!)).toBe(false);
+    expect(await store.release(winners[0])).toBe(true);
+  }
+  expect(winnersPerRound).toEqual(Array.from({ length: 50 }, () => 1));
+}, 60_000);
+
+test('TTL setting: DISABLED until enabled, then described with its attribute; an unknown table is ResourceNotFoundException', async () => {
+  const describe = async () => (await db.send(new DescribeTimeToLiveCommand({ TableName: TABLE }))).TimeToLiveDescription;
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'DISABLED' });
+  const spec = { AttributeName: 'expiresAt', Enabled: true };
+  expect((await db.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: spec }))).TimeToLiveSpecification).toEqual(spec);
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+  await db.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { ...spec, Enabled: false } }));
+  expect(await describe()).toEqual({ TimeToLiveStatus: 'DISABLED' });
+  await expect(db.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 });
 
 test('Query: key range in sort-key order, Limit pages with LastEvaluatedKey, descending order', async () => {

@@ -1,11 +1,11 @@
 /**
- * The single loopback HTTP server: routes by `X-Amz-Target` to the JSON services, serves the
- * pre-signed upload path, an admin path (`/_local/...`), and hands everything else to s3rver.
+ * The request listener of the single loopback HTTP server (listen.ts): routes by `X-Amz-Target` to the JSON
+ * services, serves the pre-signed upload path, an admin path (`/_local/...`), and hands everything else to S3.
  */
 import { createHash, randomUUID } from 'crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { IncomingMessage, RequestListener, ServerResponse } from 'http';
 import { PassThrough } from 'stream';
-import { CognitoService, UPLOAD_PATH } from './cognito';
+import { CognitoBackend, UPLOAD_PATH } from './cognito';
 import { Faults } from './faults';
 import { hostAllowed, s3Refusal, TOKEN_HEADER, tokenMatches } from './request-guard';
 import { AwsError } from './util';
@@ -15,15 +15,16 @@ export type JsonHandler = (op: string, body: Record<string, any>) => unknown | P
 export interface Routes {
   /** Target prefix (before the dot) → handler. */
   json: Record<string, JsonHandler>;
-  cognito: CognitoService;
+  /** Target prefix → a handler that reads the request itself (a service with its own HTTP front, e.g. dynalite). */
+  rawJson?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  cognito: CognitoBackend;
   faults: Faults;
-  /** s3rver's request listener. */
+  /** S3's request listener (s3.ts). */
   s3: (req: IncomingMessage, res: ServerResponse) => void;
   admin?: (method: string, path: string, body: any) => Promise<unknown>;
   /** The per-run token `/_local/*` requests must carry in the `x-local-cloud-token` header. */
   adminToken?: string;
-  /** Largest upload a pre-signed URL accepts. */
-  /** The largest upload accepted (read per request: the behaviour can change). */
+  /** The largest upload a pre-signed URL accepts (read per request: the behaviour can change). */
   maxUploadBytes?: number | (() => number);
   /** Other REST-style services by path prefix (e.g. the Lambda API, CloudFormation's response receiver). */
   paths?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>>;
@@ -80,9 +81,9 @@ export function decodeAwsChunked(buf: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
-export function createLocalServer(routes: Routes): Server {
+export function localRequestListener(routes: Routes): RequestListener {
   const maxUploadBytes = () => (typeof routes.maxUploadBytes === 'function' ? routes.maxUploadBytes() : routes.maxUploadBytes ?? 100 * 1024 * 1024);
-  return createServer((req, res) => {
+  return (req, res) => {
     // Only our own loopback name and port: a DNS-rebinding page sends its own host name.
     if (!hostAllowed(req.headers.host, req.socket.localPort ?? 0)) {
       req.resume();
@@ -94,7 +95,9 @@ export function createLocalServer(routes: Routes): Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.includes('.')) {
-      void handleJson(req, res, target);
+      const raw = routes.rawJson?.[target.slice(0, target.indexOf('.'))];
+      if (raw) void raw(req, res);
+      else void handleJson(req, res, target);
       return;
     }
     if (url.pathname.startsWith(UPLOAD_PATH)) {
@@ -129,7 +132,7 @@ export function createLocalServer(routes: Routes): Server {
       return;
     }
     routes.s3(req, res);
-  });
+  };
 
   async function handleJson(req: IncomingMessage, res: ServerResponse, target: string): Promise<void> {
     const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1').split(';')[0];

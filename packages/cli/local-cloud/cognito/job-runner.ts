@@ -5,17 +5,9 @@
  */
 import { epochSeconds } from '../util';
 import { runImport } from './import-rules';
-import { ImportJob, Pool } from './model';
-import type { CognitoService } from './service';
+import { CognitoBackend, COMPLETION_MESSAGES, ImportJob, Pool } from './model';
 
-export const COMPLETION_MESSAGES = {
-  succeeded: 'Import Job Completed Successfully.',
-  tooManyFailures: 'Too many users have failed or been skipped during the import.',
-  expired: 'The user import job has expired.',
-  stopped: 'The Import Job was stopped by the developer.',
-} as const;
-
-export function beginRun(svc: CognitoService, p: Pool, job: ImportJob): void {
+export function beginRun(svc: CognitoBackend, p: Pool, job: ImportJob): void {
   if (job.Status !== 'Pending') return;
   job.Status = 'InProgress';
   job.runStartedAt = Date.now();
@@ -26,7 +18,7 @@ export function beginRun(svc: CognitoService, p: Pool, job: ImportJob): void {
 }
 
 /** Stops a Pending/InProgress job: the rows processed so far stay imported. */
-export function stopRun(svc: CognitoService, p: Pool, job: ImportJob): void {
+export function stopRun(svc: CognitoBackend, p: Pool, job: ImportJob): void {
   const fraction = job.Status === 'InProgress' && job.runStartedAt && job.runMs ? Math.min(1, (Date.now() - job.runStartedAt) / job.runMs) : 0;
   svc.cancel(job.runTimer);
   job.Status = 'Stopping';
@@ -34,7 +26,7 @@ export function stopRun(svc: CognitoService, p: Pool, job: ImportJob): void {
   svc.later(svc.timings.stopMs, () => finishRun(svc, p, job, fraction));
 }
 
-function finishRun(svc: CognitoService, p: Pool, job: ImportJob, fraction: number): void {
+function finishRun(svc: CognitoBackend, p: Pool, job: ImportJob, fraction: number): void {
   const result = runImport({
     pool: p.desc, upload: job.upload, passwordHashing: job.PasswordHashingAlgorithm, fraction, behaviour: svc.behaviour,
     exists: (name) => svc.findUser(p, name) !== undefined,

@@ -7,9 +7,10 @@ import { createUserPool, deleteUserPool, describeUserPool, getCsvHeader, listUse
 import { adminCreateUser, adminDeleteUser, adminGetUser, listUsers } from './operations/users';
 import * as groups from './operations/groups';
 import { adminUpdateUserAttributes } from './operations/user-attributes';
-import type { CognitoService } from './service';
+import { TooManyRequestsException, UnknownOperationException } from './exceptions';
+import type { CognitoBackend } from './model';
 
-export type Operation = (svc: CognitoService, body: Record<string, any>) => unknown;
+export type Operation = (svc: CognitoBackend, body: Record<string, any>) => unknown;
 
 export const OPERATIONS: Record<string, Operation> = {
   CreateUserPool: createUserPool,
@@ -32,3 +33,11 @@ export const OPERATIONS: Record<string, Operation> = {
   AdminAddUserToGroup: groups.adminAddUserToGroup, AdminRemoveUserFromGroup: groups.adminRemoveUserFromGroup,
   AdminListGroupsForUser: groups.adminListGroupsForUser, ListUsersInGroup: groups.listUsersInGroup,
 };
+
+/** Routes one `AWSCognitoIdentityProviderService.<op>` call (a throttling fault answers before the operation). */
+export function handleCognito(backend: CognitoBackend, op: string, body: Record<string, any>): unknown {
+  if (backend.opts.faults.shouldThrottle(op)) throw new TooManyRequestsException();
+  const operation = OPERATIONS[op];
+  if (!operation) throw new UnknownOperationException(op);
+  return operation(backend, body);
+}

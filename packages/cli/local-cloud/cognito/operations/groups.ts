@@ -6,8 +6,7 @@
  */
 import { AwsError, epochSeconds, requireString } from '../../util';
 import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException, validationError } from '../exceptions';
-import { decodeToken, encodeToken, Pool, userView } from '../model';
-import type { CognitoService } from '../service';
+import { CognitoBackend, decodeToken, encodeToken, Pool, userView } from '../model';
 
 type Body = Record<string, any>;
 
@@ -30,7 +29,7 @@ function groupsOf(p: Pool): Map<string, Group> {
 }
 
 /** Group names of one user (the export and tests read them). */
-export function groupNamesOf(svc: CognitoService, poolId: string, username: string): string[] {
+export function groupNamesOf(svc: CognitoBackend, poolId: string, username: string): string[] {
   const p = svc.pool(poolId);
   const key = svc.userKey(p, username);
   return [...groupsOf(p).values()].filter((g) => g.members.has(key)).map((g) => g.GroupName);
@@ -72,7 +71,7 @@ function page<T>(items: T[], body: Body): { items: T[]; next?: string } {
   return { items: items.slice(start, end), ...(end < items.length ? { next: encodeToken(String(end)) } : {}) };
 }
 
-export function createGroup(svc: CognitoService, body: Body): unknown {
+export function createGroup(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const name = groupName(body);
   const groups = groupsOf(p);
@@ -91,24 +90,24 @@ export function createGroup(svc: CognitoService, body: Body): unknown {
   return { Group: groupView(g) };
 }
 
-export function getGroup(svc: CognitoService, body: Body): unknown {
+export function getGroup(svc: CognitoBackend, body: Body): unknown {
   return { Group: groupView(findGroup(svc.pool(body.UserPoolId), groupName(body))) };
 }
 
-export function deleteGroup(svc: CognitoService, body: Body): unknown {
+export function deleteGroup(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   findGroup(p, groupName(body));
   groupsOf(p).delete(body.GroupName);
   return {};
 }
 
-export function listGroups(svc: CognitoService, body: Body): unknown {
+export function listGroups(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const { items, next } = page([...groupsOf(p).values()], body);
   return { Groups: items.map(groupView), ...(next ? { NextToken: next } : {}) };
 }
 
-function member(svc: CognitoService, body: Body): { p: Pool; key: string; g: Group } {
+function member(svc: CognitoBackend, body: Body): { p: Pool; key: string; g: Group } {
   const p = svc.pool(body.UserPoolId);
   const username = requireString(body, 'Username', 'username');
   const g = findGroup(p, groupName(body));
@@ -116,19 +115,19 @@ function member(svc: CognitoService, body: Body): { p: Pool; key: string; g: Gro
   return { p, key: svc.userKey(p, username), g };
 }
 
-export function adminAddUserToGroup(svc: CognitoService, body: Body): unknown {
+export function adminAddUserToGroup(svc: CognitoBackend, body: Body): unknown {
   const { g, key } = member(svc, body);
   g.members.add(key); // already a member: Cognito answers success too
   return {};
 }
 
-export function adminRemoveUserFromGroup(svc: CognitoService, body: Body): unknown {
+export function adminRemoveUserFromGroup(svc: CognitoBackend, body: Body): unknown {
   const { g, key } = member(svc, body);
   g.members.delete(key);
   return {};
 }
 
-export function adminListGroupsForUser(svc: CognitoService, body: Body): unknown {
+export function adminListGroupsForUser(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const username = requireString(body, 'Username', 'username');
   if (!svc.findUser(p, username)) throw new UserNotFoundException();
@@ -137,7 +136,7 @@ export function adminListGroupsForUser(svc: CognitoService, body: Body): unknown
   return { Groups: items.map(groupView), ...(next ? { NextToken: next } : {}) };
 }
 
-export function listUsersInGroup(svc: CognitoService, body: Body): unknown {
+export function listUsersInGroup(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const g = findGroup(p, groupName(body));
   // Members deleted from the pool since are not listed.

@@ -11,9 +11,8 @@ import { AwsError, epochSeconds, randomId, requireString } from '../../util';
 import { ACTIVE_JOB_MESSAGES } from '../behaviour';
 import { InvalidParameterException, LimitExceededException, OperationNotEnabledException, PreconditionNotMetException, validationError } from '../exceptions';
 import { beginRun, stopRun } from '../job-runner';
-import { decodeToken, encodeToken, ImportJob, view } from '../model';
+import { CognitoBackend, decodeToken, encodeToken, ImportJob, view } from '../model';
 import { signUploadUrl } from '../presigned-url';
-import type { CognitoService } from '../service';
 
 type Body = Record<string, any>;
 
@@ -21,7 +20,7 @@ type Body = Record<string, any>;
 export const MAX_JOBS_PER_POOL = 1000;
 const ALGORITHMS = ['BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256'];
 
-export function createUserImportJob(svc: CognitoService, body: Body): unknown {
+export function createUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const jobName = requireString(body, 'JobName', 'jobName');
   const p = svc.pool(body.UserPoolId);
   const role = requireString(body, 'CloudWatchLogsRoleArn', 'cloudWatchLogsRoleArn');
@@ -39,7 +38,7 @@ export function createUserImportJob(svc: CognitoService, body: Body): unknown {
   const jobId = `import-${randomId(10)}`;
   const ttl = svc.opts.faults.presignedUrlTtlOr(svc.timings.presignedUrlTtlMs);
   const created = svc.now();
-  const signer = { secret: svc.opts.urlSecret, accountId: svc.opts.accountId, region: svc.opts.region, endpoint: svc.opts.endpoint() };
+  const signer = { secret: svc.opts.urlSecret, accountId: svc.opts.accountId, region: svc.opts.region, endpoint: svc.opts.endpoint };
   const job: ImportJob = {
     JobName: jobName,
     JobId: jobId,
@@ -58,12 +57,12 @@ export function createUserImportJob(svc: CognitoService, body: Body): unknown {
   return { UserImportJob: view(job) };
 }
 
-export function describeUserImportJob(svc: CognitoService, body: Body): unknown {
+export function describeUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   return { UserImportJob: view(svc.job(p, body.JobId)) };
 }
 
-export function listUserImportJobs(svc: CognitoService, body: Body): unknown {
+export function listUserImportJobs(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   if (body.MaxResults === undefined || body.MaxResults === null) throw validationError('maxResults', 'Member must not be null', null);
   const max = Number(body.MaxResults);
@@ -82,7 +81,7 @@ export function listUserImportJobs(svc: CognitoService, body: Body): unknown {
   return { UserImportJobs: page.map(view), ...(next ? { PaginationToken: encodeToken(next.JobId) } : {}) };
 }
 
-export function startUserImportJob(svc: CognitoService, body: Body): unknown {
+export function startUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const job = svc.job(p, requireString(body, 'JobId', 'jobId'));
   if (job.Status === 'Expired') throw new InvalidParameterException(`Import job ${job.JobId} has expired.`);
@@ -105,7 +104,7 @@ export function startUserImportJob(svc: CognitoService, body: Body): unknown {
   return { UserImportJob: view(job) };
 }
 
-export function stopUserImportJob(svc: CognitoService, body: Body): unknown {
+export function stopUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const job = svc.job(p, requireString(body, 'JobId', 'jobId'));
   if (job.Status !== 'Pending' && job.Status !== 'InProgress') {

@@ -2,11 +2,11 @@
 import { csvHeader, mergeSchema, PoolDescription } from '../../pool';
 import { requireString } from '../../util';
 import { UserImportInProgressException, validationError } from '../exceptions';
-import type { CognitoService } from '../service';
+import type { CognitoBackend } from '../model';
 
 type Body = Record<string, any>;
 
-export function createUserPool(svc: CognitoService, body: Body): unknown {
+export function createUserPool(svc: CognitoBackend, body: Body): unknown {
   const name = requireString(body, 'PoolName', 'poolName');
   const desc: PoolDescription = {
     Id: svc.newPoolId(),
@@ -21,12 +21,12 @@ export function createUserPool(svc: CognitoService, body: Body): unknown {
   return { UserPool: svc.addPool(desc) };
 }
 
-export function describeUserPool(svc: CognitoService, body: Body): unknown {
+export function describeUserPool(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   return { UserPool: { ...p.desc, EstimatedNumberOfUsers: p.users.size } };
 }
 
-export function listUserPools(svc: CognitoService, body: Body): unknown {
+export function listUserPools(svc: CognitoBackend, body: Body): unknown {
   const max = Number(body.MaxResults);
   if (!Number.isInteger(max) || max < 1 || max > 60) throw validationError('maxResults', 'Member must have value between 1 and 60');
   return {
@@ -35,19 +35,19 @@ export function listUserPools(svc: CognitoService, body: Body): unknown {
   };
 }
 
-export function getCsvHeader(svc: CognitoService, body: Body): unknown {
+export function getCsvHeader(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   return { UserPoolId: p.desc.Id, CSVHeader: csvHeader(p.desc) };
 }
 
-export function deleteUserPool(svc: CognitoService, body: Body): unknown {
+export function deleteUserPool(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   svc.pools.delete(p.desc.Id);
   return {};
 }
 
 /** Only the settings an import depends on; Cognito refuses pool updates while one of its imports runs. */
-export function updateUserPool(svc: CognitoService, body: Body): unknown {
+export function updateUserPool(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   if (p.jobs.some((j) => j.Status === 'Pending' || j.Status === 'InProgress' || j.Status === 'Stopping')) {
     throw new UserImportInProgressException('A user import job is in progress for this user pool; update the pool after the import completes.');

@@ -7,13 +7,13 @@
  */
 import { AwsError, epochSeconds, requireString } from '../../util';
 import { InvalidParameterException, UserNotFoundException, validationError } from '../exceptions';
-import type { CognitoService } from '../service';
+import type { CognitoBackend } from '../model';
 
 type Body = Record<string, any>;
 
 const VERIFIED_FLAG: Record<string, string> = { email: 'email_verified', phone_number: 'phone_number_verified' };
 
-export function adminUpdateUserAttributes(svc: CognitoService, body: Body): unknown {
+export function adminUpdateUserAttributes(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const username = requireString(body, 'Username', 'username');
   const attrs = body.UserAttributes;

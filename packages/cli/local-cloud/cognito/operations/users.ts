@@ -1,19 +1,18 @@
 /** User operations: ListUsers, AdminGetUser, and AdminCreateUser/AdminDeleteUser (test set-up). */
 import { requireString } from '../../util';
 import { InvalidParameterException, UsernameExistsException, UserNotFoundException, validationError } from '../exceptions';
-import { decodeToken, encodeToken, User, userView } from '../model';
-import type { CognitoService } from '../service';
+import { CognitoBackend, decodeToken, encodeToken, User, userView } from '../model';
 
 type Body = Record<string, any>;
 
-export function adminGetUser(svc: CognitoService, body: Body): unknown {
+export function adminGetUser(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const u = svc.findUser(p, requireString(body, 'Username', 'username'));
   if (!u) throw new UserNotFoundException();
   return { Username: u.Username, UserAttributes: u.Attributes, UserCreateDate: u.UserCreateDate, UserLastModifiedDate: u.UserLastModifiedDate, Enabled: u.Enabled, UserStatus: u.UserStatus };
 }
 
-export function adminCreateUser(svc: CognitoService, body: Body): unknown {
+export function adminCreateUser(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const name = requireString(body, 'Username', 'username');
   if (svc.findUser(p, name)) throw new UsernameExistsException();
@@ -21,14 +20,14 @@ export function adminCreateUser(svc: CognitoService, body: Body): unknown {
   return { User: userView(u) };
 }
 
-export function adminDeleteUser(svc: CognitoService, body: Body): unknown {
+export function adminDeleteUser(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const key = svc.userKey(p, requireString(body, 'Username', 'username'));
   if (!p.users.delete(key)) throw new UserNotFoundException();
   return {};
 }
 
-export function listUsers(svc: CognitoService, body: Body): unknown {
+export function listUsers(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
   const limit = body.Limit === undefined ? 60 : Number(body.Limit);
   if (!Number.isInteger(limit) || limit < 0 || limit > 60) throw validationError('limit', 'Member must have value less than or equal to 60');

@@ -1,0 +1,20 @@
+/** The importer's reports in the drop bucket, read back the way a user would (tests, the CLI's commands). */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+
+export interface StoredReport { objectKey: string; report: any }
+
+/** Every report document (`*.json`) under `prefix`; a partly written one is left out. */
+export async function readReports(s3: S3Client, bucket: string, prefix: string): Promise<StoredReport[]> {
+  const out: StoredReport[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      if (!o.Key?.endsWith('.json')) continue;
+      const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
+      try { out.push({ objectKey: o.Key, report: JSON.parse(await obj.Body!.transformToString('utf8')) }); } catch { /* partial */ }
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return out;
+}
