@@ -29,6 +29,7 @@ describe('behaviour file', () => {
     const all: CognitoBehaviour = {
       resultLineNumbers: 'first-user-is-line-1', activeJobError: 'LimitExceededException', failJobOverFailedOrSkipped: 0.5,
       emptyLogPages: true, logDelaySeconds: 3, maxPartBytes: 100000000, failUsernames: ['a'],
+      csvHeaderListsPasswordHash: true, passwordHashImport: 'not-enabled',
     };
     expect(loadBehaviourFile(file('all.json', JSON.stringify(all)))).toEqual(all);
   });
@@ -41,6 +42,8 @@ describe('behaviour file', () => {
     ['{"logDelaySeconds": -1}', /logDelaySeconds must be a number of seconds/],
     ['{"maxPartBytes": 5}', /maxPartBytes must be one of 104857600, 100000000/],
     ['{"failUsernames": "bob"}', /failUsernames must be an array of non-empty strings/],
+    ['{"csvHeaderListsPasswordHash": "no"}', /csvHeaderListsPasswordHash must be one of true, false/],
+    ['{"passwordHashImport": "LITE"}', /passwordHashImport must be one of "enabled", "not-enabled"/],
     ['{"resultLineNumber": "header-is-line-1"}', /unknown key\(s\) "resultLineNumber"; allowed keys: resultLineNumbers/],
     ['[]', /must be a JSON object/],
     ['{', /not valid JSON/],
@@ -103,6 +106,7 @@ describe('variants in the emulator', () => {
     expect(first.nextForwardToken).toBeDefined();
     const second = await read(first.nextForwardToken);
     expect(second.events!.map((e) => e.message)).toEqual([
+      'Cognito User Pools Import - Test Log',
       '[SUCCEEDED] Line Number 1 - The import succeeded.',
       expect.stringMatching(/^\[FAILED\] Line Number 2 - /),
       '[SUCCEEDED] Line Number 3 - The import succeeded.',

@@ -85,6 +85,7 @@ test('full job: Created → Pending → InProgress → Succeeded, users RESET_RE
   const ev = await c.logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: `${job.JobId}/full-job`, startFromHead: true }));
   const msgs = ev.events!.map((e) => e.message);
   expect(msgs).toEqual([
+    'Cognito User Pools Import - Test Log',
     '[SUCCEEDED] Line Number 2 - The import succeeded.',
     '[SKIPPED] Line Number 3 - The user already exists.',
     expect.stringMatching(/^\[FAILED\] Line Number 4 - /),
@@ -181,4 +182,65 @@ test('EventBridge PutEvents is recorded', async () => {
   const r = await c.events.send(new PutEventsCommand({ Entries: [{ Source: 'test', DetailType: 'Thing', Detail: '{"a":1}' }] }));
   expect(r.FailedEntryCount).toBe(0);
   expect(cloud.events.recorded.at(-1)).toMatchObject({ source: 'test', detailType: 'Thing', detail: { a: 1 } });
+});
+
+// The guide (2026): password hashes and blank MFA.
+const hashPool = async (mfa: 'OFF' | 'ON' | 'OPTIONAL' = 'OFF') => (await c.cognito.send(new CreateUserPoolCommand({
+  PoolName: `hash-${mfa}-${Math.random().toString(36).slice(2, 8)}`, AutoVerifiedAttributes: ['email'], MfaConfiguration: mfa,
+}))).UserPool!.Id!;
+const runJob = async (poolId: string, csv: string, algorithm?: string) => {
+  const job = (await c.cognito.send(new CreateUserImportJobCommand({
+    UserPoolId: poolId, JobName: 'hashes', CloudWatchLogsRoleArn: ROLE, ...(algorithm ? { PasswordHashingAlgorithm: algorithm as any } : {}),
+  }))).UserImportJob!;
+  expect(job.PasswordHashingAlgorithm).toBe(algorithm);
+  await put(job.PreSignedUrl!, csv);
+  await c.cognito.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+  const done = await until(async () => {
+    const j = (await c.cognito.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }))).UserImportJob!;
+    return ['Succeeded', 'Failed'].includes(j.Status!) ? j : undefined;
+  });
+  expect(done.PasswordHashingAlgorithm).toBe(algorithm);
+  const listed = await c.cognito.send(new ListUserImportJobsCommand({ UserPoolId: poolId, MaxResults: 1 }));
+  expect(listed.UserImportJobs![0].PasswordHashingAlgorithm).toBe(algorithm);
+  return done;
+};
+/** A file in the pool's full GetCSVHeader layout (every column is required) plus `extra` columns; commas written `\\,` (ARGON2ID's m=..,t=..). */
+const fullCsv = async (poolId: string, rows: Array<Record<string, string>>, extra: string[] = []) => {
+  const columns = [...(await c.cognito.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!, ...extra];
+  return [columns.join(','), ...rows.map((r) => columns.map((col) => (r[col] ?? '').replace(/,/g, '\\,')).join(','))].join('\n') + '\n';
+};
+const row = (name: string, more: Record<string, string> = {}) => ({ 'cognito:username': name, email: `${name}@example.com`, email_verified: 'true', 'cognito:mfa_enabled': 'false', ...more });
+const status = async (poolId: string, username: string) => (await c.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserStatus;
+
+test.each([
+  ['BCRYPT', '$2b$10$CtA.Rcu/szzn9U00wpUjOuN3vrgJRZycv4aOzcP3GzqzO8UDPEFq6', '$2b$13$CtA.Rcu/szzn9U00wpUjOuN3vrgJRZycv4aOzcP3GzqzO8UDPEFq6'],
+  ['SCRYPT', '65536$8$1$304dbaef7c5e828dc19c98f0600d18fe$4f69c498c12cd102d057356facf8d77e8d42407090491ea32c5b038f5a18c099',
+    '131072$8$1$304dbaef7c5e828dc19c98f0600d18fe$4f69c498c12cd102d057356facf8d77e8d42407090491ea32c5b038f5a18c099'],
+  ['ARGON2ID', '$argon2id$v=19$m=19456,t=2,p=1$ko/G5o1ms+ML08P95sQ8DA$AkVbvWSOqz7Hs3qthhWKxicOWnGLN+MBmpwc3emi5VA',
+    '$argon2id$v=19$m=19456,t=3,p=1$ko/G5o1ms+ML08P95sQ8DA$AkVbvWSOqz7Hs3qthhWKxicOWnGLN+MBmpwc3emi5VA'],
+  ['PBKDF2_SHA256', '$pbkdf2-sha256$600000$1XZlmwLQ2hhM3JYuCPiArQ$Pfheg9Zi/v5lXU4yyLA0WFUYEd/rlaVbzrM9oMD6IrA',
+    '$pbkdf2-sha256$600001$1XZlmwLQ2hhM3JYuCPiArQ$Pfheg9Zi/v5lXU4yyLA0WFUYEd/rlaVbzrM9oMD6IrA'],
+])('guide: %s: the guide\'s example imports CONFIRMED, an empty hash RESET_REQUIRED, one over a bound FAILs', async (algorithm, good, over) => {
+  const poolId = await hashPool();
+  const csv = await fullCsv(poolId, [row('h1', { password_hash: good }), row('h2'), row('h3', { password_hash: over })], ['password_hash']);
+  const done = await runJob(poolId, csv, algorithm);
+  expect(done).toMatchObject({ ImportedUsers: 2, FailedUsers: 1 });
+  expect(await status(poolId, 'h1')).toBe('CONFIRMED');
+  expect(await status(poolId, 'h2')).toBe('RESET_REQUIRED');
+  await expect(status(poolId, 'h3')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+});
+
+test('guide: an algorithm with no password_hash column fails the job; without an algorithm the column is accepted', async () => {
+  const poolId = await hashPool();
+  const noColumn = await runJob(poolId, await fullCsv(poolId, [row('n1')]), 'BCRYPT');
+  expect(noColumn.Status).toBe('Failed');
+  expect(noColumn.CompletionMessage).toContain('password_hash');
+  const template = await runJob(poolId, await fullCsv(poolId, [row('t1')], ['password_hash']));
+  expect(template).toMatchObject({ Status: 'Succeeded', ImportedUsers: 1 });
+});
+
+test.each([['OFF', 1], ['ON', 1], ['OPTIONAL', 0]] as const)('guide: MFA %s: a blank cognito:mfa_enabled imports %i user', async (mfa, imported) => {
+  const poolId = await hashPool(mfa);
+  const done = await runJob(poolId, await fullCsv(poolId, [row('b1', { 'cognito:mfa_enabled': '' })]));
+  expect(done.ImportedUsers).toBe(imported);
 });

@@ -66,6 +66,21 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
   const jobs: string[] = [];
   try {
     const header = (await cognito.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader ?? [];
+    behaviour.csvHeaderListsPasswordHash = header.includes('password_hash');
+    evidence.push(`csvHeaderListsPasswordHash: GetCSVHeader ${behaviour.csvHeaderListsPasswordHash ? 'lists' : 'does not list'} password_hash`);
+    // A job with an algorithm is created (never started: it expires) to see whether the pool may import hashes.
+    try {
+      const probe = (await cognito.send(new CreateUserImportJobCommand({
+        UserPoolId: poolId, JobName: `calibrate-hash-${tag}`, CloudWatchLogsRoleArn: opts.roleArn, PasswordHashingAlgorithm: 'BCRYPT',
+      }))).UserImportJob;
+      if (probe?.JobId) jobs.push(probe.JobId);
+      behaviour.passwordHashImport = 'enabled';
+      evidence.push('passwordHashImport: CreateUserImportJob with PasswordHashingAlgorithm BCRYPT was accepted');
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'OperationNotEnabledException') behaviour.passwordHashImport = 'not-enabled';
+      evidence.push(`passwordHashImport: CreateUserImportJob with PasswordHashingAlgorithm BCRYPT answered ${name}: "${(e as Error).message}"`);
+    }
     const row = (name: string, email: string) => header.map((h) => (
       h === 'cognito:username' ? name : h === 'email' ? email : h === 'email_verified' ? 'true' : h === 'cognito:mfa_enabled' ? 'false' : '')).join(',');
     const csv = (rows: string[]) => Buffer.from(`${header.join(',')}\n${rows.join('\n')}\n`);

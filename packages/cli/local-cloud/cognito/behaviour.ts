@@ -8,6 +8,7 @@ import { readFileSync } from 'fs';
 export type ResultLineNumbers = 'header-is-line-1' | 'first-user-is-line-1';
 export type ActiveJobError = 'InvalidParameterException' | 'LimitExceededException' | 'PreconditionNotMetException';
 export type MaxPartBytes = 104857600 | 100000000;
+export type PasswordHashImport = 'enabled' | 'not-enabled';
 
 export interface CognitoBehaviour {
   /** How `Line Number N` in the job's CloudWatch lines counts (import-rules.ts). */
@@ -24,6 +25,17 @@ export interface CognitoBehaviour {
   maxPartBytes: MaxPartBytes;
   /** Usernames whose rows Cognito FAILs whatever they hold (import-rules.ts). */
   failUsernames: string[];
+  /**
+   * Whether GetCSVHeader lists `password_hash` (pools.ts; its sample response does not, the console's
+   * template does). When it does, the job's header must hold it like every listed column (import-rules.ts).
+   */
+  csvHeaderListsPasswordHash: boolean;
+  /**
+   * Whether the pool may import password hashes (import-jobs.ts): the guide ties it to "the modern Amazon
+   * Cognito infrastructure" and names no error; `not-enabled` answers CreateUserImportJob with an algorithm
+   * by OperationNotEnabledException, the likeliest answer.
+   */
+  passwordHashImport: PasswordHashImport;
 }
 
 /** Today's choices, where the docs allow them. */
@@ -35,6 +47,8 @@ export const DEFAULT_BEHAVIOUR: Readonly<CognitoBehaviour> = Object.freeze({
   logDelaySeconds: 0,
   maxPartBytes: 104857600,
   failUsernames: [],
+  csvHeaderListsPasswordHash: false,
+  passwordHashImport: 'enabled',
 } as CognitoBehaviour);
 
 /** A plausible message for each answer to "Start while another job is active" (none is documented). */
@@ -44,7 +58,8 @@ export const ACTIVE_JOB_MESSAGES: Readonly<Record<ActiveJobError, string>> = Obj
   PreconditionNotMetException: 'An import job is already in progress. Only one import job can run at a time.',
 });
 
-const KEYS: Array<keyof CognitoBehaviour> = ['resultLineNumbers', 'activeJobError', 'failJobOverFailedOrSkipped', 'emptyLogPages', 'logDelaySeconds', 'maxPartBytes', 'failUsernames'];
+const KEYS: Array<keyof CognitoBehaviour> = ['resultLineNumbers', 'activeJobError', 'failJobOverFailedOrSkipped', 'emptyLogPages', 'logDelaySeconds', 'maxPartBytes', 'failUsernames',
+  'csvHeaderListsPasswordHash', 'passwordHashImport'];
 const LINE_NUMBERS: ResultLineNumbers[] = ['header-is-line-1', 'first-user-is-line-1'];
 const ACTIVE_ERRORS: ActiveJobError[] = ['InvalidParameterException', 'LimitExceededException', 'PreconditionNotMetException'];
 const PART_BYTES: MaxPartBytes[] = [104857600, 100000000];
@@ -66,6 +81,8 @@ export function parseBehaviour(value: unknown, source = 'behaviour'): CognitoBeh
   out.activeJobError = oneOf('activeJobError', ACTIVE_ERRORS) ?? out.activeJobError;
   out.maxPartBytes = oneOf('maxPartBytes', PART_BYTES) ?? out.maxPartBytes;
   out.emptyLogPages = oneOf('emptyLogPages', [true, false]) ?? out.emptyLogPages;
+  out.csvHeaderListsPasswordHash = oneOf('csvHeaderListsPasswordHash', [true, false]) ?? out.csvHeaderListsPasswordHash;
+  out.passwordHashImport = oneOf('passwordHashImport', ['enabled', 'not-enabled'] as PasswordHashImport[]) ?? out.passwordHashImport;
   if ('failJobOverFailedOrSkipped' in v) {
     const f = v.failJobOverFailedOrSkipped;
     if (f !== null && (typeof f !== 'number' || !Number.isFinite(f) || f < 0 || f > 1)) throw bad(`failJobOverFailedOrSkipped must be null or a number from 0 to 1 (got ${JSON.stringify(f)}).`);

@@ -1,10 +1,20 @@
 /**
  * How Cognito processes an import job's CSV: its dialect (`\,` is a literal comma, no quoting), the header
  * check, the per-row rules, and the result lines it writes to CloudWatch Logs. Variants read here:
- * `resultLineNumbers` (how `Line Number N` counts) and `failUsernames`.
+ * `resultLineNumbers` (how `Line Number N` counts), `failUsernames` and `csvHeaderListsPasswordHash`.
  */
 import { csvHeader, PoolDescription } from '../pool';
 import { CognitoBehaviour } from './behaviour';
+import { passwordHashFailure } from './password-hashes';
+
+/** The column of password hashes: required when the job sets an algorithm, else accepted and ignored. */
+export const PASSWORD_HASH_COLUMN = 'password_hash';
+
+/**
+ * Lines a real job's log stream begins with before any result (the engine must skip them): seen in
+ * real streams, not documented.
+ */
+export const LOG_PREAMBLE = ['Cognito User Pools Import - Test Log'];
 
 /** Splits a Cognito CSV line: `\,` is a literal comma; nothing else is special (no quoting). */
 export function splitCognitoLine(line: string): string[] {
@@ -42,10 +52,10 @@ export function runImport(input: ImportInput): ImportResult {
   const text = input.upload?.toString('utf8') ?? '';
   const physical = text.split('\n');
   if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
-  const res: ImportResult = { rows: Math.max(0, physical.length - 1), imported: 0, skipped: 0, failed: 0, lines: [] };
+  const res: ImportResult = { rows: Math.max(0, physical.length - 1), imported: 0, skipped: 0, failed: 0, lines: [...LOG_PREAMBLE] };
   if (physical.length === 0) { res.fileError = 'The CSV file is empty.'; return res; }
   const header = splitCognitoLine(physical[0]);
-  const headerError = checkHeader(header, pool, input.passwordHashing);
+  const headerError = checkHeader(header, pool, input.passwordHashing, behaviour.csvHeaderListsPasswordHash);
   if (headerError) { res.fileError = headerError; return res; }
   const failNames = new Set(behaviour.failUsernames);
   const toProcess = Math.floor(res.rows * input.fraction);
@@ -61,13 +71,16 @@ export function runImport(input: ImportInput): ImportResult {
     const username = row.get('cognito:username') ?? '';
     if (!username) { fail('The username (cognito:username) is missing.'); continue; }
     if (/\s/.test(username) || username.length > 128) { fail('The username is not valid: it must be 1-128 characters without whitespace.'); continue; }
-    const error = rowError(row, pool) ?? (failNames.has(username) ? 'An internal error occurred while importing the user.' : undefined);
+    const error = rowError(row, pool, i)
+      ?? (input.passwordHashing ? passwordHashFailure(input.passwordHashing, row.get(PASSWORD_HASH_COLUMN) ?? '') : undefined)
+      ?? (failNames.has(username) ? 'An internal error occurred while importing the user.' : undefined);
     if (error) { fail(error); continue; }
     if (input.exists(username)) { res.skipped++; res.lines.push(`[SKIPPED] Line Number ${lineNo} - The user already exists.`); continue; }
     const attrs = [...row.entries()]
-      .filter(([k, v]) => v !== '' && !k.startsWith('cognito:') && k !== 'password_hash')
+      .filter(([k, v]) => v !== '' && !k.startsWith('cognito:') && k !== PASSWORD_HASH_COLUMN)
       .map(([Name, Value]) => ({ Name, Value }));
-    const hashed = input.passwordHashing && (row.get('password_hash') ?? '') !== '';
+    // A hash makes the user CONFIRMED (they sign in with it); no hash, or no algorithm, RESET_REQUIRED.
+    const hashed = input.passwordHashing && (row.get(PASSWORD_HASH_COLUMN) ?? '') !== '';
     input.create(username, attrs, hashed ? 'CONFIRMED' : 'RESET_REQUIRED');
     res.imported++;
     res.lines.push(`[SUCCEEDED] Line Number ${lineNo} - The import succeeded.`);
@@ -75,9 +88,14 @@ export function runImport(input: ImportInput): ImportResult {
   return res;
 }
 
-function checkHeader(header: string[], pool: PoolDescription, passwordHashing: string | undefined): string | undefined {
-  const expected = csvHeader(pool);
-  const allowed = new Set([...expected, ...(passwordHashing ? ['password_hash'] : [])]);
+function checkHeader(header: string[], pool: PoolDescription, passwordHashing: string | undefined, listsHash: boolean): string | undefined {
+  // The guide: "If your import job specifies a password hashing algorithm but your CSV file doesn't include a
+  // password_hash column, the job fails." The console's template has the column whether or not hashes are used.
+  if (passwordHashing && !header.includes(PASSWORD_HASH_COLUMN)) {
+    return `The CSV file does not include a ${PASSWORD_HASH_COLUMN} column, which the job's password hashing algorithm requires.`;
+  }
+  const expected = [...csvHeader(pool), ...(listsHash ? [PASSWORD_HASH_COLUMN] : [])];
+  const allowed = new Set([...expected, PASSWORD_HASH_COLUMN]);
   const unknown = header.filter((h) => !allowed.has(h));
   const missing = expected.filter((h) => !header.includes(h));
   const dup = header.filter((h, i) => header.indexOf(h) !== i);
@@ -90,7 +108,7 @@ function checkHeader(header: string[], pool: PoolDescription, passwordHashing: s
 }
 
 /** The first rule a row breaks, as Cognito words it in the log, or undefined. */
-function rowError(row: Map<string, string>, pool: PoolDescription): string | undefined {
+function rowError(row: Map<string, string>, pool: PoolDescription, index: number): string | undefined {
   // The guide's own sample writes TRUE/FALSE: booleans are read without regard to case.
   for (const col of BOOLEAN_COLUMNS) {
     const v = (row.get(col) ?? '').toLowerCase();
@@ -109,12 +127,15 @@ function rowError(row: Map<string, string>, pool: PoolDescription): string | und
   if (row.get('phone_number_verified') === 'true' && !phone) return 'phone_number_verified is true but phone_number is empty.';
   const autoVerified = pool.AutoVerifiedAttributes ?? [];
   if (!autoVerified.some((a) => row.get(`${a}_verified`) === 'true' && (row.get(a) ?? '') !== '')) {
-    return `The user must have at least one auto-verified attribute (${autoVerified.join(' or ')}) set and verified.`;
+    // Real logs word this both ways ("… to true" and "… to verified"): the engine must read neither.
+    return `The user must have at least one auto-verified attribute (${autoVerified.join(' or ')}) set to ${index % 2 === 0 ? 'verified' : 'true'}.`;
   }
   const mfa = pool.MfaConfiguration ?? 'OFF';
   const mfaValue = row.get('cognito:mfa_enabled') ?? '';
-  // The guide's CSV header page: cognito:mfa_enabled is required on every row.
-  if (mfaValue === '') return 'The value of cognito:mfa_enabled is required.';
+  // The guide (2026): MFA required → true or blank; MFA off → false or blank ("a blank value sets imported
+  // users' MFA-enabled status to the state required by the user pool"). A blank with optional MFA is not
+  // described: refused here, the strict reading.
+  if (mfaValue === '' && mfa === 'OPTIONAL') return 'The value of cognito:mfa_enabled is required.';
   if (mfa === 'OFF' && mfaValue === 'true') return 'cognito:mfa_enabled is true but MFA is turned off for the user pool.';
   if (mfa === 'ON' && mfaValue === 'false') return 'cognito:mfa_enabled is false but the user pool requires MFA.';
   return schemaError(row, pool);

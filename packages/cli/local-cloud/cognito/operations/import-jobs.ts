@@ -29,7 +29,8 @@ export function createUserImportJob(svc: CognitoBackend, body: Body): unknown {
   const algo = body.PasswordHashingAlgorithm as string | undefined;
   if (algo !== undefined) {
     if (!ALGORITHMS.includes(algo)) throw validationError('passwordHashingAlgorithm', `Member must satisfy enum value set: [${ALGORITHMS.join(', ')}]`);
-    if (p.desc.UserPoolTier === 'LITE') throw new OperationNotEnabledException('Password hash import is not enabled for this user pool.');
+    // Eligibility is not a feature plan (the guide: "the modern Amazon Cognito infrastructure"): a variant.
+    if (svc.behaviour.passwordHashImport === 'not-enabled') throw new OperationNotEnabledException('Password hash import is not enabled for this user pool.');
   }
   if ((p.desc.AutoVerifiedAttributes ?? []).length === 0) {
     throw new InvalidParameterException('The user pool must have at least one auto-verified attribute (email or phone_number) to import users.');

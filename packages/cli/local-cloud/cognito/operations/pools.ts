@@ -1,5 +1,6 @@
 /** User pool operations: CreateUserPool, DeleteUserPool, DescribeUserPool, ListUserPools, GetCSVHeader. */
 import { csvHeader, mergeSchema, PoolDescription } from '../../pool';
+import { PASSWORD_HASH_COLUMN } from '../import-rules';
 import { requireString } from '../../util';
 import { UserImportInProgressException, validationError } from '../exceptions';
 import type { CognitoBackend } from '../model';
@@ -37,7 +38,8 @@ export function listUserPools(svc: CognitoBackend, body: Body): unknown {
 
 export function getCsvHeader(svc: CognitoBackend, body: Body): unknown {
   const p = svc.pool(body.UserPoolId);
-  return { UserPoolId: p.desc.Id, CSVHeader: csvHeader(p.desc) };
+  // Whether the column of password hashes is listed is undocumented: the `csvHeaderListsPasswordHash` variant.
+  return { UserPoolId: p.desc.Id, CSVHeader: [...csvHeader(p.desc), ...(svc.behaviour.csvHeaderListsPasswordHash ? [PASSWORD_HASH_COLUMN] : [])] };
 }
 
 export function deleteUserPool(svc: CognitoBackend, body: Body): unknown {
