@@ -22,13 +22,30 @@ export const DEFAULT_LOG_RETENTION_DAYS = 365;
 export const DEFAULT_MEMORY_SIZE_MB = 1024;
 
 /**
- * Defaults of the per-user passes: a fraction of Cognito's default request quotas (per account and
- * region: UserRead 120/s for AdminGetUser, UserList 30/s for ListUsers, UserUpdate 25/s for
- * AdminUpdateUserAttributes and AdminAddUserToGroup), leaving room for the application's own traffic.
+ * Cognito's request-rate quotas per account and Region, in requests per second, by the category each
+ * call the importer makes counts against (Amazon Cognito Developer Guide, "Quotas in Amazon Cognito",
+ * 2026; docs/import-jobs.md#request-quotas).
  */
-export const DEFAULT_USER_READ_RPS = 50;
-export const DEFAULT_USER_LIST_RPS = 10;
-export const DEFAULT_USER_UPDATE_RPS = 10;
+export const COGNITO_RATE_QUOTAS = {
+  /** AdminGetUser. Adjustable; since 2026-07 readable and purchasable (GetProvisionedLimit/UpdateProvisionedLimit). */
+  UserRead: 120,
+  /** ListUsers, ListUsersInGroup. Not adjustable. */
+  UserList: 30,
+  /** AdminUpdateUserAttributes, AdminAddUserToGroup. */
+  UserUpdate: 25,
+  /** DescribeUserImportJob, ListUserImportJobs, GetCSVHeader; also 5 per second per operation per pool. */
+  UserPoolResourceRead: 20,
+  /** CreateUserImportJob, StartUserImportJob, StopUserImportJob; also 5 per second per operation per pool. */
+  UserPoolResourceUpdate: 15,
+} as const;
+
+/**
+ * The per-user passes' paced rates: a share of the quota each counts against, leaving the rest to the
+ * application's own traffic. Fixed shares of the default quotas: the account's own limit is not read.
+ */
+export const DEFAULT_USER_READ_RPS = 50; // of UserRead's 120
+export const DEFAULT_USER_LIST_RPS = 10; // of UserList's 30
+export const DEFAULT_USER_UPDATE_RPS = 10; // of UserUpdate's 25
 /** A step invocation works this long, then checkpoints (the worker's timeout is 15 minutes). */
 export const DEFAULT_STEP_BUDGET_SECONDS = 600;
 
