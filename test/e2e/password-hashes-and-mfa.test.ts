@@ -7,6 +7,7 @@
 import { spawnSync } from 'child_process';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
+import { run } from '../conformance/run';
 import { clients } from '../local-cloud/helpers';
 import { checkInvariants, drop } from './invariants';
 
@@ -38,11 +39,17 @@ const GUIDE: Record<string, { good: string; over: string; bound: string }> = {
 const HEADER = 'cognito:username,email,email_verified,password_hash';
 const row = (name: string, hash = '') => `${name},${name}@example.com,true,${hash}`;
 
+const hasAwsCli = spawnSync('aws', ['--version']).status === 0;
+
 /** The user's status as `aws cognito-idp admin-get-user` prints it (the SDK when the CLI is not installed). */
 async function userStatus(c: LocalCloud, username: string): Promise<string | undefined> {
-  const aws = spawnSync('aws', ['cognito-idp', 'admin-get-user', '--user-pool-id', c.poolId, '--username', username, '--endpoint-url', c.endpoint,
-    '--region', 'us-east-1', '--output', 'json'], { encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_PAGER: '' } });
-  if (!aws.error) return aws.status === 0 ? JSON.parse(aws.stdout).UserStatus : undefined;
+  if (hasAwsCli) {
+    // Asynchronously: the local cloud answering the CLI runs in this process.
+    const r = await run(c, 'aws', ['cognito-idp', 'admin-get-user', '--user-pool-id', c.poolId, '--username', username,
+      '--endpoint-url', c.endpoint, '--region', 'us-east-1', '--output', 'json']);
+    if (r.code !== 0 && !/UserNotFoundException/.test(r.stderr)) throw new Error(`aws admin-get-user failed: ${r.stderr}`);
+    return r.code === 0 ? JSON.parse(r.stdout).UserStatus : undefined;
+  }
   try {
     return (await clients(c).cognito.send(new AdminGetUserCommand({ UserPoolId: c.poolId, Username: username }))).UserStatus;
   } catch { return undefined; }

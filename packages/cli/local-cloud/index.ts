@@ -19,6 +19,7 @@ import { EventsService } from './events';
 import { Faults } from './faults';
 import { LambdaFunction } from './lambda';
 import { LAMBDA_API_PATH, lambdaApi } from './lambda-api';
+import { sharedFacts } from './shared-facts';
 import { BundledFunction, checkBundles, LambdaService } from './lambda-service';
 import { listenOnLoopback, LoopbackListener } from './listen';
 import { LogsService } from './logs';
@@ -181,10 +182,13 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
   const app = options.workflow !== false ? loadApp(options, poolDesc.Id, poolRegion, bucketName) : undefined;
 
   // Lambda: the functions with code, their AWS calls (and CloudFormation's response bucket) going to this endpoint.
-  const bundled = (app?.functions ?? []).filter((f): f is BundledFunction => f.bundleDir !== undefined);
+  // A function whose code an assembly lacks is not run: invoking it names the missing asset.
+  const bundled = (app?.functions ?? []).filter((f): f is BundledFunction => f.bundleDir !== undefined && f.codeProblem === undefined);
+  const withoutCode = (app?.functions ?? []).filter((f) => f.codeProblem !== undefined);
   checkBundles(bundled);
   const worker = findWorker(bundled);
   const lambda = new LambdaService(bundled, worker?.arn, {
+    withoutCode,
     endpoint, region: poolRegion, faults, workerEnv: options.workerEnv, output: options.lambdaOutput,
     sandboxRoutes: { [responseHost(poolRegion)]: endpoint },
   });
@@ -222,6 +226,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
       [LAMBDA_API_PATH]: lambdaApi({
         region: poolRegion, accountId,
         find: (ref) => lambda.find(ref),
+        missingCode: (ref) => lambda.missingCode(ref),
         invoke: (fn, payload) => lambda.invoke(fn.arn, payload),
       }),
       [CFN_RESPONSE_PATH]: (req, res, url) => cfnResponses.handle(req, res, url),
@@ -244,8 +249,9 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const incomingPrefix = worker?.env.INCOMING_PREFIX ?? 'incoming/';
-  const reportPrefix = worker?.env.REPORT_PREFIX ?? 'reports/';
+  const prefixes = sharedFacts('defaults').DEFAULT_PREFIXES;
+  const incomingPrefix = worker?.env.INCOMING_PREFIX ?? prefixes.incoming;
+  const reportPrefix = worker?.env.REPORT_PREFIX ?? prefixes.report;
 
   let stopped = false;
   const cloud: LocalCloud = {

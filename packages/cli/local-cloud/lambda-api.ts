@@ -20,6 +20,8 @@ const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 export interface LambdaApiOptions {
   /** The function a name, an ARN or a partial ARN (`123456789012:function:name`) designates. */
   find(ref: string): LambdaFunction | undefined;
+  /** Why a function the template has is not found: its code is missing (else undefined). */
+  missingCode?(ref: string): string | undefined;
   /** Invokes the function (the local cloud's own invoke: counts, injected faults). */
   invoke(fn: LambdaFunction, payload: unknown): Promise<unknown>;
   region: string;
@@ -41,7 +43,8 @@ export function lambdaApi(opts: LambdaApiOptions): (req: IncomingMessage, res: S
       const fn = opts.find(name);
       if (!fn || (qualifier !== null && qualifier !== '$LATEST')) {
         const arn = name.startsWith('arn:') ? name : `arn:aws:lambda:${opts.region}:${opts.accountId}:function:${name}`;
-        return sendError(res, 404, 'ResourceNotFoundException', `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}`);
+        const why = fn ? undefined : opts.missingCode?.(name);
+        return sendError(res, 404, 'ResourceNotFoundException', `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}${why ? ` (${why})` : ''}`);
       }
       if (req.method === 'GET' && (action === '' || action === 'configuration')) {
         const configuration = {

@@ -23,6 +23,8 @@ export interface LambdaServiceOptions {
   readonly workerEnv?: Record<string, string>;
   /** Where the handlers' own output goes. @default discarded */
   readonly output?: (chunk: string) => void;
+  /** The template's functions whose code is not there (an assembly missing an asset), with why. */
+  readonly withoutCode?: readonly LocalFunction[];
 }
 
 /** A template function with code in this checkout or an assembly. */
@@ -91,6 +93,12 @@ export class LambdaService {
     }
   }
 
+  /** Why a function of the template has no code here (its asset is missing from the assembly), if that is why it is not found. */
+  missingCode(ref: string): string | undefined {
+    const bare = ref.replace(/:\$LATEST$/, '');
+    return this.opts.withoutCode?.find((f) => f.arn === bare || f.name === bare || f.arn.endsWith(`:${bare}`))?.codeProblem;
+  }
+
   /** A function by ARN, name or partial ARN. */
   find(ref: string): LambdaFunction | undefined { return this.functions.get(ref) ?? findFunction(this.functions.values(), ref); }
 
@@ -99,7 +107,10 @@ export class LambdaService {
     // After stop, a late retry or a still-running execution must not start a sandbox that nobody ends.
     if (this.stopped) throw new LambdaError('ServiceException', 'The local cloud has stopped.');
     const fn = this.find(ref);
-    if (!fn) throw new LambdaError('ResourceNotFoundException', `Function not found: ${ref}`);
+    if (!fn) {
+      const why = this.missingCode(ref);
+      throw new LambdaError('ResourceNotFoundException', `Function not found: ${ref}${why ? ` (${why})` : ''}`);
+    }
     const action = payload && typeof payload === 'object' && 'action' in payload ? payload.action : undefined;
     const isWorker = ref === this.workerArn && typeof action === 'string';
     if (isWorker) this.workerActions.push(action);

@@ -3,30 +3,15 @@
  * and waiting in the account's import queue (a `CognitoImportQueue` table), in line order.
  * Prints ticket numbers, statuses, importer ids, object keys and times only: never user data.
  */
-import { join } from 'node:path';
 import {
   DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type * as QueueTableModule from '../../../../lambda/shared/queue-table';
+import type { QueueItem } from '../../../../lambda/shared/queue-table';
+import { sharedFacts } from '../shared-facts';
 import { Command, ExitCode, UsageError } from './command';
 
-/**
- * The queue table's keys, items and decoders as the engine writes them: from the installed
- * `cdk-cognito-user-import` package, or, inside its own repository (where the library is the
- * workspace root and so not in node_modules), the root's built `lambda/shared/`. Loaded when the
- * command runs, so the CLI's other commands never need it.
- */
-function queueTable(): typeof QueueTableModule {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  try {
-    return require('cdk-cognito-user-import/lambda/shared/queue-table');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes("'cdk-cognito-user-import/");
-    if (!missing) throw e;
-    return require(join(__dirname, '..', '..', '..', '..', 'lambda', 'shared', 'queue-table'));
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
-}
+/** The queue table's keys, items and decoders as the engine writes them (loaded when the command runs). */
+const queueTable = () => sharedFacts('queue-table');
 
 
 export interface QueueEntry {
@@ -60,7 +45,7 @@ export async function readQueue(db: DynamoDBClient, table: string, now = Date.no
       ExpressionAttributeValues: { ':pk': { S: q.QUEUE_PARTITION }, ':t': { S: q.QueueKeys.TICKET_PREFIX } },
     }));
     for (const item of page.Items ?? []) {
-      const t = q.toTicket(item as QueueTableModule.QueueItem);
+      const t = q.toTicket(item as QueueItem);
       const e: QueueEntry = {
         ticket: q.ticketSeq(t.sk), status: t.status, importerId: t.importerId, key: t.sourceKey,
         waitingSeconds: Math.max(0, Math.round((now - t.enqueuedAt) / 1000)),
@@ -71,7 +56,7 @@ export async function readQueue(db: DynamoDBClient, table: string, now = Date.no
     }
     start = page.LastEvaluatedKey;
   } while (start);
-  const lease = leaseItem ? q.toLease(leaseItem as QueueTableModule.QueueItem) : undefined;
+  const lease = leaseItem ? q.toLease(leaseItem as QueueItem) : undefined;
   const held = lease && lease.expiresAtMs >= now;
   return {
     table,
