@@ -84,7 +84,6 @@ test.each([false, true])('the password_hash column without an algorithm (GetCSVH
   expect(rejected.status).toBe('Rejected');
   expect(rejected.rejected).toEqual([expect.objectContaining({ line: 3, column: 'password_hash', message: expect.stringContaining('Set passwordHashingAlgorithm') })]);
   expect(await userStatus(cloud, 'hal')).toBeUndefined();
-  // An algorithm and no column: Rejected before any job, naming the column.
   await checkInvariants(cloud, [template, hashed]);
 });
 
