@@ -76,5 +76,6 @@ testIfBuilt('an asset really missing from the assembly is named in the failure',
   rmSync(join(out, folder), { recursive: true, force: true });
   const r = await run(['rehearse', '--app', out, '--json'], dir);
   expect(r.code).not.toBe(0);
-  expect(`${r.stdout}\n${r.stderr}`).toMatch(/the code of .* is the asset folder asset\.[0-9a-f]+.*missing from/);
+  expect(`${r.stdout}\n${r.stderr}`).toMatch(/the code of function \w+ is the asset folder asset\.[0-9a-f]+.*missing from/);
+  expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ event: 'Create', status: 'FAILED', reason: expect.stringContaining('Not attempted') })]);
 }, 240_000);

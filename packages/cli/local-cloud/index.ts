@@ -84,6 +84,8 @@ export interface DroppedObject { bucket: string; key: string; etag: string }
 
 export interface LocalCloud {
   readonly endpoint: string;
+  /** The template's functions whose code is missing from the assembly (they are not run), with why. */
+  readonly functionsWithoutCode: ReadonlyArray<{ readonly logicalId: string; readonly problem: string }>;
   readonly port: number;
   readonly region: string;
   readonly accountId: string;
@@ -256,6 +258,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
   let stopped = false;
   const cloud: LocalCloud = {
     endpoint, port, region: poolRegion, accountId, adminToken,
+    functionsWithoutCode: withoutCode.map((f) => ({ logicalId: f.logicalId, problem: f.codeProblem! })),
     poolId: poolDesc.Id, poolName: poolDesc.Name, bucket: bucketName,
     incomingPrefix, reportPrefix, stateMachineArn: app?.stateMachines[0].arn,
     faults, clock, cognito, logs, events, stepFunctions, dynamodb, s3, clientEnv, cfnResponses,

@@ -242,7 +242,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
     if (r.Type === 'AWS::DynamoDB::Table') {
       tables.push({ ...resolve(r.Properties ?? {}), TableName: String(resolve({ Ref: id })) });
     } else if (r.Type === 'AWS::Lambda::Function') {
-      const code = opts.assemblyDir ? assemblyCode(opts.assemblyDir, r, resolve, () => (sources ??= assetSourcesByKey(opts.assemblyDir!))) : undefined;
+      const code = opts.assemblyDir ? assemblyCode(opts.assemblyDir, id, r, resolve, () => (sources ??= assetSourcesByKey(opts.assemblyDir!))) : undefined;
       const assetPath: string | undefined = r.Metadata?.['aws:asset:path'] ?? code?.path;
       const isOurs = assetPath !== undefined && (opts.assemblyDir !== undefined || /assets[\\/]lambda[\\/][^\\/]+[\\/]?$/.test(assetPath));
       const vars = resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -306,8 +306,8 @@ function assetSourcesByKey(assemblyDir: string): Map<string, string> {
  * Where a function's code is in the assembly: its `aws:asset:path`, else the asset whose object key is its
  * `Code.S3Key`. A problem when that asset is not there (inline code and image functions have none to find).
  */
-function assemblyCode(assemblyDir: string, r: any, resolve: (v: unknown) => any, sources: () => Map<string, string>): { path?: string; problem?: string } {
-  const name = String(r.Metadata?.['aws:cdk:path'] ?? '').replace(/\/Resource$/, '') || 'a function';
+function assemblyCode(assemblyDir: string, logicalId: string, r: any, resolve: (v: unknown) => any, sources: () => Map<string, string>): { path?: string; problem?: string } {
+  const name = String(r.Metadata?.['aws:cdk:path'] ?? '').replace(/\/Resource$/, '') || `function ${logicalId}`;
   const metadataPath: string | undefined = r.Metadata?.['aws:asset:path'];
   let path = metadataPath;
   let key: string | undefined;

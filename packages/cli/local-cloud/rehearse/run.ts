@@ -55,6 +55,16 @@ export async function rehearseAssembly(assemblyDir: string, opts: RehearseOption
     }
     const rehearsal = await Rehearsal.start(stack, opts);
     try {
+      // An asset the assembly lacks would stop `cdk deploy` before CloudFormation: no Create is sent.
+      const missing = rehearsal.cloud.functionsWithoutCode;
+      for (const m of missing) log(`${stack.displayName}: ${m.problem}`);
+      if (missing.length > 0) {
+        const reason = `Not attempted: the assembly lacks function code: ${missing.map((m) => m.problem).join('; ')}`;
+        for (const d of deployments) {
+          record(d.path, { requestType: 'Create', logicalResourceId: d.logicalId, requestId: '', status: 'FAILED', reason, data: {}, noEcho: false, bodyBytes: 0 });
+        }
+        continue;
+      }
       const created: Array<{ path: string; logicalId: string; physicalResourceId: string }> = [];
       const failed = new Set<string>();
       for (const d of deployments) {
