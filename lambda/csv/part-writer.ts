@@ -72,6 +72,37 @@ export class PartWriter {
     return undefined;
   }
 
+  /**
+   * add() for `count` consecutive rows copied as they are: `buf[start, end)` is those rows, each
+   * ending in LF (no CR), the first from `firstLine`, the others from the lines after it. One copy
+   * for the whole run instead of one per row (a per-row copy was ~9% of validating). A run that
+   * would cross into the next part, or that does not fit the buffer, goes row by row.
+   */
+  addRun(buf: Buffer, start: number, end: number, firstLine: number, count: number): Promise<void> | undefined {
+    const size = end - start;
+    const c = this.current;
+    if (!c || c.rows + count > this.o.maxRows || c.bytes + size > this.o.maxBytes || this.pendingBytes + size > this.out.length) {
+      return this.addRowByRow(buf, start, end, firstLine);
+    }
+    this.pendingBytes += buf.copy(this.out, this.pendingBytes, start, end);
+    c.rows += count;
+    c.bytes += size;
+    c.lines.addRun(firstLine, count);
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush(c);
+    return undefined;
+  }
+
+  private async addRowByRow(buf: Buffer, start: number, end: number, firstLine: number): Promise<void> {
+    const none = Buffer.alloc(0);
+    let line = firstLine;
+    for (let from = start; from < end; line++) {
+      const nl = buf.indexOf(0x0a, from);
+      const pending = this.addBytes(none, buf, from, nl, line);
+      if (pending) await pending;
+      from = nl + 1;
+    }
+  }
+
   private async addToNextPart(row: string, size: number, sourceLine: number): Promise<void> {
     if (this.current) await this.close();
     await this.open();
@@ -147,6 +178,13 @@ export class LineRuns {
     else { this.starts.push(line); this.counts.push(1); }
   }
 
+  /** add() for `count` consecutive numbers from `first`. */
+  addRun(first: number, count: number): void {
+    const last = this.starts.length - 1;
+    if (last >= 0 && this.starts[last] + this.counts[last] === first) this.counts[last] += count;
+    else { this.starts.push(first); this.counts.push(count); }
+  }
+
   /** The runs of consecutive numbers, in order, as [start, count]. */
   runs(): Array<[number, number]> {
     return this.starts.map((start, r) => [start, this.counts[r]]);
@@ -183,7 +221,8 @@ async function writeLineMap(store: ObjectStore, bucket: string, key: string, lin
       if (k > 0) len = increment(digits, len);
       if (!first) buf[at++] = 0x2c; // ,
       first = false;
-      at += digits.copy(buf, at, 0, len);
+      // A short byte loop: Buffer#copy makes a view object per call (~8% of validating, 500,000 calls).
+      for (let d = 0; d < len; d++) buf[at++] = digits[d];
       if (at >= LINE_MAP_PIECE_BYTES) await flushPiece();
     }
   }
