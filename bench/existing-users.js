@@ -9,7 +9,7 @@ const { PRICES } = require('./cost');
 
 const ROOT = path.join(__dirname, '..');
 /** The worker's default memory (the construct's `memorySize` default), which the lookup runs in. */
-const WORKER_MEMORY_MB = require(path.join(ROOT, 'lib', 'private', 'defaults.js')).DEFAULTS.memorySize;
+const WORKER_MEMORY_MB = require(path.join(ROOT, 'lib', 'private', 'defaults.js')).IMPORTER_DEFAULTS.memorySize;
 const CREDS = { accessKeyId: 'LOCALCLOUD', secretAccessKey: 'LOCALCLOUD' };
 
 async function benchExistingUsers(log, quick) {
