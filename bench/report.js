@@ -47,6 +47,9 @@ function writeReport(r, file) {
   const ex = by.existingUsers;
   const exModel = (pool) => ex?.modelPer100kRows?.find((m) => m.poolUsers === pool);
   p(`| 9 | Finding existing users, per 100,000 rows | ${ex?.notMeasured || !ex ? '—' : [10_000, 1_000_000].map((pool) => exModel(pool)).filter(Boolean).map((m) => `pool of ${fmt(m.poolUsers, 0)}: ${fmt(m.requests, 0)} ${m.mode} requests, ${m.minutes} min, $${m.usd ?? '–'}`).join('; ')} | — | ${ex ? verdict(ex) : ''} |`);
+  const ob = by['overhead-before-start'];
+  const obGoal = ob?.scenarios?.find((x) => x.poolUsers === 10_000_000 && x.rows === 500_000 && !x.existing);
+  p(`| 10 | Wait before Start, 500,000 new users into 10,000,000 | ${ob?.notMeasured || !obGoal ? '—' : `${obGoal.seconds} s (${fmt(obGoal.requests, 0)} requests: ${obGoal.way})`} | ≤ 120 s | ${ob ? verdict(ob) : ''} |`);
   p();
 
   // 1
