@@ -205,30 +205,52 @@ async function writeLineMap(store: ObjectStore, bucket: string, key: string, lin
   const w = store.writer(bucket, key, 'application/json');
   // Room for one more number (≤ 16 digits and a comma) past the piece size.
   const buf = Buffer.allocUnsafe(LINE_MAP_PIECE_BYTES + 32);
-  let at = 0;
-  buf[at++] = 0x5b; // [
+  const digits = new Digits();
+  buf[0] = 0x5b; // [
+  let at = 1;
   let first = true;
-  const flushPiece = async () => {
-    await w.write(buf.subarray(0, at));
-    at = 0;
-  };
-  // The current number's digits, counted up in place: consecutive numbers need no division.
-  // (A part's kept lines are mostly consecutive, so its runs are few.)
-  const digits = Buffer.alloc(20);
   for (const [start, count] of lines.runs()) {
-    let len = digits.write(String(start), 'latin1');
-    for (let k = 0; k < count; k++) {
-      if (k > 0) len = increment(digits, len);
-      if (!first) buf[at++] = 0x2c; // ,
+    digits.set(start);
+    // The numbers are encoded by a plain loop (encodeRun) a piece at a time; only writing awaits.
+    for (let left = count; left > 0;) {
+      const r = encodeRun(digits, left, first, buf, at, LINE_MAP_PIECE_BYTES);
+      left -= r.numbers;
+      at = r.at;
       first = false;
-      // A short byte loop: Buffer#copy makes a view object per call (~8% of validating, 500,000 calls).
-      for (let d = 0; d < len; d++) buf[at++] = digits[d];
-      if (at >= LINE_MAP_PIECE_BYTES) await flushPiece();
+      if (at >= LINE_MAP_PIECE_BYTES) { await w.write(buf.subarray(0, at)); at = 0; }
     }
   }
   buf[at++] = 0x5d; // ]
-  await flushPiece();
+  await w.write(buf.subarray(0, at));
   await w.end();
+}
+
+/** A decimal number's digits, counted up in place: consecutive numbers need no division. */
+class Digits {
+  readonly bytes = Buffer.alloc(20);
+  len = 0;
+  set(n: number): void { this.len = this.bytes.write(String(n), 'latin1'); }
+  /** The number plus one. */
+  next(): void { this.len = increment(this.bytes, this.len); }
+}
+
+/**
+ * Writes up to `count` consecutive numbers from `d` (then counted past them) into `buf` from `at`,
+ * each after a comma except the file's first, until `at` reaches `limit`. A synchronous loop (in
+ * the async writer it was ~5% of validating 500,000 rows).
+ */
+function encodeRun(d: Digits, count: number, first: boolean, buf: Buffer, at: number, limit: number): { numbers: number; at: number } {
+  const bytes = d.bytes;
+  let k = 0;
+  for (; k < count && at < limit; k++) {
+    if (k > 0) d.next();
+    if (!(first && k === 0)) buf[at++] = 0x2c; // ,
+    const len = d.len;
+    for (let i = 0; i < len; i++) buf[at++] = bytes[i];
+  }
+  // The next number to write is the one after the last written.
+  if (k < count) d.next();
+  return { numbers: k, at };
 }
 
 /** Adds one to the decimal number in `digits[0, len)`; returns its new length. */
