@@ -18,8 +18,9 @@ export interface TextLine {
 
 
 /**
- * Lines of a region of valid UTF-8 left as bytes: line k is `buf[starts[k], ends[k])` (no LF, no
- * trailing CR), numbered `firstNumber + k`. Lines may be longer than the cap: see textLineOf.
+ * Lines of a region of valid UTF-8 left as bytes: line k (k < count) is `buf[starts[k], ends[k])`
+ * (no LF, no trailing CR), numbered `firstNumber + k`. Lines may be longer than the cap: see
+ * textLineOf. `starts` and `ends` are reused by the next batch: use them before asking for it.
  */
 export interface SpanBatch {
   readonly buf: Buffer;
@@ -75,6 +76,8 @@ async function* lineBatches(
   let carryLen = 0;
   let carryRaw = 0; // bytes of the partial line seen, including those dropped past the cap
   let lineNo = 0;
+  let spanStarts: Int32Array = new Int32Array(1024);
+  let spanEnds: Int32Array = new Int32Array(1024);
   // What was read is garbage once its lines are handled: collected as it goes (see gc-pacer).
   const gc = new GcPacer();
 
@@ -97,21 +100,21 @@ async function* lineBatches(
 
   const region = (buf: Buffer, out: TextLine[]): SpanBatch | undefined => {
     if (spans && lineNo > 0 && isUtf8(buf)) {
+      // One scan for the line ends, into arrays reused from batch to batch (grown when a batch has
+      // more lines): a batch is handled before the next one is asked for.
       let n = 0;
-      for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) n += 1;
-      const starts = new Int32Array(n);
-      const ends = new Int32Array(n);
       let crlf = 0;
       let start = 0;
-      for (let k = 0; k < n; k++) {
-        const nl = buf.indexOf(0x0a, start);
+      for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        if (n === spanStarts.length) ({ spanStarts, spanEnds } = grownSpans(spanStarts, spanEnds));
         let end = nl;
         if (end > start && buf[end - 1] === 0x0d) { crlf += 1; end -= 1; }
-        starts[k] = start;
-        ends[k] = end;
+        spanStarts[n] = start;
+        spanEnds[n] = end;
+        n += 1;
         start = nl + 1;
       }
-      const batch: SpanBatch = { buf, starts, ends, count: n, firstNumber: lineNo + 1, crlf };
+      const batch: SpanBatch = { buf, starts: spanStarts, ends: spanEnds, count: n, firstNumber: lineNo + 1, crlf };
       lineNo += n;
       return batch;
     }
@@ -189,6 +192,14 @@ async function* lineBatches(
     const joined = Buffer.concat(carry, carryLen);
     yield [lineOf(joined, carryRaw)];
   }
+}
+
+function grownSpans(starts: Int32Array, ends: Int32Array): { spanStarts: Int32Array; spanEnds: Int32Array } {
+  const spanStarts = new Int32Array(starts.length * 2);
+  const spanEnds = new Int32Array(ends.length * 2);
+  spanStarts.set(starts);
+  spanEnds.set(ends);
+  return { spanStarts, spanEnds };
 }
 
 /** Drops an incomplete UTF-8 sequence at the end (a line cut at the byte cap). */

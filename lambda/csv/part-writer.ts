@@ -72,6 +72,37 @@ export class PartWriter {
     return undefined;
   }
 
+  /**
+   * add() for `count` consecutive rows copied as they are: `buf[start, end)` is those rows, each
+   * ending in LF (no CR), the first from `firstLine`, the others from the lines after it. One copy
+   * for the whole run instead of one per row (a per-row copy was ~9% of validating). A run that
+   * would cross into the next part, or that does not fit the buffer, goes row by row.
+   */
+  addRun(buf: Buffer, start: number, end: number, firstLine: number, count: number): Promise<void> | undefined {
+    const size = end - start;
+    const c = this.current;
+    if (!c || c.rows + count > this.o.maxRows || c.bytes + size > this.o.maxBytes || this.pendingBytes + size > this.out.length) {
+      return this.addRowByRow(buf, start, end, firstLine);
+    }
+    this.pendingBytes += buf.copy(this.out, this.pendingBytes, start, end);
+    c.rows += count;
+    c.bytes += size;
+    c.lines.addRun(firstLine, count);
+    if (this.pendingBytes >= FLUSH_BYTES) return this.flush(c);
+    return undefined;
+  }
+
+  private async addRowByRow(buf: Buffer, start: number, end: number, firstLine: number): Promise<void> {
+    const none = Buffer.alloc(0);
+    let line = firstLine;
+    for (let from = start; from < end; line++) {
+      const nl = buf.indexOf(0x0a, from);
+      const pending = this.addBytes(none, buf, from, nl, line);
+      if (pending) await pending;
+      from = nl + 1;
+    }
+  }
+
   private async addToNextPart(row: string, size: number, sourceLine: number): Promise<void> {
     if (this.current) await this.close();
     await this.open();
@@ -147,6 +178,13 @@ export class LineRuns {
     else { this.starts.push(line); this.counts.push(1); }
   }
 
+  /** add() for `count` consecutive numbers from `first`. */
+  addRun(first: number, count: number): void {
+    const last = this.starts.length - 1;
+    if (last >= 0 && this.starts[last] + this.counts[last] === first) this.counts[last] += count;
+    else { this.starts.push(first); this.counts.push(count); }
+  }
+
   /** The runs of consecutive numbers, in order, as [start, count]. */
   runs(): Array<[number, number]> {
     return this.starts.map((start, r) => [start, this.counts[r]]);
@@ -167,29 +205,52 @@ async function writeLineMap(store: ObjectStore, bucket: string, key: string, lin
   const w = store.writer(bucket, key, 'application/json');
   // Room for one more number (≤ 16 digits and a comma) past the piece size.
   const buf = Buffer.allocUnsafe(LINE_MAP_PIECE_BYTES + 32);
-  let at = 0;
-  buf[at++] = 0x5b; // [
+  const digits = new Digits();
+  buf[0] = 0x5b; // [
+  let at = 1;
   let first = true;
-  const flushPiece = async () => {
-    await w.write(buf.subarray(0, at));
-    at = 0;
-  };
-  // The current number's digits, counted up in place: consecutive numbers need no division.
-  // (A part's kept lines are mostly consecutive, so its runs are few.)
-  const digits = Buffer.alloc(20);
   for (const [start, count] of lines.runs()) {
-    let len = digits.write(String(start), 'latin1');
-    for (let k = 0; k < count; k++) {
-      if (k > 0) len = increment(digits, len);
-      if (!first) buf[at++] = 0x2c; // ,
+    digits.set(start);
+    // The numbers are encoded by a plain loop (encodeRun) a piece at a time; only writing awaits.
+    for (let left = count; left > 0;) {
+      const r = encodeRun(digits, left, first, buf, at, LINE_MAP_PIECE_BYTES);
+      left -= r.numbers;
+      at = r.at;
       first = false;
-      at += digits.copy(buf, at, 0, len);
-      if (at >= LINE_MAP_PIECE_BYTES) await flushPiece();
+      if (at >= LINE_MAP_PIECE_BYTES) { await w.write(buf.subarray(0, at)); at = 0; }
     }
   }
   buf[at++] = 0x5d; // ]
-  await flushPiece();
+  await w.write(buf.subarray(0, at));
   await w.end();
+}
+
+/** A decimal number's digits, counted up in place: consecutive numbers need no division. */
+class Digits {
+  readonly bytes = Buffer.alloc(20);
+  len = 0;
+  set(n: number): void { this.len = this.bytes.write(String(n), 'latin1'); }
+  /** The number plus one. */
+  next(): void { this.len = increment(this.bytes, this.len); }
+}
+
+/**
+ * Writes up to `count` consecutive numbers from `d` (then counted past them) into `buf` from `at`,
+ * each after a comma except the file's first, until `at` reaches `limit`. A synchronous loop (in
+ * the async writer it was ~5% of validating 500,000 rows).
+ */
+function encodeRun(d: Digits, count: number, first: boolean, buf: Buffer, at: number, limit: number): { numbers: number; at: number } {
+  const bytes = d.bytes;
+  let k = 0;
+  for (; k < count && at < limit; k++) {
+    if (k > 0) d.next();
+    if (!(first && k === 0)) buf[at++] = 0x2c; // ,
+    const len = d.len;
+    for (let i = 0; i < len; i++) buf[at++] = bytes[i];
+  }
+  // The next number to write is the one after the last written.
+  if (k < count) d.next();
+  return { numbers: k, at };
 }
 
 /** Adds one to the decimal number in `digits[0, len)`; returns its new length. */

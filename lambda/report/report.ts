@@ -253,7 +253,10 @@ async function passwordCounts(deps: EngineDeps, config: EngineConfig, validation
 
 /** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
 function lookupNote(e: ExistingSummary) {
-  return { method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows };
+  return {
+    method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows,
+    ...(e.sample ? { sample: e.sample } : {}),
+  } as const;
 }
 
 /**

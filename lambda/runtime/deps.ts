@@ -37,6 +37,8 @@ export interface EngineConfig {
   readonly userReadRps?: number;
   readonly userListRps?: number;
   readonly userUpdateRps?: number;
+  /** Rows looked up first at random (default DEFAULT_LOOKUP_SAMPLE_ROWS; 0: always the full lookup). */
+  readonly lookupSampleRows?: number;
   /** The import queue this importer waits in; unset = no queue (Start's answer is the only guard). */
   readonly queue?: QueueConfig;
 }

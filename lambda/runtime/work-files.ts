@@ -1,4 +1,5 @@
 import type { PartDescriptor, ValidateOutput } from '../shared/steps';
+import type { LookupSample } from '../shared/report';
 
 /**
  * Names and shapes of the files steps leave for later steps under `WORK_PREFIX<execution>/`.
@@ -68,7 +69,9 @@ export const filteredPrefix = (prefix: string) => `${prefix}filtered/`;
 
 /** `validation.json`'s note of the existing users found (set by applyExisting). */
 export interface ExistingSummary {
-  mode: 'get' | 'scan';
+  mode: 'get' | 'scan' | 'sample';
+  /** The random sample looked up first, when there was one. */
+  sample?: LookupSample;
   poolSizeEstimate: number;
   requests: number;
   invocations: number;

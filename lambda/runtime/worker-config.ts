@@ -1,7 +1,7 @@
 import type { EngineConfig } from './deps';
 import {
   DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_MAX_POLL_INTERVAL_SECONDS, DEFAULT_PREFIXES, DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_LIST_RPS,
-  DEFAULT_USER_READ_RPS, DEFAULT_USER_UPDATE_RPS,
+  DEFAULT_USER_READ_RPS, DEFAULT_USER_UPDATE_RPS, DEFAULT_LOOKUP_SAMPLE_ROWS,
 } from '../shared/defaults';
 import { InvalidRowPolicyValue, PASSWORD_HASHING_ALGORITHMS, PasswordHashingAlgorithmValue, WorkerEnv } from '../shared/env';
 import { DEFAULT_MAX_BYTES_PER_PART, DEFAULT_MAX_ROWS_PER_PART } from '../shared/limits';
@@ -42,6 +42,13 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     userReadRps: positive(WorkerEnv.USER_READ_RPS, DEFAULT_USER_READ_RPS),
     userListRps: positive(WorkerEnv.USER_LIST_RPS, DEFAULT_USER_LIST_RPS),
     userUpdateRps: positive(WorkerEnv.USER_UPDATE_RPS, DEFAULT_USER_UPDATE_RPS),
+    lookupSampleRows: sampleRows(env[WorkerEnv.LOOKUP_SAMPLE_ROWS]),
     ...(queueConfigFromEnv(env) ? { queue: queueConfigFromEnv(env) } : {}),
   };
+}
+
+/** LOOKUP_SAMPLE_ROWS: a whole number ≥ 0 (0 turns the sample off); anything else is the default. */
+function sampleRows(value: string | undefined): number {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : DEFAULT_LOOKUP_SAMPLE_ROWS;
 }

@@ -37,6 +37,8 @@ export const WorkerEnv = {
   USER_READ_RPS: 'USER_READ_RPS',
   USER_LIST_RPS: 'USER_LIST_RPS',
   USER_UPDATE_RPS: 'USER_UPDATE_RPS',
+  /** Rows looked up first at random in a big pool (DEFAULT_LOOKUP_SAMPLE_ROWS when unset; 0: always the full lookup). */
+  LOOKUP_SAMPLE_ROWS: 'LOOKUP_SAMPLE_ROWS',
   NODE_OPTIONS: 'NODE_OPTIONS',
 } as const;
 

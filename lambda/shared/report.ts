@@ -28,6 +28,18 @@ export interface ReportTotals {
 }
 
 /** The report document, `reports/<key>.json`. */
+/** The random sample looked up before the full lookup (lambda/users/lookup-sample.ts), as the report states it. */
+export interface LookupSample {
+  /** Rows looked up, of `of`. */
+  readonly rows: number;
+  readonly of: number;
+  /** Of those, rows whose user exists: 0 skips the full lookup. */
+  readonly found: number;
+  /** With found 0: the upper bound (at `confidence`) on the share of the file's rows whose user exists. */
+  readonly existingShareBound?: number;
+  readonly confidence?: number;
+}
+
 export interface ImportReport {
   readonly reportVersion: 1;
   readonly source: SourceObject;
@@ -60,7 +72,11 @@ export interface ImportReport {
   /** With a groups column: memberships added after the import, and each that failed (line, username, group, reason). */
   readonly groups?: { added: number; failed: Array<{ line: number; username: string; group: string; message: string }> };
   /** How the users that already exist were found before the upload, and what it cost. */
-  readonly lookup?: { method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number };
+  readonly lookup?: {
+    method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number;
+    /** The random sample of rows looked up first in a big pool; with `found` 0 the full lookup was skipped. */
+    sample?: LookupSample;
+  };
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;
   /**

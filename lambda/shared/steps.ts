@@ -3,7 +3,7 @@
  * in `lambda/` answers with the outputs, the local cloud and the CLI read them.
  */
 import type { SourceObject } from './execution';
-import type { ReportOutput } from './report';
+import type { LookupSample, ReportOutput } from './report';
 
 /*
  * Every workflow step invokes the worker function with `{ action, ... }` and the workflow keeps
@@ -25,7 +25,9 @@ export interface FindExistingInput {
 }
 export interface LookupState {
   readonly done: boolean;
-  readonly mode?: 'get' | 'scan';
+  /** `sample`: only the sample was looked up (it found nobody); else the full lookup's way. */
+  readonly mode?: 'get' | 'scan' | 'sample';
+  readonly sample?: LookupSample;
   /** DescribeUserPool's EstimatedNumberOfUsers when the lookup was planned. */
   readonly poolSizeEstimate?: number;
   /** Get mode: the part (index into `validation.parts`) and how many of its rows are done. */

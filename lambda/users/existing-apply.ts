@@ -40,6 +40,7 @@ export async function applyExisting(deps: EngineDeps, config: EngineConfig, inpu
     requests: lookup.requests ?? 0,
     invocations: lookup.invocations ?? 0,
     rows: 0,
+    ...(lookup.sample ? { sample: lookup.sample } : {}),
   };
 
   let parts: PartDescriptor[] = validation.parts;

@@ -1,7 +1,8 @@
 import {
   AdminGetUserCommand, DescribeUserPoolCommand, ListUsersCommand, ListUsersCommandOutput, UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_LIST_RPS, DEFAULT_USER_READ_RPS } from '../shared/defaults';
+import { DEFAULT_LOOKUP_SAMPLE_ROWS, DEFAULT_STEP_BUDGET_SECONDS, DEFAULT_USER_LIST_RPS, DEFAULT_USER_READ_RPS } from '../shared/defaults';
+import { lookUpSample, shouldSample } from './lookup-sample';
 import { FindExistingInput, LookupState } from '../shared/steps';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
 import { errorName } from '../runtime/errors';
@@ -77,6 +78,19 @@ export async function findExisting(deps: EngineDeps, config: EngineConfig, input
     const plan = planLookup(rows, poolSizeEstimate, readRps, listRps);
     deps.log.info('existing-user lookup planned', { ...plan, rows, poolSizeEstimate });
     state = { done: false, mode: plan.mode, poolSizeEstimate, partIndex: 0, row: 0, scanned: 0, chunks: [], invocations: 0, requests: 0, found: 0 };
+    const sampleRows = config.lookupSampleRows ?? DEFAULT_LOOKUP_SAMPLE_ROWS;
+    if (shouldSample(rows, Math.min(plan.getSeconds, plan.scanSeconds), sampleRows, readRps, config.existingUsers)) {
+      // A random sample first (≤ a minute at the default rate): when it finds nobody, no full lookup.
+      const sample = await lookUpSample(deps, config, validation, sampleRows, read);
+      deps.log.info('existing-user lookup sample', { rows: sample.rows, found: sample.found, existingShareBound: sample.existingShareBound });
+      if (sample.found === 0) {
+        const out: LookupState = { ...state, done: true, mode: 'sample', sample, invocations: 1, requests: read.requests };
+        deps.log.info('existing-user lookup step', { mode: out.mode, done: true, invocation: 1, found: 0, requests: out.requests });
+        return out;
+      }
+      // Some exist: the full lookup, as planned (the sample's requests count too).
+      state = { ...state, sample };
+    }
   }
   const invocation = (state.invocations ?? 0) + 1;
   const found: number[] = [];

@@ -27,6 +27,8 @@ interface FieldRule {
 
 export interface BytePlan {
   readonly fields: readonly FieldRule[];
+  /** Indices of the fields with any rule to check; the others (most columns) are only split out. */
+  readonly checked: Int32Array;
   readonly fieldCount: number;
   /** Longest line (bytes) for which no length-only rule can fail (bytes ≥ characters). */
   readonly maxLineBytes: number;
@@ -75,8 +77,10 @@ export function bytePlan(rules: PoolRules, plan: HeaderPlan, maxRowCharacters: n
       maxValue: checked ? rule.maxValue ?? Infinity : Infinity,
     });
   }
+  const checked = fields.flatMap((r, f) => (r.kind !== Kind.Ignore || r.required || r.number || r.minLength > 0 || r.maxLength !== Infinity ? [f] : []));
   return {
     fields,
+    checked: Int32Array.from(checked),
     fieldCount: plan.sourceColumnCount,
     maxLineBytes: shortest,
     emailAuto: rules.autoVerified.includes('email'),
@@ -135,7 +139,9 @@ export function rowPassesOnBytes(p: BytePlan, buf: Buffer, start: number, end: n
   let phoneSet = false;
   let usernameStart = -1;
   let usernameEnd = -1;
-  for (let f = 0; f < field; f++) {
+  const checked = p.checked;
+  for (let c = 0; c < checked.length; c++) {
+    const f = checked[c];
     const r = p.fields[f];
     const s = starts[f];
     const e = ends[f];

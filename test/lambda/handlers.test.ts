@@ -60,6 +60,12 @@ describe('worker config from env', () => {
     expect(() => workerConfigFromEnv({ ...base, PASSWORD_HASHING_ALGORITHM: 'MD5' })).toThrow();
     expect(() => workerConfigFromEnv({})).toThrow(/USER_POOL_ID/);
   });
+  test('LOOKUP_SAMPLE_ROWS: a whole number ≥ 0 (0 turns the sample off), else the default', () => {
+    expect(workerConfigFromEnv(base).lookupSampleRows).toBe(3_000);
+    expect(workerConfigFromEnv({ ...base, LOOKUP_SAMPLE_ROWS: '0' }).lookupSampleRows).toBe(0);
+    expect(workerConfigFromEnv({ ...base, LOOKUP_SAMPLE_ROWS: '250' }).lookupSampleRows).toBe(250);
+    for (const bad of ['-1', '2.5', 'many', ' ']) expect(workerConfigFromEnv({ ...base, LOOKUP_SAMPLE_ROWS: bad }).lookupSampleRows).toBe(3_000);
+  });
 });
 
 describe('worker handler', () => {

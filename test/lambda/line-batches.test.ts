@@ -1,4 +1,4 @@
-import { readTextLineBatches } from '../../lambda/csv/line-reader';
+import { readLineBatches, readTextLineBatches, textLineOf } from '../../lambda/csv/line-reader';
 import { readLines } from './reference-line-reader';
 
 /** Splits `data` into chunks of pseudo-random sizes (deterministic), as a network stream would. */
@@ -61,5 +61,30 @@ describe('readTextLineBatches gives the same lines as readLines, whatever the ch
     expect(batches).toHaveLength(2001);
     expect(batches[1]).toBe('2:u0,é0:true');
     expect(batches[2000]).toBe('2001:u1999,é1999:true');
+  });
+});
+
+describe('readLineBatches (spans) gives the same lines as readTextLineBatches', () => {
+  test('chunks of many lines (more than the reused span arrays first hold), CRLF and a long line across chunks', async () => {
+    const lines: string[] = ['h1,h2'];
+    for (let i = 0; i < 5_000; i++) lines.push(i % 97 === 0 ? `row${i},x\r` : i === 2_500 ? `long,${'y'.repeat(70_000)}` : `row${i},é${i}`);
+    const data = Buffer.from(lines.join('\n') + '\n');
+    async function* big(): AsyncGenerator<Buffer> {
+      // 64 KiB chunks: ~2,000 short lines each, more than the span arrays' first 1,024.
+      for (let i = 0; i < data.length; i += 65_536) yield data.subarray(i, i + 65_536);
+    }
+    const want: Array<[number, string, boolean]> = [];
+    for await (const batch of readTextLineBatches(big())) for (const l of batch) want.push([l.number, l.text, l.crlf]);
+    const got: Array<[number, string, boolean]> = [];
+    for await (const batch of readLineBatches(big())) {
+      if (Array.isArray(batch)) { for (const l of batch) got.push([l.number, l.text, l.crlf]); continue; }
+      // Read now: the next batch reuses the span arrays.
+      for (let k = 0; k < batch.count; k++) {
+        const l = textLineOf(batch, k);
+        got.push([l.number, l.text, batch.buf[batch.ends[k]] === 0x0d]);
+      }
+    }
+    expect(got.map(([n, t]) => [n, t])).toEqual(want.map(([n, t]) => [n, t]));
+    expect(got).toHaveLength(5_001);
   });
 });
