@@ -4,13 +4,17 @@
  * is logged (no user data) and never fails the step, so the import never depends on it.
  */
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
-import type { StepEvent } from '../engine';
 import type { SourceObject } from '../shared/execution';
 import type { ImportProgress } from '../shared/progress';
-import type { QueueState } from '../shared/queue-steps';
+import type { CheckTurnInput, DescribeInQueueInput, EnqueueInput, QueueState, StartInQueueInput } from '../shared/queue-steps';
 import type { ReportOutput } from '../shared/report';
 import { reportKeysFor } from '../shared/report-keys';
-import type { DescribeOutput, PartDescriptor } from '../shared/steps';
+import type { CreateAndUploadInput, DescribeOutput, FindExistingInput, HarvestInput, PartDescriptor, ReportInput, ValidateInput } from '../shared/steps';
+
+/** The steps that change a file's phase (any other step event passes through untouched). */
+type Watched = ValidateInput | FindExistingInput | CreateAndUploadInput | HarvestInput | EnqueueInput | CheckTurnInput | StartInQueueInput | DescribeInQueueInput | ReportInput;
+/** Any step event (the engine's StepEvent, which this module must not import: it loads this one). */
+type AnyStep = { readonly action: string };
 
 type Fields = Omit<ImportProgress, 'progressVersion' | 'updatedAt' | 'versionId' | 'etag'>;
 
@@ -20,7 +24,8 @@ const jobFields = (job: DescribeOutput) => ({
 });
 
 /** The phase a step starts (written before it runs), if it starts one. */
-export function progressBefore(event: StepEvent): { source?: SourceObject; fields: Fields } | undefined {
+export function progressBefore(step: AnyStep): { source?: SourceObject; fields: Fields } | undefined {
+  const event = step as Watched;
   switch (event.action) {
     case 'validate': return { source: event.source, fields: { phase: 'validating' } };
     case 'findExisting': return { source: event.source, fields: { phase: 'checking-users' } };
@@ -31,7 +36,8 @@ export function progressBefore(event: StepEvent): { source?: SourceObject; field
 }
 
 /** What a step found out (written after it ran): the place in the queue, the job's counts, the end. */
-export function progressAfter(event: StepEvent, result: unknown): { source?: SourceObject; fields: Fields } | undefined {
+export function progressAfter(step: AnyStep, result: unknown): { source?: SourceObject; fields: Fields } | undefined {
+  const event = step as Watched;
   switch (event.action) {
     case 'enqueue': case 'checkTurn': {
       const q = result as QueueState;
