@@ -23,7 +23,7 @@ export interface RunLocalOptions {
 const NOT_CLEAN = new Set(['Rejected', 'Failed']);
 
 /** Object names in the bucket for the files: S3-safe, `.csv`, unique within the run. */
-function objectNames(files: string[]): string[] {
+export function objectNames(files: string[]): string[] {
   const used = new Set<string>();
   return files.map((file, i) => {
     let name = basename(file).replace(/[^A-Za-z0-9!_.*'()-]/g, '_');

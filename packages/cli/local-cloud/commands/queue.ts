@@ -3,29 +3,16 @@
  * and waiting in the account's import queue (a `CognitoImportQueue` table), in line order.
  * Prints ticket numbers, statuses, importer ids, object keys and times only: never user data.
  */
-import { join } from 'node:path';
 import {
   DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import type * as QueueTableModule from '../../../../lambda/shared/queue-table';
 import { Command, ExitCode, UsageError } from './command';
+import { librarySharedModule } from './library';
 
-/**
- * The queue table's keys, items and decoders as the engine writes them: from the installed
- * `cdk-cognito-user-import` package, or, inside its own repository (where the library is the
- * workspace root and so not in node_modules), the root's built `lambda/shared/`. Loaded when the
- * command runs, so the CLI's other commands never need it.
- */
+/** The queue table's keys, items and decoders as the engine writes them. */
 function queueTable(): typeof QueueTableModule {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  try {
-    return require('cdk-cognito-user-import/lambda/shared/queue-table');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes("'cdk-cognito-user-import/");
-    if (!missing) throw e;
-    return require(join(__dirname, '..', '..', '..', '..', 'lambda', 'shared', 'queue-table'));
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  return librarySharedModule<typeof QueueTableModule>('queue-table');
 }
 
 
