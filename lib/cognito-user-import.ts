@@ -239,8 +239,9 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
   }
 
   /**
-   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts),
-   * not the failed rows next to them (see `grantReadFailedRows`).
+   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts)
+   * and the progress objects next to them (`.progress.json`, which `cognito-user-import drop --wait`
+   * follows), not the failed rows (see `grantReadFailedRows`).
    *
    * @param grantee the principal that reads reports (a role, user or function)
    * @returns the grant on the principal's policy
