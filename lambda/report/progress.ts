@@ -23,6 +23,9 @@ const jobFields = (job: DescribeOutput) => ({
   jobId: job.jobId, jobStatus: job.status, imported: job.importedUsers, skipped: job.skippedUsers, failed: job.failedUsers,
 });
 
+const sameJobState = (a: DescribeOutput, b: DescribeOutput) => a.status === b.status
+  && a.importedUsers === b.importedUsers && a.skippedUsers === b.skippedUsers && a.failedUsers === b.failedUsers;
+
 /** The phase a step starts (written before it runs), if it starts one. */
 export function progressBefore(step: AnyStep): { source?: SourceObject; fields: Fields } | undefined {
   const event = step as Watched;
@@ -43,8 +46,12 @@ export function progressAfter(step: AnyStep, result: unknown): { source?: Source
       const q = result as QueueState;
       return q.outcome === 'Waiting' ? { source: event.source, fields: { phase: 'queued', queuePosition: q.position ?? 0 } } : undefined;
     }
-    case 'startInQueue': case 'describeInQueue':
-      return { source: event.source, fields: { phase: 'importing', ...partFields(event.part), ...jobFields(result as DescribeOutput) } };
+    case 'startInQueue': case 'describeInQueue': {
+      const job = result as DescribeOutput;
+      // A describe that saw nothing new writes nothing: a long job is described many times.
+      if (event.action === 'describeInQueue' && sameJobState(event.job, job)) return undefined;
+      return { source: event.source, fields: { phase: 'importing', ...partFields(event.part), ...jobFields(job) } };
+    }
     case 'report': return { source: event.state.source, fields: { phase: 'done', status: (result as ReportOutput).status } };
     default: return undefined;
   }

@@ -18,13 +18,19 @@ describe('progress object', () => {
     expect(read()).toMatchObject({ phase: 'queued', queuePosition: 2 });
     await writeProgress(env.deps, config, progressBefore({ action: 'createAndUpload', source, part }));
     expect(read()).toMatchObject({ phase: 'uploading', part: 2, parts: 3, total: 40 });
-    await writeProgress(env.deps, config, progressAfter({ action: 'describeInQueue', ticket: 't', job, source, part }, job));
+    await writeProgress(env.deps, config, progressAfter({ action: 'describeInQueue', ticket: 't', job: { ...job, status: 'Pending' }, source, part }, job));
     expect(read()).toMatchObject({ phase: 'importing', jobId: 'import-j1', jobStatus: 'InProgress', imported: 7, skipped: 1, failed: 2, total: 40, part: 2 });
     await writeProgress(env.deps, config, progressBefore({ action: 'harvest', source, part, job }));
     expect(read()).toMatchObject({ phase: 'reading-results' });
     await writeProgress(env.deps, config, progressAfter({ action: 'report', executionName: 'e', startedAt: '', state: { source } }, { status: 'PartiallySucceeded' }));
     expect(read()).toMatchObject({ phase: 'done', status: 'PartiallySucceeded' });
     expect(Object.keys(read()).sort()).toEqual(['phase', 'progressVersion', 'status', 'updatedAt', 'versionId']);
+  });
+
+  test('a describe that saw nothing new writes nothing; a change of status or counts does', () => {
+    expect(progressAfter({ action: 'describeInQueue', ticket: 't', job, source, part }, { ...job, polls: 2 })).toBeUndefined();
+    expect(progressAfter({ action: 'describeInQueue', ticket: 't', job, source, part }, { ...job, importedUsers: 8 })).toMatchObject({ fields: { imported: 8 } });
+    expect(progressAfter({ action: 'describeInQueue', ticket: 't', job, source, part }, { ...job, status: 'Succeeded' })).toMatchObject({ fields: { jobStatus: 'Succeeded' } });
   });
 
   test('a step that took the slot or a step without a phase writes nothing', () => {
