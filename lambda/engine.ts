@@ -9,15 +9,24 @@ export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput |
  * first runs, not at cold start: a container that only ever describes jobs never loads S3 or Logs.
  */
 export async function runStep(deps: EngineDeps, config: EngineConfig, event: StepEvent): Promise<unknown> {
+  if (event.action === 'validate') {
+    // The execution input is checked before anything is read or written: only this importer's own
+    // bucket and prefixes, pinned to a version or ETag, a key whose report S3 can hold, a size within bounds.
+    const { sourceProblem, refuseSource } = require('./report/source-object') as typeof import('./report/source-object');
+    const problem = sourceProblem(config, event.source);
+    if (problem) return refuseSource(deps, config, event, problem);
+  }
+  // The file's progress object, around the steps that change its phase (best effort, lambda/report/progress.ts).
+  const progress = require('./report/progress') as typeof import('./report/progress');
+  await progress.writeProgress(deps, config, progress.progressBefore(event));
+  const result = await dispatch(deps, config, event);
+  await progress.writeProgress(deps, config, progress.progressAfter(event, result));
+  return result;
+}
+
+async function dispatch(deps: EngineDeps, config: EngineConfig, event: StepEvent): Promise<unknown> {
   switch (event.action) {
-    case 'validate': {
-      // The execution input is checked before anything is read: only this importer's own bucket and
-      // prefixes, pinned to a version or ETag, a key whose report S3 can hold, a size within bounds.
-      const { sourceProblem, refuseSource } = require('./report/source-object') as typeof import('./report/source-object');
-      const problem = sourceProblem(config, event.source);
-      if (problem) return refuseSource(deps, config, event, problem);
-      return (require('./validate/validate') as typeof import('./validate/validate')).validate(deps, config, event);
-    }
+    case 'validate': return (require('./validate/validate') as typeof import('./validate/validate')).validate(deps, config, event);
     case 'findExisting': return (require('./users/existing-users') as typeof import('./users/existing-users')).findExisting(deps, config, event);
     case 'applyExisting': return (require('./users/existing-apply') as typeof import('./users/existing-apply')).applyExisting(deps, config, event);
     case 'updateExisting': return (require('./users/update-users') as typeof import('./users/update-users')).updateExisting(deps, config, event);

@@ -1,11 +1,14 @@
 import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValidationError } from './private/errors';
 import { addNagExceptions, HIPAA, inPacks, NIST } from './private/nag';
+import { MetricDimensions, QueueMetrics } from '../lambda/shared/metrics';
 import { QUEUE_PK, QUEUE_SK, QUEUE_TTL } from '../lambda/shared/queue-table';
+import { workerMetric } from './private/metrics';
 import { QUEUE_PROP_DEFAULTS } from './private/defaults';
 import { grantKeyVia } from './private/encryption';
 import { queueTuning } from './private/queue-tuning';
@@ -42,6 +45,21 @@ export interface ICognitoImportQueue {
    * @returns the grant on the principal's policy
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Files waiting ahead of a file each time it looks at the queue (the maximum over the period, by default).
+   *
+   * @param props period, statistic, label... (the dimension stays this queue's)
+   * @returns the metric
+   */
+  metricWaitingFiles(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Seconds from a file joining the queue to getting the slot (or to its rows running in another
+   * file's job): the maximum over the period, by default.
+   *
+   * @param props period, statistic, label... (the dimension stays this queue's)
+   * @returns the metric
+   */
+  metricWaitTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** Props of {@link CognitoImportQueue}. */
@@ -148,6 +166,32 @@ abstract class QueueBase extends Resource implements ICognitoImportQueue {
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     if (this.encryptionKey) grantKeyVia(this.encryptionKey, grantee, 'dynamodb', ['kms:Decrypt']);
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.tableArn] });
+  }
+
+  /**
+   * Files waiting ahead of a file each time it looks at the queue (the maximum over the period, by
+   * default). Emitted by the importers' workers (namespace `CognitoUserImport`, dimension `queueTable`).
+   *
+   * @param props period, statistic, label... (the dimension stays this queue's)
+   * @returns the metric
+   */
+  public metricWaitingFiles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return workerMetric(QueueMetrics.WAITING_FILES, this.metricDimensions(), { statistic: cloudwatch.Stats.MAXIMUM }, props);
+  }
+
+  /**
+   * Seconds from a file joining the queue to getting the slot (or to its rows running in another
+   * file's job): the maximum over the period, by default.
+   *
+   * @param props period, statistic, label... (the dimension stays this queue's)
+   * @returns the metric
+   */
+  public metricWaitTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return workerMetric(QueueMetrics.WAIT_TIME, this.metricDimensions(), { statistic: cloudwatch.Stats.MAXIMUM }, props);
+  }
+
+  private metricDimensions(): Record<string, string> {
+    return { [MetricDimensions.QUEUE]: this.tableName };
   }
 }
 

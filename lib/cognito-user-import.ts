@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { TriggerEnv, WorkerEnv, WORKER_NODE_OPTIONS } from '../lambda/shared/env';
+import { FILES_METRIC, ImporterMetrics, MetricDimensions } from '../lambda/shared/metrics';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
 import { ImportWorkflow } from './import-workflow';
@@ -23,6 +25,7 @@ import { IMPORTER_DEFAULTS } from './private/defaults';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
 import { wireQueue } from './private/queue-wiring';
+import { workerMetric } from './private/metrics';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -140,7 +143,6 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
         [WorkerEnv.EVENT_BUS_NAME]: this.eventBus.eventBusName,
         [WorkerEnv.IMPORTER_ID]: this.importerId,
         [WorkerEnv.POWERTOOLS_SERVICE_NAME]: 'cognito-user-import',
-        [WorkerEnv.POWERTOOLS_METRICS_NAMESPACE]: 'CognitoUserImport',
         ...userSyncEnvironment(props.existingUsers, props.groupsColumn),
       },
     });
@@ -237,8 +239,9 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
   }
 
   /**
-   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts),
-   * not the failed rows next to them (see `grantReadFailedRows`).
+   * Lets `grantee` read the reports (`<reportPrefix>*.json`: usernames, line numbers, messages, counts)
+   * and the progress objects next to them (`.progress.json`, which `cognito-user-import drop --wait`
+   * follows), not the failed rows (see `grantReadFailedRows`).
    *
    * @param grantee the principal that reads reports (a role, user or function)
    * @returns the grant on the principal's policy
@@ -292,5 +295,77 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
     if (options.eventPattern) rule.addEventPattern(options.eventPattern);
     if (options.target) rule.addTarget(options.target);
     return rule;
+  }
+
+  /**
+   * Users Cognito created, per file (the sum over the period, by default). Emitted by this importer
+   * when a file ends (namespace `CognitoUserImport`, dimensions `importerId` and `userPoolId`).
+   *
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricImportedUsers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.importerMetric(ImporterMetrics.IMPORTED_USERS, props);
+  }
+
+  /**
+   * Rows skipped because their user already existed (the sum over the period, by default).
+   *
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricSkippedUsers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.importerMetric(ImporterMetrics.SKIPPED_USERS, props);
+  }
+
+  /**
+   * Rows Cognito failed, or whose fate is unknown (the sum over the period, by default).
+   *
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricFailedUsers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.importerMetric(ImporterMetrics.FAILED_USERS, props);
+  }
+
+  /**
+   * Rows the validation refused before any job (the sum over the period, by default).
+   *
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricRejectedRows(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.importerMetric(ImporterMetrics.REJECTED_ROWS, props);
+  }
+
+  /**
+   * Files that ended `Failed` or `Rejected` (the sum over the period, by default; each finished file
+   * emits 1 or 0, so `SampleCount` counts every finished file).
+   *
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricFailedFiles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.importerMetric(ImporterMetrics.FAILED_FILES, props);
+  }
+
+  /**
+   * Files that ended with `status` (`Succeeded`, `PartiallySucceeded`, `Failed` or `Rejected`): the
+   * sum over the period, by default.
+   *
+   * @param status the report status to count
+   * @param props period, statistic, label... (the dimensions stay this importer's)
+   * @returns the metric
+   */
+  public metricFiles(status: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return workerMetric(FILES_METRIC, { ...this.metricDimensions(), [MetricDimensions.STATUS]: status }, { statistic: cloudwatch.Stats.SUM }, props);
+  }
+
+  private importerMetric(name: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return workerMetric(name, this.metricDimensions(), { statistic: cloudwatch.Stats.SUM }, props);
+  }
+
+  private metricDimensions(): Record<string, string> {
+    return { [MetricDimensions.IMPORTER_ID]: this.importerId, [MetricDimensions.USER_POOL_ID]: this.userPool.userPoolId };
   }
 }

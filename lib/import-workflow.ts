@@ -104,11 +104,11 @@ export class ImportWorkflow extends Construct {
 
     // One part: create the job and upload, start it, watch it, harvest its results. The slot's lease
     // is renewed on every start and describe.
-    const createAndUpload = step('CreateAndUpload', { 'action': 'createAndUpload', 'part.$': '$.part' }, '$.job');
+    const createAndUpload = step('CreateAndUpload', { 'action': 'createAndUpload', 'part.$': '$.part', 'source.$': '$.source' }, '$.job');
     createAndUpload.addRetry({ errors: [StepErrors.UploadFailed], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
     createAndUpload.addRetry(throttleRetry);
 
-    const start = step('Start', { 'action': 'startInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
+    const start = step('Start', { 'action': 'startInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job', 'part.$': '$.part', 'source.$': '$.source' }, '$.job');
     // The upload may take a moment to become visible to Cognito.
     start.addRetry({ errors: [StepErrors.UploadNotVisible], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 });
     // A job started outside the queue (console, CLI): keep the slot and wait for it, with backoff and jitter.
@@ -124,9 +124,9 @@ export class ImportWorkflow extends Construct {
     start.addCatch(createAndUpload, { errors: [StepErrors.JobExpired], resultPath: '$.expired' });
 
     const waitForJob = new sfn.Wait(this, 'WaitForJob', { time: sfn.WaitTime.secondsPath('$.job.waitSeconds') });
-    const describe = step('Describe', { 'action': 'describeInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job' }, '$.job');
+    const describe = step('Describe', { 'action': 'describeInQueue', 'ticket.$': '$.ticket', 'job.$': '$.job', 'part.$': '$.part', 'source.$': '$.source' }, '$.job');
     describe.addRetry(throttleRetry);
-    const harvest = step('Harvest', { 'action': 'harvest', 'part.$': '$.part', 'job.$': '$.job' }, '$');
+    const harvest = step('Harvest', { 'action': 'harvest', 'part.$': '$.part', 'job.$': '$.job', 'source.$': '$.source' }, '$');
     harvest.addRetry(throttleRetry);
     const isJobDone = new sfn.Choice(this, 'IsJobDone')
       .when(sfn.Condition.booleanEquals('$.job.terminal', true), harvest)
@@ -135,7 +135,8 @@ export class ImportWorkflow extends Construct {
 
     const importParts = new sfn.Map(this, 'ImportParts', {
       itemsPath: '$.queue.parts',
-      itemSelector: { 'part.$': '$$.Map.Item.Value', 'ticket.$': '$.queue.ticket' },
+      // The source travels with each part for the file's progress object (ids and counts only).
+      itemSelector: { 'part.$': '$$.Map.Item.Value', 'ticket.$': '$.queue.ticket', 'source.$': '$.source' },
       // Cognito runs one import job per account at a time: parts go one after another.
       maxConcurrency: 1,
       resultPath: '$.parts',
@@ -159,7 +160,7 @@ export class ImportWorkflow extends Construct {
     enqueue.addRetry(throttleRetry);
     enqueue.addCatch(leaveQueue, catchAll);
     const waitInQueue = new sfn.Wait(this, 'WaitInQueue', { time: sfn.WaitTime.secondsPath('$.queue.waitSeconds') });
-    const checkTurn = step('CheckTurn', { 'action': 'checkTurn', 'queue.$': '$.queue', 'validation.$': '$.validation' }, '$.queue');
+    const checkTurn = step('CheckTurn', { 'action': 'checkTurn', 'queue.$': '$.queue', 'validation.$': '$.validation', 'source.$': '$.source' }, '$.queue');
     checkTurn.addRetry(throttleRetry);
     checkTurn.addCatch(leaveQueue, catchAll);
     const release = step('Release', { 'action': 'release', 'queue.$': '$.queue' }, sfn.JsonPath.DISCARD);

@@ -1,4 +1,5 @@
 export * from './cognito-import-logs-role';
+export * from './cognito-import-monitoring';
 export * from './cognito-import-queue';
 export * from './cognito-user-import';
 export * from './cognito-user-import-props';

@@ -1,7 +1,6 @@
 // The workflow step entry point: reads WorkerEnv, builds the SDK clients once per container and
 // dispatches `{ action, ... }` to the engine (lambda/engine.ts). Everything with logic lives there and below.
 import { Logger } from '@aws-lambda-powertools/logger';
-import type * as PowertoolsMetrics from '@aws-lambda-powertools/metrics';
 import type * as Logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as Cognito from '@aws-sdk/client-cognito-identity-provider';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
@@ -15,19 +14,15 @@ import { WorkerEnv } from '../shared/env';
 import { powertoolsLog } from '../runtime/powertools-log';
 import { workerConfigFromEnv } from '../runtime/worker-config';
 import { lazy } from '../runtime/lazy';
+import { emfRecord } from '../runtime/emf';
 
 const logger = new Logger({ serviceName: process.env[WorkerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import' });
 
-const powertoolsMetrics = (): MetricsSink => ({
-  publish(userPoolId, counts) {
-    const { Metrics, MetricUnit } = require('@aws-lambda-powertools/metrics') as typeof PowertoolsMetrics;
-    const metrics = new Metrics({
-      namespace: process.env[WorkerEnv.POWERTOOLS_METRICS_NAMESPACE] ?? 'CognitoUserImport',
-      serviceName: process.env[WorkerEnv.POWERTOOLS_SERVICE_NAME] ?? 'cognito-user-import',
-    });
-    metrics.addDimension('userPoolId', userPoolId);
-    for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
-    metrics.publishStoredMetrics();
+// Metrics are log lines in CloudWatch's embedded metric format, written straight to stdout.
+const emfMetrics = (): MetricsSink => ({
+  publish(groups) {
+    for (const group of groups) process.stdout.write(`${emfRecord(group, Date.now())}
+`);
   },
 });
 
@@ -51,7 +46,7 @@ function buildDeps(): EngineDeps {
     get logs() { return logs(); },
     get events() { return events(); },
     get dynamodb() { return dynamodb(); },
-    metrics: powertoolsMetrics(),
+    metrics: emfMetrics(),
     put: nodePresignedPut(),
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

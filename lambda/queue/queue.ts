@@ -12,6 +12,7 @@ import { QueueKeys, Ticket, ticketSeq } from '../shared/queue-table';
 import type { PartDescriptor } from '../shared/steps';
 import { planJob } from './queue-coalesce';
 import { QueueContext, QueueError, renew } from './queue-context';
+import { emitWaitingFiles, emitWaitTime } from './queue-metrics';
 import { queueWaitSeconds, staleAfterMs } from './queue-wait';
 
 /** The enqueue step: one ticket per execution (a retried step finds the one it wrote). */
@@ -35,6 +36,7 @@ export async function enqueue(ctx: QueueContext, input: EnqueueInput): Promise<Q
   const position = (await waitingAhead(ctx, ticket, now)).length;
   const slotHeld = await slotTaken(ctx, now);
   deps.log.info('file queued for the import slot', { ticket: ticket.seq, position, slotHeld });
+  emitWaitingFiles(ctx, position);
   await deps.events.send(new PutEventsCommand({
     Entries: [{
       Source: EVENT_SOURCE, DetailType: QUEUED_DETAIL_TYPE, EventBusName: config.eventBusName,
@@ -74,6 +76,8 @@ function waiting(ctx: QueueContext, state: QueueState, position: number, reason:
   const waited = Math.max(0, (ctx.deps.now().getTime() - state.enqueuedAt) / 1000);
   const waitSeconds = queueWaitSeconds(ctx.queue, combined ? COMBINED_WAIT_POSITION : position, waited);
   ctx.deps.log.info('waiting for the import slot', { ticket: state.seq, position, reason, waitSeconds });
+  // A file combined into a running job is not in line: only files in line count as waiting.
+  if (!combined) emitWaitingFiles(ctx, position);
   return { ticket: state.ticket, seq: state.seq, enqueuedAt: state.enqueuedAt, outcome: 'Waiting', position, waitSeconds };
 }
 
@@ -91,6 +95,7 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
   if (ticket.status === 'DONE') {
     await leave(ctx, ticket);
     deps.log.info('file imported in a combined job', { ticket: ticket.seq, into: ticket.coalescedInto });
+    emitWaitTime(ctx, state.enqueuedAt);
     return { ...baseState(state), outcome: 'Coalesced', waitSeconds: 0, results: JSON.parse(ticket.results ?? '[]') };
   }
   if (ticket.status === 'FAILED') {
@@ -132,6 +137,7 @@ export async function checkTurn(ctx: QueueContext, input: CheckTurnInput): Promi
   // Combining files may take a while: the lease starts again now.
   await renew(ctx, ticket.sk);
   deps.log.info('took the import slot', { ticket: ticket.seq, combinedFiles: plan.members?.length ?? 1, parts: plan.parts.length });
+  emitWaitTime(ctx, state.enqueuedAt);
   return { ...baseState(state), outcome: 'Acquired', waitSeconds: 0, parts: plan.parts, combined: plan.combined };
 }
 

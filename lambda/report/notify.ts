@@ -2,6 +2,28 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/events';
 import { NotifyInput } from '../shared/steps';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
+import { FAILED_FILE_STATUSES, FILES_METRIC, ImporterMetrics, MetricDimensions, MetricGroup } from '../shared/metrics';
+import type { ReportOutput } from '../shared/report';
+
+/** The file's counts (per importer and pool) and its status (one `files` count per status). */
+export function fileMetrics(config: EngineConfig, report: Pick<ReportOutput, 'status' | 'totals'>): MetricGroup[] {
+  const t = report.totals;
+  const dimensions = { [MetricDimensions.IMPORTER_ID]: config.importerId, [MetricDimensions.USER_POOL_ID]: config.userPoolId };
+  return [{
+    dimensions,
+    values: {
+      [ImporterMetrics.IMPORTED_USERS]: t.imported,
+      [ImporterMetrics.SKIPPED_USERS]: t.skipped,
+      [ImporterMetrics.FAILED_USERS]: t.failed,
+      [ImporterMetrics.REJECTED_ROWS]: t.rejected,
+      ...(t.updated !== undefined ? { [ImporterMetrics.UPDATED_USERS]: t.updated, [ImporterMetrics.UPDATE_FAILED_USERS]: t.updateFailed ?? 0 } : {}),
+      [ImporterMetrics.FAILED_FILES]: FAILED_FILE_STATUSES.includes(report.status) ? 1 : 0,
+    },
+  }, {
+    dimensions: { ...dimensions, [MetricDimensions.STATUS]: report.status },
+    values: { [FILES_METRIC]: 1 },
+  }];
+}
 
 /** The completion event's detail: counts and pointers only, never user data. */
 export function completionDetail(config: EngineConfig, input: NotifyInput) {
@@ -33,10 +55,6 @@ export async function notify(deps: EngineDeps, config: EngineConfig, input: Noti
     const code = out.Entries?.find((e) => e.ErrorCode)?.ErrorCode ?? 'unknown';
     throw new Error(`PutEvents rejected the completion event (${code})`);
   }
-  const t = input.report.totals;
-  deps.metrics.publish(config.userPoolId, {
-    imported: t.imported, skipped: t.skipped, failed: t.failed, rejected: t.rejected,
-    ...(t.updated !== undefined ? { updated: t.updated, updateFailed: t.updateFailed ?? 0 } : {}),
-  });
+  deps.metrics.publish(fileMetrics(config, input.report));
   deps.log.info('completion event sent', { key: input.source.key, status: input.report.status });
 }

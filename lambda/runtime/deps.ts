@@ -3,6 +3,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { ExistingUsersValue, InvalidRowPolicyValue, PasswordHashingAlgorithmValue } from '../shared/env';
+import type { MetricGroup } from '../shared/metrics';
 import type { QueueConfig } from './queue-config';
 import type { Log } from './logger';
 import type { ObjectStore } from './object-store';
@@ -43,9 +44,9 @@ export interface EngineConfig {
   readonly queue?: QueueConfig;
 }
 
-/** Counts the notify step publishes; Powertools Metrics in production, a recorder in tests. */
+/** Metrics the steps emit (lambda/shared/metrics.ts): embedded-metric-format log lines in production, a recorder in tests. */
 export interface MetricsSink {
-  publish(userPoolId: string, counts: Record<string, number>): void;
+  publish(groups: readonly MetricGroup[]): void;
 }
 
 /** Everything with a side effect, injected so engine modules are testable and hold no globals. */

@@ -26,7 +26,6 @@ export const WorkerEnv = {
   /** Stable id of the importer construct; put in every event so `onImportCompleted` can match it. */
   IMPORTER_ID: 'IMPORTER_ID',
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
-  POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   /** `SKIP` | `UPDATE` (ExistingUsersPolicy): what happens to rows whose user already exists. */
   EXISTING_USERS: 'EXISTING_USERS',
   /** Optional: the column of `;`-separated group names (removed before upload). */

@@ -1,4 +1,5 @@
 /** What the import queue's workflow steps receive and return (`$.queue` and the queue actions' inputs). */
+import type { SourceObject } from './execution';
 import type { DescribeOutput, HarvestOutput, JobRef, PartDescriptor } from './steps';
 
 /** `$.queue`: what the queue steps carry between them. */
@@ -24,18 +25,20 @@ export interface QueueState {
 export interface EnqueueInput {
   readonly action: 'enqueue';
   readonly executionName: string;
-  readonly source: { readonly key: string };
+  readonly source: SourceObject;
   readonly validation: { readonly parts: PartDescriptor[] };
 }
 /** `checkTurn` → QueueState */
 export interface CheckTurnInput {
   readonly action: 'checkTurn';
   readonly queue: QueueState;
+  /** The dropped object, for its progress object only (lambda/shared/progress.ts). */
+  readonly source?: SourceObject;
   readonly validation: { readonly parts: PartDescriptor[] };
 }
 /** `startInQueue` / `describeInQueue`: renew the slot, then start / describe the job. */
-export interface StartInQueueInput { readonly action: 'startInQueue'; readonly ticket: string; readonly job: JobRef }
-export interface DescribeInQueueInput { readonly action: 'describeInQueue'; readonly ticket: string; readonly job: DescribeOutput }
+export interface StartInQueueInput { readonly action: 'startInQueue'; readonly ticket: string; readonly job: JobRef; readonly source?: SourceObject; readonly part?: PartDescriptor }
+export interface DescribeInQueueInput { readonly action: 'describeInQueue'; readonly ticket: string; readonly job: DescribeOutput; readonly source?: SourceObject; readonly part?: PartDescriptor }
 /** `distribute`: split a combined job's results per file → this file's HarvestOutput[]. */
 export interface DistributeInput { readonly action: 'distribute'; readonly queue: QueueState; readonly parts: HarvestOutput[] }
 /** `release`: free the slot and remove the ticket after the parts ran. */

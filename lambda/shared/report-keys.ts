@@ -14,6 +14,8 @@ export interface ReportKeys {
   readonly reportKey: string;
   /** The failed rows next to it (`.failed.csv`). */
   readonly failedRowsKey: string;
+  /** The file's progress object next to it (`.progress.json`, lambda/shared/progress.ts). */
+  readonly progressKey: string;
   /** True when the bounded form is used (the dropped key is too long for its report key). */
   readonly bounded: boolean;
 }
@@ -21,12 +23,17 @@ export interface ReportKeys {
 /** The report's keys: the natural ones while S3 can hold them (both), else bounded ones. */
 export function reportKeysFor(reportPrefix: string, key: string): ReportKeys {
   const failedRowsKey = `${reportPrefix}${key}.failed.csv`;
+  const digest = () => createHash('sha256').update(key, 'utf8').digest('hex');
+  const boundedBase = () => `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest()}`;
   if (Buffer.byteLength(failedRowsKey, 'utf8') <= MAX_S3_KEY_BYTES) {
-    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, bounded: false };
+    // `.progress.json` is 3 bytes longer than `.failed.csv`: the few keys that fit the one but not
+    // the other keep their natural report and get a bounded progress key.
+    const progressKey = `${reportPrefix}${key}.progress.json`;
+    const fits = Buffer.byteLength(progressKey, 'utf8') <= MAX_S3_KEY_BYTES;
+    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, progressKey: fits ? progressKey : `${boundedBase()}.progress.json`, bounded: false };
   }
-  const digest = createHash('sha256').update(key, 'utf8').digest('hex');
-  const base = `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest}`;
-  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, bounded: true };
+  const base = boundedBase();
+  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, progressKey: `${base}.progress.json`, bounded: true };
 }
 
 export const reportKeyFor = (reportPrefix: string, key: string) => reportKeysFor(reportPrefix, key).reportKey;

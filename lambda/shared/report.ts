@@ -1,8 +1,12 @@
 /** The report of one dropped file: the `report` step's answer and the document it writes, `reports/<key>.json`. */
 import type { SourceObject } from './execution';
 
+/** The statuses a file can end with. */
+export const REPORT_STATUSES = ['Succeeded', 'PartiallySucceeded', 'Failed', 'Rejected'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
 export interface ReportOutput {
-  readonly status: 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Rejected';
+  readonly status: ReportStatus;
   readonly reportUri: string;
   readonly reportKey: string;
   readonly failedCsvKey?: string;

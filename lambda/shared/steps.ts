@@ -19,6 +19,8 @@ import type { LookupSample, ReportOutput } from './report';
  */
 export interface FindExistingInput {
   readonly action: 'findExisting';
+  /** The dropped object, for its progress object only (lambda/shared/progress.ts). */
+  readonly source?: SourceObject;
   readonly validation: ValidateOutput;
   /** `{ done: false }` the first time; the previous output after that. */
   readonly lookup: LookupState;
@@ -117,6 +119,8 @@ export interface ValidateOutput {
 export interface CreateAndUploadInput {
   readonly action: 'createAndUpload';
   readonly part: PartDescriptor;
+  /** The dropped object, for its progress object only (lambda/shared/progress.ts). */
+  readonly source?: SourceObject;
 }
 export interface JobRef {
   readonly jobId: string;
@@ -143,6 +147,8 @@ export interface HarvestInput {
   readonly action: 'harvest';
   readonly part: PartDescriptor;
   readonly job: DescribeOutput;
+  /** The dropped object, for its progress object only (lambda/shared/progress.ts). */
+  readonly source?: SourceObject;
 }
 export interface HarvestOutput {
   readonly partNumber: number;

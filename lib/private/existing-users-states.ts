@@ -21,7 +21,7 @@ export function findExistingUsers(
   scope: Construct, step: Step, throttleRetry: sfn.RetryProps, onError: sfn.IChainable, catchAll: sfn.CatchProps,
 ): sfn.Chain {
   const init = new sfn.Pass(scope, 'StartLookup', { result: sfn.Result.fromObject({ done: false }), resultPath: '$.lookup' });
-  const find = step('FindExisting', { 'action': 'findExisting', 'validation.$': '$.validation', 'lookup.$': '$.lookup' }, '$.lookup');
+  const find = step('FindExisting', { 'action': 'findExisting', 'validation.$': '$.validation', 'lookup.$': '$.lookup', 'source.$': '$.source' }, '$.lookup');
   find.addRetry(throttleRetry);
   find.addCatch(onError, catchAll);
   const apply = step('ApplyExisting', {

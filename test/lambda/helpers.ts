@@ -9,6 +9,7 @@ import type { EngineConfig, EngineDeps } from '../../lambda/runtime/deps';
 import type { Log } from '../../lambda/runtime/logger';
 import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriterOptions } from '../../lambda/runtime/object-store';
 import type { PresignedPut } from '../../lambda/runtime/presigned-put';
+import type { MetricGroup } from '../../lambda/shared/metrics';
 
 /** An in-memory ObjectStore that hands out real streams in small chunks (to cross line boundaries). */
 export class MemoryStore implements ObjectStore {
@@ -113,7 +114,7 @@ export interface TestEnv {
   logs: ReturnType<typeof mockClient>;
   events: ReturnType<typeof mockClient>;
   puts: { url: string; length: number; body: string }[];
-  metrics: { poolId: string; counts: Record<string, number> }[];
+  metrics: MetricGroup[];
   setPut(fn: PresignedPut): void;
   clock: { now: Date };
 }
@@ -140,7 +141,7 @@ export function testEnv(poolOverrides: Partial<UserPoolType> = {}, header = CSV_
   const clock = { now: new Date('2025-01-01T00:00:00Z') };
   const deps: EngineDeps = {
     store, log, cognito: cognitoClient, logs: logsClient, events: eventsClient,
-    metrics: { publish: (poolId, counts) => metrics.push({ poolId, counts }) },
+    metrics: { publish: (groups) => { metrics.push(...groups); } },
     put: (u, b, l) => putFn(u, b, l),
     now: () => clock.now,
     sleep: async () => undefined,

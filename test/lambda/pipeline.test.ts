@@ -145,7 +145,11 @@ describe('the whole workflow through the steps', () => {
       importerId: 'Importer1', userPoolId: POOL_ID, bucket: SRC, key: source.key, versionId: 'v1',
       status: 'PartiallySucceeded', totals: report.totals, reportUri: report.reportUri, jobIds: report.jobIds,
     });
-    expect(env.metrics).toEqual([{ poolId: POOL_ID, counts: { imported: 3, skipped: 1, failed: 1, rejected: 1 } }]);
+    // EMF dimension sets must match the constructs' metricXxx() exactly: importer and pool, plus status for `files`.
+    expect(env.metrics).toEqual([
+      { dimensions: { importerId: 'Importer1', userPoolId: POOL_ID }, values: { imported: 3, skipped: 1, failed: 1, rejected: 1, failedFiles: 0 } },
+      { dimensions: { importerId: 'Importer1', userPoolId: POOL_ID, status: 'PartiallySucceeded' }, values: { files: 1 } },
+    ]);
 
     // Nothing but usernames, lines, counts, ids and keys in the logs.
     const logs = env.log.lines.join('\n');

@@ -243,3 +243,23 @@ test('looks at the queue grow apart with the position and the time already waite
   while (t < 7 * 86400) { t += queueWaitSeconds(q, 0, t); looks += 1; }
   expect(looks * 9).toBeLessThan(25_000);
 });
+
+test('metrics: waiting files at every look (files in line ahead), wait time once when the slot is taken, by queue table', async () => {
+  const r = await rig({ coalesce: false });
+  const a = await enqueue(r, 'a', [part('a', 2)]);
+  const b = await enqueue(r, 'b', [part('b', 2)]);
+  advance(r, 40);
+  const aTurn = await check(r, a, [part('a', 2)]);
+  await check(r, b, [part('b', 2)]);
+  await step(r, { action: 'release', queue: aTurn });
+  advance(r, 20);
+  await check(r, b, [part('b', 2)]);
+  const dims = { queueTable: r.tableName };
+  expect(r.env.metrics).toEqual([
+    { dimensions: dims, values: { waitingFiles: 0 } },
+    { dimensions: dims, values: { waitingFiles: 1 } },
+    { dimensions: dims, values: { waitTime: 40 } },
+    { dimensions: dims, values: { waitingFiles: 0 } },
+    { dimensions: dims, values: { waitTime: 60 } },
+  ]);
+});

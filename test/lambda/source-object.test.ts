@@ -31,11 +31,15 @@ async function runValidateReportNotify(source: SourceObject, cfg = config()) {
 describe('report keys', () => {
   test('natural while the failed-rows key fits in 1,024 bytes, bounded (sha256 of the key) beyond', () => {
     const fits = `incoming/${'a'.repeat(MAX_S3_KEY_BYTES - 'reports/'.length - 'incoming/'.length - '.failed.csv'.length)}`;
-    expect(reportKeysFor('reports/', fits)).toEqual({ reportKey: `reports/${fits}.json`, failedRowsKey: `reports/${fits}.failed.csv`, bounded: false });
+    expect(reportKeysFor('reports/', fits)).toEqual({ reportKey: `reports/${fits}.json`, failedRowsKey: `reports/${fits}.failed.csv`, progressKey: expect.stringMatching(/^reports\/_rejected\/[0-9a-f]{64}\.progress\.json$/), bounded: false });
     expect(Buffer.byteLength(reportKeysFor('reports/', fits).failedRowsKey)).toBe(MAX_S3_KEY_BYTES);
     const tooLong = `${fits}b`;
     const sha = createHash('sha256').update(tooLong).digest('hex');
-    expect(reportKeysFor('reports/', tooLong)).toEqual({ reportKey: `reports/_rejected/${sha}.json`, failedRowsKey: `reports/_rejected/${sha}.failed.csv`, bounded: true });
+    expect(reportKeysFor('reports/', tooLong)).toEqual({ reportKey: `reports/_rejected/${sha}.json`, failedRowsKey: `reports/_rejected/${sha}.failed.csv`, progressKey: `reports/_rejected/${sha}.progress.json`, bounded: true });
+  });
+
+  test('the progress object sits next to the report (.progress.json), covered by the reports read grant (*.json)', () => {
+    expect(reportKeysFor('reports/', 'incoming/a.csv').progressKey).toBe('reports/incoming/a.csv.progress.json');
   });
 
   test('bytes, not characters, count', () => {

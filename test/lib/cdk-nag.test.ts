@@ -10,13 +10,14 @@ import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsSolutionsChecks, HIPAASecurityChecks, INagLogger, NagLoggerComplianceData, NagLoggerNonComplianceData, NagLoggerSuppressedData,
   NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks,
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ExampleStack } from '../../example/example-stack';
-import { CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
+import { CognitoImportMonitoring, CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
 
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
 const env = { account: '111122223333', region: 'eu-west-1' };
@@ -58,7 +59,9 @@ function singleStack(): ConsumerApp {
   const stack = new Stack(app, 'Single', { env });
   const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Users') });
   const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
-  return { app, roots: [importer, seed] };
+  // Monitoring without a topic: its alarms have no action.
+  const monitoring = new CognitoImportMonitoring(stack, 'Monitoring', { importers: [importer] });
+  return { app, roots: [importer, seed, monitoring] };
 }
 
 function crossStack(): ConsumerApp {
@@ -83,7 +86,9 @@ function withCompliance(): ConsumerApp {
     reservedConcurrentExecutions: 5,
   });
   const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
-  return { app, roots: [importer, seed] };
+  const alarmTopic = new sns.Topic(stack, 'Alerts', { enforceSSL: true });
+  const monitoring = new CognitoImportMonitoring(stack, 'Monitoring', { importers: [importer], alarmTopic });
+  return { app, roots: [importer, seed, monitoring] };
 }
 
 function nag(consumer: ConsumerApp): Finding[] {
@@ -114,7 +119,7 @@ describe.each<[string, () => ConsumerApp]>([
 
 test('with the compliance props, the findings they fix are fixed, not suppressed', () => {
   const suppressed = nag(withCompliance()).filter((f) => f.suppressedBecause);
-  const fixable = /CloudWatchLogGroupEncrypted|S3DefaultEncryptionKMS|S3BucketLoggingEnabled|AwsSolutions-S1$/;
+  const fixable = /CloudWatchLogGroupEncrypted|S3DefaultEncryptionKMS|S3BucketLoggingEnabled|AwsSolutions-S1$|CloudWatchAlarmAction/;
   expect(suppressed.filter((f) => fixable.test(f.ruleId)).map(label)).toEqual([]);
   expect(suppressed.filter((f) => /LambdaConcurrency/.test(f.ruleId) && /\/Import\//.test(f.path)).map(label)).toEqual([]);
 });

@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
+import { reportKeysFor } from '../../lambda/shared/report-keys';
 
 const env = { account: '111122223333', region: 'eu-west-1' };
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
@@ -149,4 +150,21 @@ test.each<[string, Record<string, unknown>, RegExp]>([
 ])('%s is refused with a message that says what to do', (_name, props, message) => {
   const stack = new Stack(new App(), 'S', { env });
   expect(() => new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool'), ...props })).toThrow(message);
+});
+
+test('the reports read grant covers the progress objects next to the reports (drop --wait follows them), not the failed rows', () => {
+  const stack = new Stack(new App(), 'P', { env });
+  const importer = new CognitoUserImport(stack, 'Import', { userPool: new cognito.UserPool(stack, 'Pool') });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+  importer.grantReadReports(reader);
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const statement = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement).find((s: any) => s.Action === 's3:GetObject');
+  const parts = statement.Resource['Fn::Join'][1] as unknown[];
+  const pattern = String(parts[parts.length - 1]).replace(/^\//, '');
+  expect(pattern).toBe('reports/*.json');
+  const matches = (key: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(key);
+  const { progressKey, failedRowsKey } = reportKeysFor('reports/', 'incoming/users.csv');
+  expect(matches(progressKey)).toBe(true);
+  expect(matches(reportKeysFor('reports/', `incoming/${'a'.repeat(1100)}.csv`).progressKey)).toBe(true);
+  expect(matches(failedRowsKey)).toBe(false);
 });

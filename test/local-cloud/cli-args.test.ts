@@ -21,12 +21,12 @@ test('--version prints the CLI package version', () => {
   for (const flag of ['--version', '-v']) expect(cli(flag)).toMatchObject({ code: 0, stdout: `${version}\n` });
 });
 
-test('--help lists every command, says which contact AWS (calibrate, export, queue), and documents the exit codes', () => {
+test('--help lists every command, says which contact AWS (calibrate, export, queue, drop), and documents the exit codes', () => {
   const r = cli('--help');
   expect(r.code).toBe(0);
-  for (const c of ['local-cloud', 'run-local', 'demo', 'calibrate', 'export', 'queue', 'rehearse']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  for (const c of ['local-cloud', 'run-local', 'demo', 'calibrate', 'export', 'queue', 'drop', 'rehearse']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   const aws = /No command contacts AWS except ([\w, -]+) \(they call AWS with your credentials\)/.exec(r.stdout);
-  expect(aws?.[1].split(', ').sort()).toEqual(['calibrate', 'export', 'queue']);
+  expect(aws?.[1].split(', ').sort()).toEqual(['calibrate', 'drop', 'export', 'queue']);
   expect(cli('calibrate', '--help').stdout).toContain('This command calls AWS with your credentials');
   expect(cli('run-local', '--help').stdout).not.toContain('calls AWS');
   expect(r.stdout).toMatch(/3 a file ended Rejected or Failed/);

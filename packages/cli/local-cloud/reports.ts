@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 
 export interface StoredReport { objectKey: string; report: any }
 
-/** Every report document (`*.json`) under `prefix`; a partly written one is left out. */
+/** Every report document (`*.json`) under `prefix`; a partly written one, and the progress objects, are left out. */
 export async function readReports(s3: S3Client, bucket: string, prefix: string): Promise<StoredReport[]> {
   const out: StoredReport[] = [];
   let token: string | undefined;
@@ -12,7 +12,11 @@ export async function readReports(s3: S3Client, bucket: string, prefix: string):
     for (const o of page.Contents ?? []) {
       if (!o.Key?.endsWith('.json')) continue;
       const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-      try { out.push({ objectKey: o.Key, report: JSON.parse(await obj.Body!.transformToString('utf8')) }); } catch { /* partial */ }
+      let doc: any;
+      try { doc = JSON.parse(await obj.Body!.transformToString('utf8')); } catch { continue; /* partial */ }
+      // The progress objects next to the reports (`.progress.json`) are not reports.
+      if (doc && typeof doc === 'object' && 'progressVersion' in doc) continue;
+      out.push({ objectKey: o.Key, report: doc });
     }
     token = page.NextContinuationToken;
   } while (token);

@@ -3,11 +3,13 @@
  * - Credentials: s3rver accepts only its own access key (S3RVER); the local cloud, like every emulator a
  *   client points AWS_ENDPOINT_URL at, accepts any. Unknown keys resolve to s3rver's own dummy account
  *   (signatures are not checked: `allowMismatchedSignatures`).
- * - Its file store: paths confined to the data directory and long key segments (see confined-store.ts).
+ * - Its file store: paths confined to the data directory and long key segments (see confined-store.ts),
+ *   and small objects served whole, never torn by a concurrent overwrite (see whole-reads.ts).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { allowLongKeySegments, confineStore } from './confined-store';
+import { serveWholeSmallObjects } from './whole-reads';
 
 /** The parts of s3rver's account model read here (lib/models/account.js). */
 interface AccountModule {
@@ -17,7 +19,7 @@ interface AccountModule {
 
 /** The parts of an s3rver instance the local cloud uses (s3rver ships no TypeScript types). */
 export interface S3rverInstance {
-  readonly store: Parameters<typeof confineStore>[0] & { getMetadata(bucket: string, key: string): Promise<{ etag?: string }> };
+  readonly store: Parameters<typeof confineStore>[0] & Parameters<typeof serveWholeSmallObjects>[0] & { getMetadata(bucket: string, key: string): Promise<{ etag?: string }> };
   configureBuckets(): Promise<void>;
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   on(event: 'event', listener: (event: { Records?: S3rverEventRecord[] }) => void): void;
@@ -58,6 +60,7 @@ export function createS3rver(directory: string, buckets: readonly string[]): S3r
     configureBuckets: [...new Set(buckets)].map((name) => ({ name, configs: [] })),
   });
   confineStore(s3rver.store);
+  serveWholeSmallObjects(s3rver.store);
   allowLongKeySegments(require('s3rver/lib/stores/filesystem'));
   return s3rver;
 }

@@ -1,6 +1,6 @@
 /**
  * The facts the construct library, its handlers and this CLI share (`lambda/shared/` of
- * `cdk-cognito-user-import`: queue table keys, defaults): read from the installed package, or, inside
+ * `cdk-cognito-user-import`: queue table keys, defaults, report keys): read from the installed package, or, inside
  * its own repository (where the library is the workspace root and so not in node_modules), from the
  * root's built `lambda/shared/`. Loaded on first use, so commands that need none never load the library.
  * The Cognito emulator never reads these: it keeps its own reading of AWS's documentation.
@@ -8,10 +8,12 @@
 import { join } from 'node:path';
 import type * as DefaultsModule from '../../../lambda/shared/defaults';
 import type * as QueueTableModule from '../../../lambda/shared/queue-table';
+import type * as ReportKeysModule from '../../../lambda/shared/report-keys';
 
 interface SharedModules {
   'defaults': typeof DefaultsModule;
   'queue-table': typeof QueueTableModule;
+  'report-keys': typeof ReportKeysModule;
 }
 
 export function sharedFacts<K extends keyof SharedModules>(name: K): SharedModules[K] {

@@ -23,7 +23,7 @@ export interface RunLocalOptions {
 const NOT_CLEAN = new Set(['Rejected', 'Failed']);
 
 /** Object names in the bucket for the files: S3-safe, `.csv`, unique within the run. */
-function objectNames(files: string[]): string[] {
+export function objectNames(files: string[]): string[] {
   const used = new Set<string>();
   return files.map((file, i) => {
     let name = basename(file).replace(/[^A-Za-z0-9!_.*'()-]/g, '_');
@@ -43,6 +43,8 @@ async function keepReports(cloud: LocalCloud, key: string, dir: string): Promise
   do {
     const page = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) {
+      // The progress object only mattered while the import ran.
+      if (o.Key!.endsWith('.progress.json')) continue;
       const name = `${basename(key)}.${o.Key!.slice(prefix.length).replace(/\//g, '_')}`;
       const obj = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: o.Key! }));
       writeFileSync(join(dir, name), await obj.Body!.transformToByteArray());

@@ -5,6 +5,7 @@
 import { calibrateCommand } from './calibrate';
 import { Command } from './command';
 import { demoCommand } from './demo';
+import { dropCommand } from './drop';
 import { exportCommand } from './export';
 import { localCloudCommand } from './local-cloud';
 import { queueCommand } from './queue';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   calibrateCommand,
   exportCommand,
   queueCommand,
+  dropCommand,
   rehearseCommand,
 ];
 
