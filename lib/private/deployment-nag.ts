@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
 import {
-  addNagExceptions, defaultPolicyOf, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, ONCE_PER_DEPLOY, PCI, SYNC_INVOKE, XRAY,
+  addNagExceptions, arnHead, defaultPolicyOf, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, ONCE_PER_DEPLOY, PCI, SYNC_INVOKE, XRAY,
 } from './nag';
 
 const FUNCTION_VERSIONS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' };
-const EXECUTIONS = { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.+:\\*$/' };
+const EXECUTIONS = { regex: `/^Resource::${arnHead('states')}execution:.+:\\*$/` };
 const OWN_KEYS = { regex: '/^Resource::.+\\/deploy-[A-Za-z0-9_-]+-\\*$/' };
 
 /** The justified exceptions of a UserImportDeployment's own resources (see the README's security section). */

@@ -45,6 +45,30 @@ export function objectsUnder(prefix: string): { regex: string } {
   return { regex: `/^Resource::.+\\/${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/` };
 }
 
+/**
+ * The `arn:<partition>:<service>:<region>:<account>:` head of an ARN finding, as a regex source:
+ * literal in a stack with an `env`, `<AWS::Region>`/`<AWS::AccountId>` in an env-agnostic one.
+ */
+export function arnHead(service: string): string {
+  return `arn:(?:<AWS::Partition>|aws[a-z-]*):${service}:(?:<AWS::Region>|[a-z0-9-]+):(?:<AWS::AccountId>|[0-9]{12}):`;
+}
+
+/**
+ * A regex (cdk-nag's `/.../` form) for the IAM5 finding of a Cognito user pool's import log groups
+ * (`/aws/cognito/userpools/<poolId>/*`, or its streams), whichever way the ARN is rendered: region
+ * and account literal (a stack with an `env`) or `<AWS::Region>`/`<AWS::AccountId>` (an env-agnostic
+ * stack), the pool id literal (`fromUserPoolId`, `fromUserPoolArn`), a `<Ref>` to a pool of this or
+ * another stack, or the export it is imported by. `anyPool` matches the one form with `*` for the
+ * pool id (a logs role shared by the importers of several pools).
+ */
+export function poolLogGroups(options: { anyPool?: boolean; streams?: boolean } = {}): { regex: string } {
+  const pool = options.anyPool ? '\\*' : '[^*]+';
+  const streams = options.streams ? ':log-stream:\\*' : '';
+  return {
+    regex: `/^Resource::${arnHead('logs')}log-group:\\/aws\\/cognito\\/userpools\\/${pool}\\/\\*${streams}$/`,
+  };
+}
+
 /** The default policy of a role (where aws-cdk-lib puts grants), if it has one. */
 export function defaultPolicyOf(role: IConstruct | undefined): IConstruct | undefined {
   return role?.node.tryFindChild('DefaultPolicy');
