@@ -12,6 +12,7 @@ import { Construct, IConstruct } from 'constructs';
 import { TriggerEnv, WorkerEnv, WORKER_NODE_OPTIONS } from '../lambda/shared/env';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
+import type { FunctionNetworkProps } from './network';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
 import { ImportBucket } from './import-bucket';
@@ -23,6 +24,7 @@ import { IMPORTER_DEFAULTS } from './private/defaults';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
 import { wireQueue } from './private/queue-wiring';
+import { functionNetwork } from './private/network';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -43,6 +45,8 @@ export interface ICognitoUserImport extends IConstruct {
   readonly reportPrefix: string;
   /** Key prefix of the workflow's working files (deployments copy their CSV under it). */
   readonly workPrefix: string;
+  /** The VPC, subnets and security groups of the importer's functions (empty when not in a VPC); a deployment's default. */
+  readonly network?: FunctionNetworkProps;
 }
 
 /**
@@ -81,6 +85,8 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
   public readonly workPrefix: string;
   /** The import queue this importer's files wait in (the one passed in, or its own). */
   public readonly queue: ICognitoImportQueue;
+  /** The VPC, subnets and security groups of the importer's functions (empty when not in a VPC). */
+  public readonly network: FunctionNetworkProps;
 
   /**
    * @param scope the parent construct
@@ -102,6 +108,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.encryptionKey = props.encryptionKey;
     if (this.encryptionKey) allowLogsToUseKey(this.encryptionKey);
+    this.network = functionNetwork(props);
 
     const dropBucket = (props.bucket ?? ImportBucket.create())._bind(this, {
       incomingPrefix: this.incomingPrefix,
@@ -124,6 +131,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       removalPolicy,
       encryptionKey: this.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      network: this.network,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -190,6 +198,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       encryptionKey: this.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetterQueue,
+      network: this.network,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
         [TriggerEnv.INCOMING_PREFIX]: this.incomingPrefix,
@@ -216,6 +225,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       encrypted: !!this.encryptionKey,
       accessLogged: dropBucket.accessLogged,
       concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
+      inVpc: this.network.vpc !== undefined,
     });
   }
 

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
-  addNagExceptions, defaultPolicyOf, objectsUnder, poolLogGroups, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, SYNC_INVOKE, XRAY,
+  addNagExceptions, defaultPolicyOf, objectsUnder, poolLogGroups, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, starReason, SYNC_INVOKE,
 } from './nag';
 
 /** What the importer's exceptions depend on. */
@@ -15,6 +15,8 @@ export interface ImporterNagContext {
   readonly encrypted: boolean;
   readonly accessLogged: boolean;
   readonly concurrencyReserved: boolean;
+  /** The functions run in a VPC (`vpc` set). */
+  readonly inVpc: boolean;
 }
 
 const FUNCTION_VERSIONS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' };
@@ -25,8 +27,9 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
   const allPacks = [NIST, HIPAA, PCI];
   const inline = inPacks(allPacks, 'IAMNoInlinePolicy', INLINE_POLICY);
 
+  const star = { id: 'AwsSolutions-IAM5', reason: starReason(c.inVpc), appliesTo: ['Resource::*'] };
   addNagExceptions(defaultPolicyOf(child('WorkerRole')), [
-    { id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] },
+    star,
     {
       id: 'AwsSolutions-IAM5',
       reason: 'Object-level S3 actions, each on the one prefix it needs (read the dropped files, read-write work files, write reports); keys are operators\' file names, unknown at synth.',
@@ -35,7 +38,8 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
     { id: 'AwsSolutions-IAM5', reason: 'Reads import results from this pool\'s log groups only; the group name ends with the pool name, which CloudFormation does not expose.', appliesTo: [poolLogGroups()] },
     ...inline,
   ]);
-  addNagExceptions(defaultPolicyOf(child('ImportRole')), [{ id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] }, ...inline]);
+  addNagExceptions(defaultPolicyOf(child('ImportRole')), [star, ...inline]);
+  const noVpc = c.inVpc ? [] : inPacks(allPacks, 'LambdaInsideVPC', NO_VPC);
   addNagExceptions(defaultPolicyOf(child('Workflow/StateMachine/Role')), [
     { id: 'AwsSolutions-IAM5', reason: 'aws-cdk-lib\'s LambdaInvoke grants the worker function and its versions (<arn>:*): that one function only.', appliesTo: [FUNCTION_VERSIONS] },
     { id: 'AwsSolutions-IAM5', reason: 'CloudWatch Logs delivery (logs:CreateLogDelivery and friends, for the workflow\'s log group) and X-Ray do not support resource-level permissions.', appliesTo: ['Resource::*'] },
@@ -47,10 +51,10 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
   addNagExceptions(child('WorkerFunction'), [
     { id: 'Serverless-LambdaDLQ', reason: SYNC_INVOKE },
     ...inPacks([NIST, HIPAA], 'LambdaDLQ', SYNC_INVOKE),
-    ...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC),
+    ...noVpc,
     ...concurrency,
   ]);
-  addNagExceptions(child('ImportFunction'), [...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC), ...concurrency]);
+  addNagExceptions(child('ImportFunction'), [...noVpc, ...concurrency]);
   // The import queue's table carries its own exception (CognitoImportQueue), whoever creates it.
   addNagExceptions(child('DeadLetterQueue'), [
     { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the import function\'s dead-letter queue: the end of the line, with no queue of its own to redrive to.' },

@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { App, Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -125,6 +126,20 @@ function importedByArn(stackEnv: Env, withKey: boolean): ConsumerApp {
   return { app, roots: [literal, fromParam, seed] };
 }
 
+/** Functions in a VPC (their own security groups, or one given), with a key. */
+function inVpc(givenGroup: boolean): ConsumerApp {
+  const app = new App();
+  const stack = new Stack(app, 'InVpc', { env });
+  const vpc = new ec2.Vpc(stack, 'Network', { natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const securityGroups = givenGroup ? [new ec2.SecurityGroup(stack, 'Egress', { vpc })] : undefined;
+  const importer = new CognitoUserImport(stack, 'Import', {
+    userPool: new cognito.UserPool(stack, 'Users'), vpc, securityGroups,
+    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+  });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
+  return { app, roots: [importer, seed] };
+}
+
 /** Every way of passing the pool and the logs role, in stacks with and without an env, with and without a key. */
 const SHAPES: Array<[string, () => ConsumerApp]> = [];
 for (const [envName, stackEnv] of [['env', env], ['env-agnostic', undefined]] as Array<[string, Env]>) {
@@ -137,6 +152,7 @@ for (const [envName, stackEnv] of [['env', env], ['env-agnostic', undefined]] as
     );
   }
 }
+SHAPES.push(['in a VPC, a security group per function', () => inVpc(false)], ['in a VPC, one security group given', () => inVpc(true)]);
 
 function nag(consumer: ConsumerApp): Finding[] {
   const recorder = new Recorder();
