@@ -86,7 +86,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
   /** The import queue this importer's files wait in (the one passed in, or its own). */
   public readonly queue: ICognitoImportQueue;
   /** The VPC, subnets and security groups of the importer's functions (empty when not in a VPC). */
-  public readonly network: FunctionNetworkProps;
+  public readonly network?: FunctionNetworkProps;
 
   /**
    * @param scope the parent construct
@@ -225,7 +225,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       encrypted: !!this.encryptionKey,
       accessLogged: dropBucket.accessLogged,
       concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
-      inVpc: this.network.vpc !== undefined,
+      inVpc: this.network?.vpc !== undefined,
     });
   }
 
