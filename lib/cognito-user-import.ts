@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
@@ -19,6 +18,7 @@ import { ImportBucket } from './import-bucket';
 import { ExistingUsersPolicy } from './options';
 import type { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
+import { wireDropTrigger } from './private/drop-trigger';
 import { userSyncEnvironment } from './private/user-sync-props';
 import { IMPORTER_DEFAULTS } from './private/defaults';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
@@ -209,11 +209,15 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
     // Lambda sends undeliverable events to the dead-letter queue with the function's role.
     if (this.encryptionKey) grantKeyVia(this.encryptionKey, this.importFunction, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
 
-    this.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(this.importFunction),
-      { prefix: this.incomingPrefix, suffix },
-    );
+    wireDropTrigger(this, {
+      bucket: this.bucket,
+      bucketSendsToEventBridge: dropBucket.created,
+      importFunction: this.importFunction,
+      incomingPrefix: this.incomingPrefix,
+      suffix,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.encryptionKey,
+    });
 
     // Justified cdk-nag exceptions travel with the resources, reasons included.
     addImporterNagExceptions({
