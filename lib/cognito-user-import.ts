@@ -211,7 +211,6 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
 
     wireDropTrigger(this, {
       bucket: this.bucket,
-      bucketSendsToEventBridge: dropBucket.created,
       importFunction: this.importFunction,
       incomingPrefix: this.incomingPrefix,
       suffix,

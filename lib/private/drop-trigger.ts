@@ -12,8 +12,6 @@ import { Construct } from 'constructs';
 /** What routes a dropped object to the import function. */
 export interface DropTriggerOptions {
   readonly bucket: s3.IBucket;
-  /** The importer created the bucket, with EventBridge delivery on (`eventBridgeEnabled`). */
-  readonly bucketSendsToEventBridge: boolean;
   readonly importFunction: lambda.IFunction;
   readonly incomingPrefix: string;
   readonly suffix: string;
@@ -24,14 +22,16 @@ export interface DropTriggerOptions {
 }
 
 /**
- * A bucket the importer creates sends its events to EventBridge (set on the bucket itself), and a
- * rule on the default bus matches its objects created under the prefix with the suffix: no
- * notification custom resource, so no aws-cdk-lib singleton Lambda outside the VPC (Control Tower's
- * CT.LAMBDA.PR.3), and the notification is on the bucket (CT.S3.PR.4). A bucket passed in keeps its
- * owner's configuration: the trigger is added as an S3 event notification.
+ * A bucket that sends its events to EventBridge by its own resource (every bucket an importer
+ * creates, and so every importer sharing such a bucket) gets a rule on the default bus matching its
+ * objects created under the prefix with the suffix: no notification custom resource, so no
+ * aws-cdk-lib singleton Lambda outside the VPC (Control Tower's CT.LAMBDA.PR.3), and the
+ * notification is on the bucket (CT.S3.PR.4). aws-cdk-lib's notification resource would also
+ * replace that bucket's whole notification configuration, EventBridge delivery included. Any other
+ * bucket keeps its owner's configuration: the trigger is added as an S3 event notification.
  */
 export function wireDropTrigger(scope: Construct, o: DropTriggerOptions): void {
-  if (!o.bucketSendsToEventBridge) {
+  if (!sendsToEventBridge(o.bucket)) {
     o.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(o.importFunction), { prefix: o.incomingPrefix, suffix: o.suffix });
     return;
   }
@@ -66,6 +66,14 @@ export function wireDropTrigger(scope: Construct, o: DropTriggerOptions): void {
       },
     }));
   }
+}
+
+/** The bucket's own resource (in this app) turns EventBridge delivery on. */
+function sendsToEventBridge(bucket: s3.IBucket): boolean {
+  const cfn = bucket.node.defaultChild;
+  if (!(cfn instanceof s3.CfnBucket)) return false;
+  const config = Stack.of(cfn).resolve(cfn.notificationConfiguration);
+  return config?.eventBridgeConfiguration?.eventBridgeEnabled === true;
 }
 
 /** A key as S3 writes it in events: each path segment URL-encoded, spaces as `+`. */

@@ -420,6 +420,18 @@ describe('prop validation says what to do', () => {
     });
   });
 
+  test('importers sharing a created bucket each get their rule, and no notification resource replaces its EventBridge delivery', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const first = new CognitoUserImport(stack, 'First', { userPool: new cognito.UserPool(stack, 'P1'), incomingPrefix: 'one/' });
+    new CognitoUserImport(stack, 'Second', { userPool: new cognito.UserPool(stack, 'P2'), incomingPrefix: 'two/', bucket: ImportBucket.fromBucket(first.bucket) });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::S3BucketNotifications', 0);
+    t.resourceCountIs('AWS::Events::Rule', 2);
+    for (const prefix of ['one/', 'two/']) {
+      t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: `${prefix}*.csv` }] } }) }) });
+    }
+  });
+
   test('prefix and suffix are written into the rule\'s wildcard as S3 writes keys in events (URL-encoded), wildcard characters escaped', () => {
     const stack = new Stack(new App(), 'S', { env });
     new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), incomingPrefix: 'in*coming/', suffix: ' users.CSV' });
