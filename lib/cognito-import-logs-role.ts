@@ -98,6 +98,6 @@ export class CognitoImportLogsRole extends Construct {
         resources: [logGroups, `${logGroups}:log-stream:*`],
       }),
     );
-    addLogsRoleNagExceptions(this.role);
+    addLogsRoleNagExceptions(this.role, props.userPool !== undefined);
   }
 }

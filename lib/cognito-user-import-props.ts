@@ -6,10 +6,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ICognitoImportQueue } from './cognito-import-queue';
 import type { ImportBucket } from './import-bucket';
+import type { FunctionNetworkProps } from './network';
 import { ExistingUsersPolicy, InvalidRowPolicy, PasswordHashingAlgorithm } from './options';
 
-/** Props of {@link CognitoUserImport}. */
-export interface CognitoUserImportProps {
+/**
+ * Props of {@link CognitoUserImport}. `vpc`, `vpcSubnets` and `securityGroups` apply to both its
+ * functions (and are the default of its `UserImportDeployment`s).
+ */
+export interface CognitoUserImportProps extends FunctionNetworkProps {
   /** The user pool users are imported into. Works with `UserPool.fromUserPoolId`. */
   readonly userPool: cognito.IUserPool;
 

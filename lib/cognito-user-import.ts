@@ -6,7 +6,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
@@ -14,18 +13,21 @@ import { TriggerEnv, WorkerEnv, WORKER_NODE_OPTIONS } from '../lambda/shared/env
 import { FILES_METRIC, ImporterMetrics, MetricDimensions } from '../lambda/shared/metrics';
 import { CognitoImportLogsRole } from './cognito-import-logs-role';
 import { ImportCompletedEvent } from './events';
+import type { FunctionNetworkProps } from './network';
 import { ImportWorkflow } from './import-workflow';
 import { CognitoUserImportProps } from './cognito-user-import-props';
 import { ImportBucket } from './import-bucket';
 import { ExistingUsersPolicy } from './options';
 import type { ICognitoImportQueue } from './cognito-import-queue';
 import { bundledFunction } from './private/bundled-function';
+import { wireDropTrigger } from './private/drop-trigger';
 import { userSyncEnvironment } from './private/user-sync-props';
 import { IMPORTER_DEFAULTS } from './private/defaults';
 import { allowLogsToUseKey, grantKeyVia } from './private/encryption';
 import { addImporterNagExceptions } from './private/importer-nag';
 import { wireQueue } from './private/queue-wiring';
 import { workerMetric } from './private/metrics';
+import { functionNetwork } from './private/network';
 import { validateProps } from './private/validate-props';
 import { grantWorker } from './private/worker-grants';
 
@@ -46,6 +48,8 @@ export interface ICognitoUserImport extends IConstruct {
   readonly reportPrefix: string;
   /** Key prefix of the workflow's working files (deployments copy their CSV under it). */
   readonly workPrefix: string;
+  /** The VPC, subnets and security groups of the importer's functions (empty when not in a VPC); a deployment's default. */
+  readonly network?: FunctionNetworkProps;
 }
 
 /**
@@ -84,6 +88,8 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
   public readonly workPrefix: string;
   /** The import queue this importer's files wait in (the one passed in, or its own). */
   public readonly queue: ICognitoImportQueue;
+  /** The VPC, subnets and security groups of the importer's functions (empty when not in a VPC). */
+  public readonly network?: FunctionNetworkProps;
 
   /**
    * @param scope the parent construct
@@ -105,6 +111,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.encryptionKey = props.encryptionKey;
     if (this.encryptionKey) allowLogsToUseKey(this.encryptionKey);
+    this.network = functionNetwork(props);
 
     const dropBucket = (props.bucket ?? ImportBucket.create())._bind(this, {
       incomingPrefix: this.incomingPrefix,
@@ -127,6 +134,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       removalPolicy,
       encryptionKey: this.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      network: this.network,
       environment: {
         [WorkerEnv.USER_POOL_ID]: props.userPool.userPoolId,
         [WorkerEnv.BUCKET_NAME]: this.bucket.bucketName,
@@ -192,6 +200,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       encryptionKey: this.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetterQueue,
+      network: this.network,
       environment: {
         [TriggerEnv.STATE_MACHINE_ARN]: this.workflow.stateMachineArn,
         [TriggerEnv.INCOMING_PREFIX]: this.incomingPrefix,
@@ -202,11 +211,14 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
     // Lambda sends undeliverable events to the dead-letter queue with the function's role.
     if (this.encryptionKey) grantKeyVia(this.encryptionKey, this.importFunction, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
 
-    this.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(this.importFunction),
-      { prefix: this.incomingPrefix, suffix },
-    );
+    wireDropTrigger(this, {
+      bucket: this.bucket,
+      importFunction: this.importFunction,
+      incomingPrefix: this.incomingPrefix,
+      suffix,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.encryptionKey,
+    });
 
     // Justified cdk-nag exceptions travel with the resources, reasons included.
     addImporterNagExceptions({
@@ -218,6 +230,7 @@ export class CognitoUserImport extends Construct implements ICognitoUserImport {
       encrypted: !!this.encryptionKey,
       accessLogged: dropBucket.accessLogged,
       concurrencyReserved: props.reservedConcurrentExecutions !== undefined,
+      inVpc: this.network?.vpc !== undefined,
     });
   }
 

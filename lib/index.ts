@@ -8,3 +8,4 @@ export * from './import-source';
 export * from './options';
 export * from './events';
 export * from './user-import-deployment';
+export * from './network';

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { DeploymentProps } from '../lambda/deployment/properties';
 import type { ICognitoUserImport } from './cognito-user-import';
 import type { ImportSource } from './import-source';
+import type { FunctionNetworkProps } from './network';
 import { DEPLOYMENT_COPY_FOLDER } from '../lambda/shared/bucket-layout';
 import { executionNamePrefixFor } from '../lambda/deployment/names';
 import { bundledFunction, logWritingRole } from './private/bundled-function';
@@ -16,9 +17,13 @@ import { DEPLOYMENT_PROP_DEFAULTS } from './private/defaults';
 import { addDeploymentNagExceptions } from './private/deployment-nag';
 import { grantKeyVia } from './private/encryption';
 import { ValidationError } from './private/errors';
+import { allowVpcAccess, functionNetwork, validateNetwork } from './private/network';
 
-/** Props of {@link UserImportDeployment}. */
-export interface UserImportDeploymentProps {
+/**
+ * Props of {@link UserImportDeployment}. `vpc`, `vpcSubnets` and `securityGroups` apply to its two
+ * handlers and to the Provider framework's functions; unset (all three), the importer's are used.
+ */
+export interface UserImportDeploymentProps extends FunctionNetworkProps {
   /** The importer whose workflow runs the import (and whose bucket receives the report). */
   readonly importer: ICognitoUserImport;
 
@@ -134,12 +139,14 @@ export class UserImportDeployment extends Construct {
     const logRetention = props.logRetention ?? DEPLOYMENT_PROP_DEFAULTS.logRetention;
 
     const source = props.source._bind(this);
+    // The importer's network unless this deployment names its own.
+    const network = functionNetwork(props.vpc ? props : importer.network);
 
     // The functions' roles are ours: each writes only to its own log group; no AWS managed policy.
     this.onEventFunction = this.handlerFunction('OnEvent', 'deployment-on-event', logRetention, Duration.minutes(10),
-      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)', importer.encryptionKey);
+      'Cognito user import at deploy time: starts the import workflow (Create/Update), stops it (Delete)', network, importer.encryptionKey);
     this.isCompleteFunction = this.handlerFunction('IsComplete', 'deployment-is-complete', logRetention, Duration.minutes(2),
-      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation', importer.encryptionKey);
+      'Cognito user import at deploy time: follows the import workflow and reports its result to CloudFormation', network, importer.encryptionKey);
 
     const executions = (fn: lambda.Function, ...actions: string[]) => importer.workflow.grantExecution(fn, ...actions);
     // This resource's executions (and so its CSV copy and its report) are named after its logical id:
@@ -179,8 +186,13 @@ export class UserImportDeployment extends Construct {
     const encryptionKey = importer.encryptionKey;
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention, encryptionKey });
     const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', { retention: logRetention, encryptionKey });
-    const frameworkRole = (roleId: string) => logWritingRole(this, roleId, frameworkLogs);
+    const frameworkRole = (roleId: string) => {
+      const role = logWritingRole(this, roleId, frameworkLogs);
+      if (network.vpc) allowVpcAccess(role);
+      return role;
+    };
     this.provider = new cr.Provider(this, 'Provider', {
+      ...network,
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
       queryInterval,
@@ -193,7 +205,7 @@ export class UserImportDeployment extends Construct {
       waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.traceFramework();
-    addDeploymentNagExceptions(this, !!importer.encryptionKey);
+    addDeploymentNagExceptions(this, !!importer.encryptionKey, network.vpc !== undefined);
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
@@ -226,9 +238,10 @@ export class UserImportDeployment extends Construct {
     this.reportUri = this.resource.getAttString('ReportUri');
   }
 
-  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string, encryptionKey?: kms.IKey): lambda.Function {
+  private handlerFunction(id: string, bundle: string, logRetention: logs.RetentionDays, timeout: Duration, description: string,
+    network: FunctionNetworkProps, encryptionKey?: kms.IKey): lambda.Function {
     return bundledFunction(this, id, {
-      bundle, description, memorySize: 256, timeout, logRetention, encryptionKey,
+      bundle, description, memorySize: 256, timeout, logRetention, encryptionKey, network,
       environment: { POWERTOOLS_SERVICE_NAME: 'cognito-user-import-deployment' },
     });
   }
@@ -264,6 +277,7 @@ export class UserImportDeployment extends Construct {
 }
 
 function validateProps(scope: Construct, props: UserImportDeploymentProps): void {
+  validateNetwork(scope, 'UserImportDeployment', props);
   const max = props.maxFailedUsers;
   if (max !== undefined && !Token.isUnresolved(max) && (!Number.isInteger(max) || max < 0)) {
     throw new ValidationError(`UserImportDeployment: maxFailedUsers must be a whole number, 0 or more; got ${max}.`, scope);

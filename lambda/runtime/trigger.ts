@@ -13,7 +13,51 @@ export interface S3EventRecordLike {
   };
 }
 
-/** S3 event keys are URL-encoded with `+` for spaces. */
+/** The parts of S3's "Object Created" event on EventBridge (a bucket with EventBridge delivery on) the trigger reads. */
+export interface S3EventBridgeEventLike {
+  readonly source?: string;
+  readonly 'detail-type'?: string;
+  readonly detail?: {
+    readonly bucket?: { readonly name?: string };
+    readonly object?: { readonly key?: string; readonly 'version-id'?: string; readonly etag?: string; readonly size?: number };
+    readonly reason?: string;
+  };
+}
+
+/** What the import function is invoked with: S3 event notifications (`Records`), or one EventBridge event. */
+export type TriggerEvent = { readonly Records?: readonly S3EventRecordLike[] } & S3EventBridgeEventLike;
+
+/**
+ * The object-created records of either delivery, in the notification's shape: the same bucket,
+ * (URL-encoded) key, version and ETag give the same execution name, whichever path delivered them.
+ * Anything else (the s3:TestEvent S3 sends when notifications are configured, another event type)
+ * gives no record.
+ */
+export function recordsOf(event: TriggerEvent | undefined): S3EventRecordLike[] {
+  if (!event) return [];
+  if (event.source === 'aws.s3' && event['detail-type'] === 'Object Created') {
+    const d = event.detail;
+    if (!d?.bucket?.name || typeof d.object?.key !== 'string') return [];
+    return [{
+      eventName: `ObjectCreated:${d.reason ?? ''}`,
+      s3: {
+        bucket: { name: d.bucket.name },
+        object: {
+          key: d.object.key,
+          ...(d.object['version-id'] ? { versionId: d.object['version-id'] } : {}),
+          ...(d.object.etag ? { eTag: d.object.etag } : {}),
+          ...(d.object.size !== undefined ? { size: d.object.size } : {}),
+        },
+      },
+    }];
+  }
+  return (event.Records ?? []).filter((r) => r && r.s3 && r.s3.object);
+}
+
+/**
+ * S3 event keys are URL-encoded with `+` for spaces, in notifications and (as AWS's own Powertools
+ * reads them) in EventBridge events alike.
+ */
 export function decodeS3Key(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }

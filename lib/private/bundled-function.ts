@@ -6,6 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FunctionNetworkProps } from '../network';
+import { allowVpcAccess, functionNetwork } from './network';
 
 /** Where `npm run build` puts the esbuild bundles of lambda/handlers/*.ts. */
 const ASSETS = path.join(__dirname, '..', '..', 'assets', 'lambda');
@@ -24,19 +26,25 @@ export interface BundledFunctionOptions {
   /** Encrypts the function's log group (the key policy must let CloudWatch Logs use it). */
   readonly encryptionKey?: kms.IKey;
   readonly reservedConcurrentExecutions?: number;
+  /** The VPC (subnets, security groups) the function runs in, if any. */
+  readonly network?: FunctionNetworkProps;
 }
 
 /**
  * One of this library's functions: Node.js 24 on arm64, X-Ray tracing, the prebuilt bundle, its own
  * log group with retention, and a role of our own that may only write to that log group (no AWS
- * managed policy). Construct ids: `<id>Logs`, `<id>Role`, `<id>Function`.
+ * managed policy; in a VPC, the network-interface actions Lambda needs). Construct ids: `<id>Logs`, `<id>Role`, `<id>Function`.
  */
 export function bundledFunction(scope: Construct, id: string, options: BundledFunctionOptions): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention, removalPolicy: options.removalPolicy, encryptionKey: options.encryptionKey,
   });
+  const role = logWritingRole(scope, `${id}Role`, logGroup);
+  const network = functionNetwork(options.network);
+  if (network.vpc) allowVpcAccess(role);
   return new lambda.Function(scope, `${id}Function`, {
-    role: logWritingRole(scope, `${id}Role`, logGroup),
+    role,
+    ...network,
     description: options.description,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,

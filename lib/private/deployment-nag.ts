@@ -1,21 +1,21 @@
 import { IConstruct } from 'constructs';
 import {
-  addNagExceptions, defaultPolicyOf, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, ONCE_PER_DEPLOY, PCI, SYNC_INVOKE, XRAY,
+  addNagExceptions, arnHead, defaultPolicyOf, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, ONCE_PER_DEPLOY, PCI, starReason, SYNC_INVOKE,
 } from './nag';
 
 const FUNCTION_VERSIONS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' };
-const EXECUTIONS = { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.+:\\*$/' };
+const EXECUTIONS = { regex: `/^Resource::${arnHead('states')}execution:.+:\\*$/` };
 const OWN_KEYS = { regex: '/^Resource::.+\\/deploy-[A-Za-z0-9_-]+-\\*$/' };
 
 /** The justified exceptions of a UserImportDeployment's own resources (see the README's security section). */
-export function addDeploymentNagExceptions(deployment: IConstruct, encrypted: boolean): void {
+export function addDeploymentNagExceptions(deployment: IConstruct, encrypted: boolean, inVpc: boolean): void {
   const child = (path: string) => path.split('/').reduce<IConstruct | undefined>((n, id) => n?.node.tryFindChild(id), deployment);
   const allPacks = [NIST, HIPAA, PCI];
   const inline = inPacks(allPacks, 'IAMNoInlinePolicy', INLINE_POLICY);
 
   for (const role of ['OnEventRole', 'IsCompleteRole']) {
     addNagExceptions(defaultPolicyOf(child(role)), [
-      { id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] },
+      { id: 'AwsSolutions-IAM5', reason: starReason(inVpc), appliesTo: ['Resource::*'] },
       {
         id: 'AwsSolutions-IAM5',
         reason: 'Describe/StopExecution on executions of the one import workflow, whose names are derived at deploy time; the CSV copy and the report are keyed by this resource\'s own execution names (deploy-<logical id>-*).',
@@ -27,7 +27,7 @@ export function addDeploymentNagExceptions(deployment: IConstruct, encrypted: bo
   for (const role of ['FrameworkOnEventRole', 'FrameworkCompleteRole']) {
     addNagExceptions(defaultPolicyOf(child(role)), [
       { id: 'AwsSolutions-IAM5', reason: 'aws-cdk-lib\'s Provider framework invokes the two handler functions and their versions (<arn>:*): those two only.', appliesTo: [FUNCTION_VERSIONS] },
-      { id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] },
+      { id: 'AwsSolutions-IAM5', reason: starReason(inVpc), appliesTo: ['Resource::*'] },
       ...inline,
     ]);
   }
@@ -40,7 +40,7 @@ export function addDeploymentNagExceptions(deployment: IConstruct, encrypted: bo
     addNagExceptions(child(fn), [
       { id: 'Serverless-LambdaDLQ', reason: SYNC_INVOKE },
       ...inPacks([NIST, HIPAA], 'LambdaDLQ', SYNC_INVOKE),
-      ...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC),
+      ...(inVpc ? [] : inPacks(allPacks, 'LambdaInsideVPC', NO_VPC)),
       ...inPacks([NIST, HIPAA], 'LambdaConcurrency', ONCE_PER_DEPLOY),
     ]);
   }

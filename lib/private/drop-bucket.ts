@@ -50,7 +50,7 @@ export function createDropBucket(scope: Construct, options: DropBucketOptions): 
     // A report replaced by a re-drop of the same key: its old version goes after the retention too.
     { id: 'ExpireReplacedReports', prefix: options.reportPrefix, noncurrentVersionExpiration: options.dataRetention },
   ];
-  return new s3.Bucket(scope, 'Bucket', {
+  const bucket = new s3.Bucket(scope, 'Bucket', {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     encryption: options.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
@@ -63,6 +63,11 @@ export function createDropBucket(scope: Construct, options: DropBucketOptions): 
     lifecycleRules,
     removalPolicy: options.removalPolicy,
   });
+  // Object-created events go to EventBridge, where the importer's rule picks its drops (drop-trigger.ts).
+  // Set on the bucket resource itself: aws-cdk-lib's eventBridgeEnabled would go through its
+  // notification custom resource and the singleton Lambda the bucket is meant to do without.
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  return bucket;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
-  addNagExceptions, defaultPolicyOf, objectsUnder, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, SYNC_INVOKE, XRAY,
+  addNagExceptions, defaultPolicyOf, objectsUnder, poolLogGroups, HIPAA, INLINE_POLICY, inPacks, NIST, NO_VPC, PCI, REPLICATION, starReason, SYNC_INVOKE,
 } from './nag';
 
 /** What the importer's exceptions depend on. */
@@ -15,9 +15,10 @@ export interface ImporterNagContext {
   readonly encrypted: boolean;
   readonly accessLogged: boolean;
   readonly concurrencyReserved: boolean;
+  /** The functions run in a VPC (`vpc` set). */
+  readonly inVpc: boolean;
 }
 
-const POOL_LOGS = { regex: '/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws\\/cognito\\/userpools\\/[^*]+\\/\\*$/' };
 const FUNCTION_VERSIONS = { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' };
 
 /** The justified exceptions of a CognitoUserImport's own resources (see the README's security section). */
@@ -26,17 +27,19 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
   const allPacks = [NIST, HIPAA, PCI];
   const inline = inPacks(allPacks, 'IAMNoInlinePolicy', INLINE_POLICY);
 
+  const star = { id: 'AwsSolutions-IAM5', reason: starReason(c.inVpc), appliesTo: ['Resource::*'] };
   addNagExceptions(defaultPolicyOf(child('WorkerRole')), [
-    { id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] },
+    star,
     {
       id: 'AwsSolutions-IAM5',
       reason: 'Object-level S3 actions, each on the one prefix it needs (read the dropped files, read-write work files, write reports); keys are operators\' file names, unknown at synth.',
       appliesTo: [`${c.incomingPrefix}*`, `${c.workPrefix}*`, `${c.reportPrefix}*`].map((p) => objectsUnder(p)),
     },
-    { id: 'AwsSolutions-IAM5', reason: 'Reads import results from this pool\'s log groups only; the group name ends with the pool name, which CloudFormation does not expose.', appliesTo: [POOL_LOGS] },
+    { id: 'AwsSolutions-IAM5', reason: 'Reads import results from this pool\'s log groups only; the group name ends with the pool name, which CloudFormation does not expose.', appliesTo: [poolLogGroups()] },
     ...inline,
   ]);
-  addNagExceptions(defaultPolicyOf(child('ImportRole')), [{ id: 'AwsSolutions-IAM5', reason: XRAY, appliesTo: ['Resource::*'] }, ...inline]);
+  addNagExceptions(defaultPolicyOf(child('ImportRole')), [star, ...inline]);
+  const noVpc = c.inVpc ? [] : inPacks(allPacks, 'LambdaInsideVPC', NO_VPC);
   addNagExceptions(defaultPolicyOf(child('Workflow/StateMachine/Role')), [
     { id: 'AwsSolutions-IAM5', reason: 'aws-cdk-lib\'s LambdaInvoke grants the worker function and its versions (<arn>:*): that one function only.', appliesTo: [FUNCTION_VERSIONS] },
     { id: 'AwsSolutions-IAM5', reason: 'CloudWatch Logs delivery (logs:CreateLogDelivery and friends, for the workflow\'s log group) and X-Ray do not support resource-level permissions.', appliesTo: ['Resource::*'] },
@@ -48,10 +51,10 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
   addNagExceptions(child('WorkerFunction'), [
     { id: 'Serverless-LambdaDLQ', reason: SYNC_INVOKE },
     ...inPacks([NIST, HIPAA], 'LambdaDLQ', SYNC_INVOKE),
-    ...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC),
+    ...noVpc,
     ...concurrency,
   ]);
-  addNagExceptions(child('ImportFunction'), [...inPacks(allPacks, 'LambdaInsideVPC', NO_VPC), ...concurrency]);
+  addNagExceptions(child('ImportFunction'), [...noVpc, ...concurrency]);
   // The import queue's table carries its own exception (CognitoImportQueue), whoever creates it.
   addNagExceptions(child('DeadLetterQueue'), [
     { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the import function\'s dead-letter queue: the end of the line, with no queue of its own to redrive to.' },
@@ -84,13 +87,17 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
   }]);
 }
 
-/** The logs role's exceptions (also when used on its own). */
-export function addLogsRoleNagExceptions(role: IConstruct): void {
+/** The logs role's exceptions (also when used on its own); `scoped` when it was given its pool. */
+export function addLogsRoleNagExceptions(role: IConstruct, scoped: boolean): void {
   addNagExceptions(defaultPolicyOf(role), [
-    {
+    scoped ? {
       id: 'AwsSolutions-IAM5',
       reason: 'Cognito writes import results to /aws/cognito/userpools/<poolId>/<poolName>, one stream per job: scoped to the pool id; the pool name and job ids are not known at synth.',
-      appliesTo: [POOL_LOGS, { regex: '/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws\\/cognito\\/userpools\\/[^*]+\\/\\*:log-stream:\\*$/' }],
+      appliesTo: [poolLogGroups(), poolLogGroups({ streams: true })],
+    } : {
+      id: 'AwsSolutions-IAM5',
+      reason: 'A role without userPool serves the importers of several pools, so it may write to every pool\'s import log groups (/aws/cognito/userpools/*) in this account and region; set userPool to scope it to one pool.',
+      appliesTo: [poolLogGroups({ anyPool: true }), poolLogGroups({ anyPool: true, streams: true })],
     },
     ...inPacks([NIST, HIPAA, PCI], 'IAMNoInlinePolicy', INLINE_POLICY),
   ]);

@@ -4,11 +4,13 @@ import type { Construct } from 'constructs';
 import type { CognitoUserImportProps } from '../cognito-user-import-props';
 import { IMPORTER_DEFAULTS } from './defaults';
 import { ValidationError } from './errors';
+import { validateNetwork } from './network';
 import { validateGroupsColumn } from './user-sync-props';
 
 /** Checks the props before anything is created, so that a mistake fails the synth with a message that says what to do. */
 export function validateProps(scope: Construct, props: CognitoUserImportProps): void {
   validateGroupsColumn(scope, props.groupsColumn);
+  validateNetwork(scope, 'CognitoUserImport', props);
   const prefixes: Array<[string, string | undefined]> = [
     ['incomingPrefix', props.incomingPrefix],
     ['reportPrefix', props.reportPrefix],

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionNameFor } from '../../lambda/runtime/execution-name';
 import { jobNameFor, jobNamePrefix } from '../../lambda/runtime/job-name';
-import { decodeS3Key, startImports } from '../../lambda/runtime/trigger';
+import { decodeS3Key, recordsOf, startImports } from '../../lambda/runtime/trigger';
 import { RecordingLog } from './helpers';
 
 /** Cognito's JobName rule (docs/import-jobs.md#cognitos-import-jobs): 1–128 characters of `[\w\s+=,.@-]`. */
@@ -86,6 +86,50 @@ describe('trigger', () => {
     const sfnMock = mockClient(SFNClient);
     sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error('nope'), { name: 'AccessDeniedException' }));
     await expect(startImports(new SFNClient({ region: 'us-east-1' }), 'arn:sm', '', [record('incoming/u.csv')], new RecordingLog())).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    sfnMock.restore();
+  });
+
+  /** S3's "Object Created" event on EventBridge, as a bucket with EventBridge delivery sends it. */
+  const bridged = (key: string, versionId?: string) => ({
+    'version': '0', 'id': 'e1', 'detail-type': 'Object Created', 'source': 'aws.s3', 'account': '111122223333', 'region': 'eu-west-1',
+    'resources': ['arn:aws:s3:::drop'],
+    'detail': { 'version': '0', 'bucket': { name: 'drop' }, 'object': { key, 'version-id': versionId, 'etag': 'abc', 'size': 10 }, 'reason': 'PutObject' },
+  });
+
+  test('an EventBridge Object Created event gives the same record, so the same execution name, as the notification', () => {
+    // (eventName carries S3's reason, PutObject, and names nothing.)
+    expect(recordsOf(bridged('incoming/users+1.csv', 'v1')).map((r) => r.s3)).toEqual([record('incoming/users+1.csv', 'v1').s3]);
+    expect(recordsOf({ Records: [record('incoming/a.csv')] })).toEqual([record('incoming/a.csv')]);
+  });
+
+  test('anything else gives no record: the s3:TestEvent, another detail type, an event without bucket or key', () => {
+    expect(recordsOf({ Service: 'Amazon S3', Event: 's3:TestEvent' } as never)).toEqual([]);
+    expect(recordsOf({ ...bridged('incoming/a.csv'), 'detail-type': 'Object Deleted' })).toEqual([]);
+    expect(recordsOf({ ...bridged('incoming/a.csv'), detail: { object: { key: 'incoming/a.csv' } } })).toEqual([]);
+    expect(recordsOf({ ...bridged('incoming/a.csv'), detail: { bucket: { name: 'drop' } } })).toEqual([]);
+    expect(recordsOf(undefined)).toEqual([]);
+  });
+
+  test('a duplicate EventBridge delivery, or the same version by both paths, starts nothing new', async () => {
+    const sfnMock = mockClient(SFNClient);
+    const names = new Set<string>();
+    sfnMock.on(StartExecutionCommand).callsFake((input) => {
+      if (names.has(input.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
+      names.add(input.name);
+      return { executionArn: `arn:exec:${input.name}` };
+    });
+    const sfn = new SFNClient({ region: 'us-east-1' });
+    const log = new RecordingLog();
+    const first = await startImports(sfn, 'arn:sm', 'incoming/', recordsOf(bridged('incoming/users+1.csv', 'v1')), log);
+    const again = await startImports(sfn, 'arn:sm', 'incoming/', recordsOf(bridged('incoming/users+1.csv', 'v1')), log);
+    const viaNotification = await startImports(sfn, 'arn:sm', 'incoming/', [record('incoming/users+1.csv', 'v1')], log);
+    const newVersion = await startImports(sfn, 'arn:sm', 'incoming/', recordsOf(bridged('incoming/users+1.csv', 'v2')), log);
+    expect(first.started).toHaveLength(1);
+    expect(again).toMatchObject({ started: [], duplicates: first.started });
+    expect(viaNotification).toMatchObject({ started: [], duplicates: first.started });
+    expect(newVersion.started).toHaveLength(1);
+    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
+    expect(input).toEqual({ source: { bucket: 'drop', key: 'incoming/users 1.csv', versionId: 'v1', etag: 'abc', size: 10 }, requestedBy: 's3' });
     sfnMock.restore();
   });
 });

@@ -6,8 +6,9 @@
  * must still be needed: removed on its own, the pack raises that very finding on that resource.
  */
 import * as path from 'path';
-import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,7 +18,7 @@ import {
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ExampleStack } from '../../example/example-stack';
-import { CognitoImportMonitoring, CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
+import { CognitoImportLogsRole, CognitoImportMonitoring, CognitoUserImport, ImportBucket, ImportSource, UserImportDeployment } from '../../lib';
 
 const CSV = path.join(__dirname, '..', '..', 'example', 'seed-users.csv');
 const env = { account: '111122223333', region: 'eu-west-1' };
@@ -91,6 +92,73 @@ function withCompliance(): ConsumerApp {
   return { app, roots: [importer, seed, monitoring] };
 }
 
+type Env = typeof env | undefined;
+
+/**
+ * One CognitoImportLogsRole serving two importers: one's pool from another stack, the other's
+ * imported by id; `scopedTo` gives the role the first pool (both importers then share a pool).
+ */
+function sharedLogsRole(stackEnv: Env, withPool: boolean, withKey: boolean): ConsumerApp {
+  const app = new App();
+  const shared = new Stack(app, 'Pools', { env: stackEnv });
+  const pool = new cognito.UserPool(shared, 'Pool');
+  const stack = new Stack(app, 'Importers', { env: stackEnv });
+  const logsRole = new CognitoImportLogsRole(stack, 'LogsRole', withPool ? { userPool: pool } : {}).role;
+  const encryptionKey = withKey ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined;
+  const first = new CognitoUserImport(stack, 'First', { userPool: pool, logsRole, encryptionKey });
+  const second = new CognitoUserImport(stack, 'Second', {
+    userPool: withPool ? pool : cognito.UserPool.fromUserPoolId(stack, 'ById', 'us-east-1_AbCdEf123'), logsRole, encryptionKey,
+  });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer: second, source: ImportSource.fromAsset(CSV) });
+  return { app, roots: [logsRole.node.scope!, first, second, seed] };
+}
+
+/** Pools imported by ARN: a literal one, and one given as a parameter (a token the ARN is split from). */
+function importedByArn(stackEnv: Env, withKey: boolean): ConsumerApp {
+  const app = new App();
+  const stack = new Stack(app, 'ByArn', { env: stackEnv });
+  const encryptionKey = withKey ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined;
+  const literal = new CognitoUserImport(stack, 'Literal', {
+    userPool: cognito.UserPool.fromUserPoolArn(stack, 'LiteralPool', 'arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_XyZ123'),
+    encryptionKey,
+  });
+  const param = new CfnParameter(stack, 'PoolArn', { type: 'String' });
+  const fromParam = new CognitoUserImport(stack, 'FromParameter', {
+    userPool: cognito.UserPool.fromUserPoolArn(stack, 'ParamPool', param.valueAsString),
+    encryptionKey,
+  });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer: fromParam, source: ImportSource.fromAsset(CSV) });
+  return { app, roots: [literal, fromParam, seed] };
+}
+
+/** Functions in a VPC (their own security groups, or one given), with a key. */
+function inVpc(givenGroup: boolean): ConsumerApp {
+  const app = new App();
+  const stack = new Stack(app, 'InVpc', { env });
+  const vpc = new ec2.Vpc(stack, 'Network', { natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const securityGroups = givenGroup ? [new ec2.SecurityGroup(stack, 'Egress', { vpc })] : undefined;
+  const importer = new CognitoUserImport(stack, 'Import', {
+    userPool: new cognito.UserPool(stack, 'Users'), vpc, securityGroups,
+    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+  });
+  const seed = new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAsset(CSV) });
+  return { app, roots: [importer, seed] };
+}
+
+/** Every way of passing the pool and the logs role, in stacks with and without an env, with and without a key. */
+const SHAPES: Array<[string, () => ConsumerApp]> = [];
+for (const [envName, stackEnv] of [['env', env], ['env-agnostic', undefined]] as Array<[string, Env]>) {
+  for (const withKey of [false, true]) {
+    const k = withKey ? ', encryptionKey' : '';
+    SHAPES.push(
+      [`${envName}: shared logs role without a pool, pools from another stack and by id${k}`, () => sharedLogsRole(stackEnv, false, withKey)],
+      [`${envName}: shared logs role scoped to a pool from another stack${k}`, () => sharedLogsRole(stackEnv, true, withKey)],
+      [`${envName}: pools by ARN (literal, and a parameter)${k}`, () => importedByArn(stackEnv, withKey)],
+    );
+  }
+}
+SHAPES.push(['in a VPC, a security group per function', () => inVpc(false)], ['in a VPC, one security group given', () => inVpc(true)]);
+
 function nag(consumer: ConsumerApp): Finding[] {
   const recorder = new Recorder();
   for (const pack of packsFor(recorder)) Aspects.of(consumer.app).add(pack);
@@ -105,6 +173,7 @@ describe.each<[string, () => ConsumerApp]>([
   ['one stack, defaults', singleStack],
   ['across stacks (pool and bucket in one, importer in another, deployment in a third)', crossStack],
   ['customer-managed key, access logs and reserved concurrency', withCompliance],
+  ...SHAPES,
 ])('%s', (_name, make) => {
   const findings = nag(make());
 
@@ -148,6 +217,7 @@ describe.each<[string, () => ConsumerApp]>([
   ['one stack, defaults', singleStack],
   ['across stacks', crossStack],
   ['customer-managed key', withCompliance],
+  ...SHAPES,
 ])('each exception the library ships is still needed (%s)', (_name, make) => {
   // Synthesize once (so every lazy value resolves); then, for each exception alone: take it out of
   // its resource's metadata, run its pack on that resource again, and expect the exact finding.

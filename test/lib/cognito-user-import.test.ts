@@ -82,15 +82,25 @@ describe('drop bucket', () => {
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('object-created trigger on incoming/*.csv invokes the import function', () => {
-    t.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [{
-          Events: ['s3:ObjectCreated:*'],
-          Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.csv' }, { Name: 'prefix', Value: 'incoming/' }]) } },
-          LambdaFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportImportFunction'), 'Arn'] },
-        }],
+  test('object-created trigger on incoming/*.csv: the bucket sends to EventBridge, a rule invokes the import function', () => {
+    // Set on the bucket itself (Control Tower's CT.S3.PR.4), with no notification custom resource
+    // and so no aws-cdk-lib singleton Lambda (CT.LAMBDA.PR.3).
+    t.hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+    t.resourceCountIs('Custom::S3BucketNotifications', 0);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.s3'],
+        'detail-type': ['Object Created'],
+        'detail': { bucket: { name: [{ Ref: Match.stringLikeRegexp('ImportBucket') }] }, object: { key: [{ wildcard: 'incoming/*.csv' }] } },
       },
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportImportFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportDeadLetterQueue'), 'Arn'] } },
+      })],
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportDropRule'), 'Arn'] },
     });
   });
 });
@@ -120,10 +130,8 @@ describe('overridable defaults', () => {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'drop/', ExpirationInDays: 7 })]) },
     });
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
-    t.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({
-        Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.txt' }, { Name: 'prefix', Value: 'drop/' }]) } },
-      })] },
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: 'drop/*.txt' }] } }) }),
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ INCOMING_PREFIX: 'drop/', REPORT_PREFIX: 'out/', WORK_PREFIX: 'tmp/' }) },
@@ -364,7 +372,7 @@ describe('reuse across stacks', () => {
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::S3::Bucket', 2);
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
-    t.resourceCountIs('AWS::IAM::Role', 1 + 2 * 3 + 1); // shared role, (worker, trigger, workflow) x2, notifications handler
+    t.resourceCountIs('AWS::IAM::Role', 1 + 2 * 3); // shared role, (worker, trigger, workflow) x2
     expect(a.importerId).not.toEqual(b.importerId);
     expect(a.logsRole).toBe(b.logsRole);
   });
@@ -400,7 +408,57 @@ describe('prop validation says what to do', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing');
     const importer = new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), bucket: ImportBucket.fromBucket(bucket) });
     expect(importer.bucket).toBe(bucket);
-    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    // Its owner's notification settings stay: the trigger is an S3 event notification, not EventBridge.
+    t.resourceCountIs('AWS::Events::Rule', 0);
+    t.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: Match.arrayWith([{ Name: 'suffix', Value: '.csv' }, { Name: 'prefix', Value: 'incoming/' }]) } },
+      })] },
+    });
+  });
+
+  test('importers sharing a created bucket each get their rule, and no notification resource replaces its EventBridge delivery', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const first = new CognitoUserImport(stack, 'First', { userPool: new cognito.UserPool(stack, 'P1'), incomingPrefix: 'one/' });
+    new CognitoUserImport(stack, 'Second', { userPool: new cognito.UserPool(stack, 'P2'), incomingPrefix: 'two/', bucket: ImportBucket.fromBucket(first.bucket) });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::S3BucketNotifications', 0);
+    t.resourceCountIs('AWS::Events::Rule', 2);
+    for (const prefix of ['one/', 'two/']) {
+      t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: `${prefix}*.csv` }] } }) }) });
+    }
+  });
+
+  test('prefix and suffix are written into the rule\'s wildcard as S3 writes keys in events (URL-encoded), wildcard characters escaped', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), incomingPrefix: 'in*coming/', suffix: ' users.CSV' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: 'in\\*coming/*+users.CSV' }] } }) }),
+    });
+  });
+
+  test('with a customer-managed key, the key lets EventBridge put dead letters on the encrypted queue (rules of this account; the queue policy admits this rule only)', () => {
+    const stack = new Stack(new App(), 'S', { env });
+    const key = new kms.Key(stack, 'Key');
+    new CognitoUserImport(stack, 'I', { userPool: new cognito.UserPool(stack, 'P'), encryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowEventBridgeDeadLettersOfThisAccount',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+      })]) },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('IDropRule'), 'Arn'] } } },
+      })]) },
+    });
   });
 });
 

@@ -26,7 +26,7 @@ import { LogsService } from './logs';
 import { defaultPool, parsePoolJson, PoolDescription } from './pool';
 import { readReports, StoredReport } from './reports';
 import { S3Service } from './s3';
-import { notify } from './s3-notifications';
+import { notify, routeToEventBridge } from './s3-notifications';
 import { localRequestListener } from './server';
 import { StepFunctionsService } from './stepfunctions';
 import { resolveTemplate, ResolvedApp, synthesizeTemplate } from './template';
@@ -207,7 +207,11 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
     directory: options.dataDirectory,
     buckets: [bucketName, ...(app?.buckets ?? [])],
     // S3 object events → the notified functions (asynchronous invocations).
-    onObjectEvent: (record) => notify(record, app?.notifications ?? [], poolRegion, faults, (arn, event) => lambda.invokeAsync(arn, event)),
+    onObjectEvent: (record) => {
+      const deliver = (arn: string, event: unknown) => lambda.invokeAsync(arn, event);
+      notify(record, app?.notifications ?? [], poolRegion, faults, deliver);
+      routeToEventBridge(record, { buckets: app?.eventBridgeBuckets ?? [], rules: app?.eventRules ?? [], accountId }, poolRegion, faults, deliver);
+    },
   });
 
   const adminToken = options.adminToken ?? randomBytes(16).toString('hex');

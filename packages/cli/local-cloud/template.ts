@@ -26,6 +26,8 @@ export interface LocalFunction {
 
 export interface LocalStateMachine { logicalId: string; name: string; arn: string; definition: any; roleArn: string }
 export interface LocalNotification { bucket: string; functionArn: string; events: string[]; prefix: string; suffix: string }
+/** An EventBridge rule of the default bus and the functions it targets. */
+export interface LocalEventRule { logicalId: string; pattern: unknown; functionArns: string[] }
 
 export interface ResolvedApp {
   functions: LocalFunction[];
@@ -33,6 +35,10 @@ export interface ResolvedApp {
   tables: TableDefinition[];
   stateMachines: LocalStateMachine[];
   notifications: LocalNotification[];
+  /** Buckets that send their events to EventBridge (`NotificationConfiguration.EventBridgeConfiguration`). */
+  eventBridgeBuckets: string[];
+  /** Enabled rules on the default event bus that invoke functions. */
+  eventRules: LocalEventRule[];
   buckets: string[];
 }
 
@@ -237,8 +243,19 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
   const functions: LocalFunction[] = [];
   const stateMachines: LocalStateMachine[] = [];
   const notifications: LocalNotification[] = [];
+  const eventBridgeBuckets: string[] = [];
+  const eventRules: LocalEventRule[] = [];
   const tables: TableDefinition[] = [];
   for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::S3::Bucket' && r.Properties?.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled === true) {
+      eventBridgeBuckets.push(bucketName(id));
+    } else if (r.Type === 'AWS::Events::Rule') {
+      const p = resolve(r.Properties ?? {});
+      const bus = p.EventBusName === undefined ? 'default' : String(p.EventBusName);
+      if (p.EventPattern === undefined || (p.State !== undefined && p.State !== 'ENABLED') || (bus !== 'default' && !bus.endsWith(':event-bus/default'))) continue;
+      const functionArns = (p.Targets ?? []).map((t: { Arn?: unknown }) => String(t.Arn ?? '')).filter((arn: string) => arn.includes(':function:'));
+      if (functionArns.length > 0) eventRules.push({ logicalId: id, pattern: p.EventPattern, functionArns });
+    }
     if (r.Type === 'AWS::DynamoDB::Table') {
       tables.push({ ...resolve(r.Properties ?? {}), TableName: String(resolve({ Ref: id })) });
     } else if (r.Type === 'AWS::Lambda::Function') {
@@ -283,7 +300,7 @@ export function resolveTemplate(template: any, opts: SynthOptions): ResolvedApp 
       }
     }
   }
-  return { functions, stateMachines, notifications, tables, buckets: bucketIds.map(bucketName) };
+  return { functions, stateMachines, notifications, eventBridgeBuckets, eventRules, tables, buckets: bucketIds.map(bucketName) };
 }
 
 /** Each file asset's destination object key → its source path in the assembly, from every `*.assets.json`. */
