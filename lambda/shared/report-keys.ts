@@ -16,17 +16,32 @@ export interface ReportKeys {
   readonly failedRowsKey: string;
   /** True when the bounded form is used (the dropped key is too long for its report key). */
   readonly bounded: boolean;
+  /** The folder of each version's own report and rows to fix: `<report key minus .json>.versions/`. */
+  readonly versionsPrefix: string;
+}
+
+/** Characters kept for a version's name (S3 version ids are ≤ 32, ETags 32 hex and a part count). */
+export const VERSION_NAME_MAX = 64;
+
+/** One version's own report and rows to fix, under the versions folder (docs/csv-and-report.md#versions). */
+export function versionReportKeys(keys: ReportKeys, version: string): { reportKey: string; failedRowsKey: string } {
+  const name = version.replace(/"/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, VERSION_NAME_MAX) || 'unversioned';
+  return { reportKey: `${keys.versionsPrefix}${name}.json`, failedRowsKey: `${keys.versionsPrefix}${name}.failed.csv` };
 }
 
 /** The report's keys: the natural ones while S3 can hold them (both), else bounded ones. */
 export function reportKeysFor(reportPrefix: string, key: string): ReportKeys {
   const failedRowsKey = `${reportPrefix}${key}.failed.csv`;
+  const digest = () => createHash('sha256').update(key, 'utf8').digest('hex');
   if (Buffer.byteLength(failedRowsKey, 'utf8') <= MAX_S3_KEY_BYTES) {
-    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, bounded: false };
+    // Versions go next to the report while S3 can hold their longest key, else under the bounded folder.
+    const natural = `${reportPrefix}${key}.versions/`;
+    const fits = Buffer.byteLength(`${natural}${'v'.repeat(VERSION_NAME_MAX)}.failed.csv`, 'utf8') <= MAX_S3_KEY_BYTES;
+    const versionsPrefix = fits ? natural : `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest()}.versions/`;
+    return { reportKey: `${reportPrefix}${key}.json`, failedRowsKey, bounded: false, versionsPrefix };
   }
-  const digest = createHash('sha256').update(key, 'utf8').digest('hex');
-  const base = `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest}`;
-  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, bounded: true };
+  const base = `${reportPrefix}${BOUNDED_REPORT_FOLDER}${digest()}`;
+  return { reportKey: `${base}.json`, failedRowsKey: `${base}.failed.csv`, bounded: true, versionsPrefix: `${base}.versions/` };
 }
 
 export const reportKeyFor = (reportPrefix: string, key: string) => reportKeysFor(reportPrefix, key).reportKey;
