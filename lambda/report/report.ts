@@ -23,16 +23,16 @@ type JobEntry = ImportReport['jobs'][number];
 
 /**
  * Report status (docs/csv-and-report.md#report-keys): Rejected when the file was not importable; Failed
- * when nothing was imported after an error or failed jobs; Succeeded only when every row imported, no error.
+ * on an unexpected error or when jobs failed and nothing was imported; Succeeded only when every row imported.
  */
 export function decideStatus(args: {
   error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;
 }): Status {
   const { error, validation, jobs, harvestedParts, totals } = args;
-  if (!validation || (error && validation.outcome !== 'Valid')) return 'Failed';
+  // On an error the counts are still Cognito's (reconciled), but the file's import did not end as planned.
+  if (error || !validation) return 'Failed';
   if (validation.outcome !== 'Valid') return 'Rejected';
-  // An error after the rows were imported (reconciled with Cognito) does not undo the import: partly.
-  const incomplete = error || harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
+  const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
   if (incomplete && totals.imported === 0) return 'Failed';
   if (!incomplete && totals.skipped + totals.failed + totals.rejected + (totals.updateFailed ?? 0) === 0) return 'Succeeded';
   return 'PartiallySucceeded';
