@@ -111,7 +111,7 @@ describe('the local cloud never lets an attribute value out', () => {
     // This version's own rows to fix, in the versions folder next to the report.
     const own = `reports/incoming/with-header.csv.versions/${report.source.etag.replace(/"/g, '')}.failed.csv`;
     expect(report.failedRowsUri).toBe(`s3://${cloud.bucket}/${own}`);
-    expect(failed).toEqual([own]);
+    expect(failed).toContain(own);
     const body = await (await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: own }))).Body!.transformToString();
     expect(body).toContain('not-an-email-katherine.johnson'); // the user's own row, to fix and re-drop
   });
