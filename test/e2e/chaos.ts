@@ -74,6 +74,10 @@ export async function runChaos(seed: number, files: number): Promise<ChaosFigure
     await Promise.all(pending);
     await cloud.settle(600_000);
     const violations = await truthViolations(cloud, versions);
+    if (violations.length && process.env.CHAOS_DUMP) {
+      for (const r of await cloud.versionReports()) process.stdout.write(`VERSION ${JSON.stringify({ key: r.report.source.key, etag: r.report.source.etag, status: r.report.status, totals: r.report.totals, users: r.report.users, rejected: r.report.rejected, jobs: r.report.jobs, error: r.report.error })}\n`);
+      for (const v of versions) process.stdout.write(`DROPPED ${JSON.stringify({ key: v.key, etag: v.etag, usernames: v.usernames })}\n`);
+    }
     const faults: Record<string, number> = {};
     for (const name of ['throttle', 'foreignJobActive', 'lateUploadVisibility', 'putFailure', 'presignedUrlTtl', 'duplicateS3Event', 'workerCrash'] as const) faults[name] = f.fired(name);
     return { seed, files: keys.length, versions: versions.length, faults, crashes, jobs: cloud.jobs().length, seconds: Math.round((Date.now() - started) / 1000), violations };

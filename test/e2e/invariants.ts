@@ -92,7 +92,8 @@ export async function truthViolations(cloud: LocalCloud, versions: DroppedVersio
     // The rows this version imported: its rows less those listed (users[], rejected[]).
     const notImported = new Set<string>([...r.users, ...r.rejected].map((u: { username?: string }) => u.username ?? ''));
     for (const u of r.users as Array<{ username: string; outcome: string }>) if (u.outcome === 'UNKNOWN') unknown.add(u.username);
-    const imported = r.status === 'Rejected' ? [] : v.usernames.filter((u) => !notImported.has(u));
+    // A version never read (replaced before it was, in an unversioned bucket: its bytes are gone) reports 0 rows.
+    const imported = r.status === 'Rejected' || t.rows === 0 ? [] : v.usernames.filter((u) => !notImported.has(u));
     if (imported.length !== t.imported) bad.push(`${v.key}@${v.etag}: ${imported.length} rows not listed, ${t.imported} counted imported`);
     importedTotal += t.imported;
     for (const u of imported) {
