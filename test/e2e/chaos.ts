@@ -34,7 +34,7 @@ export async function runChaos(seed: number, files: number): Promise<ChaosFigure
   const crashes: string[] = [];
   try {
     const f = cloud.faults;
-    if (random() < 0.6) f.throttleCognito(5 + Math.floor(random() * 5));
+    if (random() < 0.6) { const n = 5 + Math.floor(random() * 5); f.throttleCognito(n); crashes.push(`throttle 1/${n}`); }
     if (random() < 0.5) f.foreignJobActive(300 + Math.floor(random() * 1200));
     if (random() < 0.5) f.lateUploadVisibility(1 + Math.floor(random() * 2));
     if (random() < 0.5) f.failNextPuts(pick(['500', 'reset'] as const), pick(['500', 'reset'] as const));
@@ -44,9 +44,10 @@ export async function runChaos(seed: number, files: number): Promise<ChaosFigure
       const restore = () => { f.presignedUrlTtl(undefined); cloud.cognito.off('job', restore); };
       cloud.cognito.on('job', restore);
     }
+    // The first crash always outlasts the step's retries (3 > 2): the failure paths must still tell the truth.
     for (let i = 0, n = 1 + Math.floor(random() * 3); i < n; i++) {
       const action = pick(CRASHABLE);
-      const times = pick([1, 1, 2, 3]);
+      const times = i === 0 ? 3 : pick([1, 1, 2, 3]);
       f.crashWorkerAfter(action, times);
       crashes.push(`${action}×${times}`);
     }
