@@ -33,6 +33,8 @@ export function supersedes(mine: Version, theirs: Version): boolean {
 export async function promoteIfNewest(deps: EngineDeps, config: EngineConfig, reportKey: string, versionKey: string, me: Version): Promise<boolean> {
   const text = await deps.store.getText(config.bucket, versionKey);
   if (text === undefined) throw new Error('the version report just written cannot be read back');
+  // The first report of a key needs no read (a read of a missing key is denied without s3:ListBucket).
+  if (await deps.store.putTextIf(config.bucket, reportKey, text, { ifNoneMatch: '*' })) return true;
   for (let attempt = 1; attempt <= 5; attempt++) {
     const current = await deps.store.getWithEtag(config.bucket, reportKey);
     let theirs: Version | undefined;

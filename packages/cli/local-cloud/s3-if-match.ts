@@ -27,7 +27,9 @@ export function honourIfMatch(next: Handler, store: MetadataStore, onError: OnEr
     const ifMatch = req.headers['if-match'];
     const method = (req.method ?? 'GET').toUpperCase();
     const ifNoneMatch = req.headers['if-none-match'];
-    const plainPut = method === 'PUT' && !(req.url ?? '').includes('?') && !req.headers['x-amz-copy-source'];
+    // A PutObject (the SDK adds `?x-id=PutObject`), not an UploadPart or a CopyObject.
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const plainPut = method === 'PUT' && !query.has('uploadId') && !query.has('partNumber') && !req.headers['x-amz-copy-source'];
     if (plainPut && (typeof ifMatch === 'string' || typeof ifNoneMatch === 'string')) {
       return conditionalPut(req, res, next, store, onError, writing, typeof ifMatch === 'string' ? ifMatch : undefined, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     }
