@@ -12,7 +12,7 @@ export const MAX_S3_KEY_BYTES = 1024;
 export interface ReportKeys {
   /** `<reportPrefix><key>.json`, or `<reportPrefix>_rejected/<sha256 of key>.json` when that is too long. */
   readonly reportKey: string;
-  /** The failed rows next to it (`.failed.csv`). */
+  /** `<reportPrefix><key>.failed.csv`: no longer written (rows to fix are per version), it bounds the key length. */
   readonly failedRowsKey: string;
   /** True when the bounded form is used (the dropped key is too long for its report key). */
   readonly bounded: boolean;
@@ -45,4 +45,3 @@ export function reportKeysFor(reportPrefix: string, key: string): ReportKeys {
 }
 
 export const reportKeyFor = (reportPrefix: string, key: string) => reportKeysFor(reportPrefix, key).reportKey;
-export const failedCsvKeyFor = (reportPrefix: string, key: string) => reportKeysFor(reportPrefix, key).failedRowsKey;
