@@ -63,7 +63,7 @@ test('4. a combined job whose Distribute runs out of retries: each file counts a
   cloud = await startLocalCloud({ port: 0 });
   const c = cloud;
   // A job outside the queue keeps the slot busy until both files wait: the first combines the second.
-  c.faults.foreignJobActive(4000, c.clock.now());
+  c.faults.foreignJobActive(6000, c.clock.now());
   c.faults.crashWorkerAfter('distribute', 3);
   const a = await drop(c, cognitoCsv([user(1), user(2, { email: 'bad-email' })]), 'incoming/combined-a.csv');
   const b = await drop(c, cognitoCsv([user(11), user(12), user(13)]), 'incoming/combined-b.csv');
