@@ -15,7 +15,7 @@ function markdown(run = read()) {
   const L = ['', HEADING, ''];
   L.push(`\`npm run chaos -- --seeds ${run.runs.map((r) => r.seed).join(',')} --files ${run.files}\` on ${run.at.slice(0, 10)} (${run.node}): ${run.runs.length} seeds, ${sum((r) => r.versions)} dropped file versions (${sum((r) => r.versions - r.files)} re-drops of a key), ${sum((r) => r.jobs)} Cognito jobs (most files rode in combined jobs), ${sum((r) => Object.values(r.faults).reduce((a, b) => a + b, 0))} faults fired; the invariants held in ${held} of ${run.runs.length} seeds.`);
   L.push('', 'Invariants (`truthViolations`, test/e2e/invariants.ts): one report per file version and the newest at the key; totals that add up and every row not imported listed; the pool\'s users exactly those the reports say were imported (rows of unknown fate either way); nobody imported twice; no imported user in the rows to fix; one event id per version; never two jobs active at once, at most one started job per job name; the dropped objects unchanged.');
-  L.push('', '| seed | versions | jobs | faults fired | crashes armed (×times; 3 outlasts the retries) | seconds | violations |', '| --- | --- | --- | --- | --- | --- | --- |');
+  L.push('', '| seed | versions | jobs | faults fired | armed: throttling, crashes after a step (×times; 3 outlasts the retries) | seconds | violations |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of run.runs) {
     const fired = Object.entries(r.faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || '–';
     L.push(`| ${r.seed} | ${r.versions} | ${r.jobs} | ${fired} | ${r.crashes.join(', ')} | ${r.seconds} | ${r.violations.length === 0 ? 'none' : r.violations.length} |`);

@@ -63,10 +63,13 @@ test('4. a combined job whose Distribute runs out of retries: each file counts a
   cloud = await startLocalCloud({ port: 0 });
   const c = cloud;
   // A job outside the queue keeps the slot busy until both files wait: the first combines the second.
-  c.faults.foreignJobActive(6000, c.clock.now());
+  c.faults.foreignJobActive(120_000, c.clock.now());
   c.faults.crashWorkerAfter('distribute', 3);
   const a = await drop(c, cognitoCsv([user(1), user(2, { email: 'bad-email' })]), 'incoming/combined-a.csv');
   const b = await drop(c, cognitoCsv([user(11), user(12), user(13)]), 'incoming/combined-b.csv');
+  // Both files queued (their second step after Enqueue has begun): the account frees up.
+  await until(() => c.workerActions.filter((x) => x === 'checkTurn').length >= 2 || undefined, 60_000);
+  c.faults.foreignJobActiveUntil = 0;
   await c.settle(120_000);
   expect(c.faults.fired('workerCrash')).toBe(3);
   const ra = (await c.reports(a.key))[0].report;
