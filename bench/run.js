@@ -484,6 +484,8 @@ async function main() {
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeReport(results, path.join(ROOT, 'BENCHMARKS.md'));
   fs.appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), require('./existing-users').markdown(results.items) + require('./overhead').markdown(results.items));
+  // The last chaos run's figures (`npm run chaos`) stay in the file.
+  fs.appendFileSync(path.join(ROOT, 'BENCHMARKS.md'), require('./chaos').markdown());
   log(`done in ${results.totalSeconds} s: bench/results.json, BENCHMARKS.md`);
   for (const it of results.items) {
     const verdict = it.notMeasured ? `NOT MEASURED (${it.notMeasured})` : it.met === undefined ? 'reported' : it.met ? 'goal met' : 'GOAL MISSED';

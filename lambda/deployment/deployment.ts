@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { errorMessage, errorName } from '../runtime/errors';
 import { executionToken, jobNamePrefix } from '../runtime/job-name';
-import { failedCsvKeyFor, reportKeyFor } from '../shared/report-keys';
+import { reportKeyFor } from '../shared/report-keys';
 import { type Log, silentLog } from '../runtime/logger';
 import { STOPPABLE_JOB_STATUSES } from '../shared/job-status';
 import type { ExecutionInput } from '../shared/execution';
@@ -202,7 +202,8 @@ async function outcomeOf(execution: DescribeExecutionCommandOutput, state: Impor
   if (execution.status === 'SUCCEEDED' && execution.output) {
     const output = JSON.parse(execution.output) as { report?: ReportOutput };
     if (output.report) {
-      const outcome = outcomeFromReportOutput(output.report, state.bucket);
+      // A deployment's copy is one version of its own key: the report at the key is this import's.
+      const outcome = { ...outcomeFromReportOutput(output.report, state.bucket), reportUri: `s3://${state.bucket}/${reportKeyFor(s.reportPrefix, state.key)}` };
       if (breach(outcome, s) && !hasLineNumbers(outcome.reasons)) {
         // The failure message must name lines: take them from the report document when it is small enough.
         const doc = await readReport(state.bucket, output.report.reportKey, deps);
@@ -226,9 +227,9 @@ async function readReportOutcome(state: ImportState, s: DeploymentSettings, deps
   const reportKey = reportKeyFor(s.reportPrefix, state.key);
   const doc = await readReport(state.bucket, reportKey, deps);
   if (!doc) return undefined;
-  const failedKey = failedCsvKeyFor(s.reportPrefix, state.key);
+  // The rows to fix are the report's own (its version's, docs/csv-and-report.md#versions-of-a-key).
   const anyBad = (doc.totals?.failed ?? 0) + (doc.totals?.rejected ?? 0) > 0;
-  return outcomeFromReportDocument(doc, `s3://${state.bucket}/${reportKey}`, anyBad ? `s3://${state.bucket}/${failedKey}` : undefined);
+  return outcomeFromReportDocument(doc, `s3://${state.bucket}/${reportKey}`, anyBad ? doc.failedRowsUri : undefined);
 }
 
 async function readReport(bucket: string, key: string, deps: DeploymentDeps): Promise<ImportReport | undefined> {

@@ -16,7 +16,8 @@ import { readTextLineBatches } from '../csv/line-reader';
 import { USERNAME_COLUMN } from '../validate/pool-rules';
 import { QueueContext, renew as renewSlot } from './queue-context';
 import type { Ticket } from '../shared/queue-table';
-import { HarvestSummary, resultsKey, resultsSummaryKey, UserOutcome } from '../runtime/work-files';
+import { combinedMarkerKey, HarvestSummary } from '../runtime/work-files';
+import { splitCombined } from '../harvest/split-combined';
 
 /** Riders per job: the members list lives in the holder's ticket (a DynamoDB item is ≤ 400 KB). */
 export const MAX_FILES_PER_JOB = 200;
@@ -81,6 +82,10 @@ export async function planJob(ctx: QueueContext, me: Ticket, ownParts: PartDescr
   const part: PartDescriptor = {
     partNumber: 1, partCount: 1, key, lineMapKey, rows: line - 2, bytes: size, jobName: mine.jobName,
   };
+  // Each file's own work area names the job its rows ride in: its report finds the job on every path.
+  for (const m of members) {
+    await ctx.deps.store.putText(config.bucket, combinedMarkerKey(m.part), JSON.stringify({ part, members }), 'application/json');
+  }
   ctx.deps.log.info('combined waiting files into one job', { ticket: me.seq, files: members.length, rows: part.rows, bytes: size });
   return { parts: [part], combined: true, members };
 }
@@ -142,56 +147,14 @@ export async function distribute(ctx: QueueContext, input: DistributeInput): Pro
   const summaryText = combined?.resultsKey ? await deps.store.getText(config.bucket, combined.resultsKey) : undefined;
   if (!me || !combined || !summaryText || members.length === 0) throw new Error('distribute: the combined job\'s results are missing');
   const summary = JSON.parse(summaryText) as HarvestSummary;
-  const job = combined.job;
-  const totalRows = members.reduce((n, m) => n + m.part.rows, 0);
-  // Without any result line, per-file counts are known only when the job imported every row.
-  const allImported = !summary.logGroupFound && job.importedUsers === totalRows;
-
-  // Users and unprocessed lines are in combined-line order, members are contiguous: one pass.
-  const users = deps.store.open(config.bucket, summary.usersKey);
-  const iterator = readTextLineBatches((await users).body)[Symbol.asyncIterator]();
-  let pending: UserOutcome[] = [];
-  const nextUsers = async (): Promise<UserOutcome[] | undefined> => {
-    const r = await iterator.next();
-    return r.done ? undefined : r.value.filter((l) => l.text).map((l) => JSON.parse(l.text) as UserOutcome);
-  };
-  const unprocessed = [...summary.unprocessedLines].sort((a, b) => a - b);
-  let u = 0;
+  const split = await splitCombined(deps, config, members, summary, combined.job);
   let mineOut: HarvestOutput | undefined;
   for (const m of members) {
-    const last = m.firstLine + m.part.rows - 1;
-    const lineMap = JSON.parse((await deps.store.getText(config.bucket, m.part.lineMapKey)) ?? '[]') as number[];
-    const toSource = (combinedLine: number) => { const partLine = combinedLine - m.firstLine + 2; return lineMap[partLine - 1] ?? partLine; };
-    const usersKey = resultsKey(m.part, job.jobId);
-    const w = deps.store.writer(config.bucket, usersKey, 'application/x-ndjson');
-    let skipped = 0, failed = 0;
-    for (;;) {
-      if (pending.length === 0) { const more = await nextUsers(); if (!more) break; pending = more; continue; }
-      const e = pending[0];
-      if (e.line > last) break;
-      pending.shift();
-      if (e.line < m.firstLine) continue;
-      if (e.outcome === 'SKIPPED') skipped += 1; else failed += 1;
-      await w.write(Buffer.from(JSON.stringify({ ...e, line: toSource(e.line) }) + '\n'));
-    }
-    await w.end();
-    const mineUnprocessed: number[] = [];
-    while (u < unprocessed.length && unprocessed[u] <= last) { if (unprocessed[u] >= m.firstLine) mineUnprocessed.push(toSource(unprocessed[u])); u += 1; }
-    if (!summary.logGroupFound && !allImported) {
-      for (let l = m.firstLine; l <= last; l++) mineUnprocessed.push(toSource(l));
-    }
-    const imported = Math.max(0, m.part.rows - skipped - failed - mineUnprocessed.length);
-    const own: HarvestSummary = {
-      partNumber: 1, jobId: job.jobId, succeeded: imported, skipped, failed, unprocessedLines: mineUnprocessed, usersKey,
-      logGroupFound: summary.logGroupFound,
-    };
-    const key = resultsSummaryKey(m.part, job.jobId);
-    await deps.store.putText(config.bucket, key, JSON.stringify(own), 'application/json');
-    const out: HarvestOutput = { partNumber: 1, job: { ...job, importedUsers: imported, skippedUsers: skipped, failedUsers: failed }, resultsKey: key };
+    const out = split.get(m.ticket)!;
     if (m.ticket === me.sk) { mineOut = out; continue; }
     const handed = await store.updateTicket(m.ticket, { status: 'DONE', results: JSON.stringify([out]) }, { status: 'CLAIMED', coalescedInto: me.sk }, deps.now().getTime());
     if (!handed) deps.log.warn('a combined file was no longer waiting for its results', { ticket: m.ticket });
   }
-  deps.log.info('results split per combined file', { ticket: me.seq, files: members.length, jobId: job.jobId });
+  deps.log.info('results split per combined file', { ticket: me.seq, files: members.length, jobId: combined.job.jobId });
   return mineOut ? [mineOut] : [];
 }

@@ -2,6 +2,8 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/events';
 import { NotifyInput } from '../shared/steps';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
+import { executionNameFor } from '../runtime/execution-name';
+import { workPrefixFor } from '../runtime/work-files';
 import { FAILED_FILE_STATUSES, FILES_METRIC, ImporterMetrics, MetricDimensions, MetricGroup } from '../shared/metrics';
 import type { ReportOutput } from '../shared/report';
 
@@ -25,6 +27,15 @@ export function fileMetrics(config: EngineConfig, report: Pick<ReportOutput, 'st
   }];
 }
 
+/**
+ * The event's id: the execution's name (one execution per object version), the same on every send of
+ * one version; without a report (ReportUnavailable) the name the trigger derives for the version.
+ */
+export function eventIdFor(input: NotifyInput): string {
+  const { source } = input;
+  return input.report.eventId ?? executionNameFor(source.bucket, source.key, source.versionId ?? source.etag);
+}
+
 /** The completion event's detail: counts and pointers only, never user data. */
 export function completionDetail(config: EngineConfig, input: NotifyInput) {
   const { source, report } = input;
@@ -34,6 +45,9 @@ export function completionDetail(config: EngineConfig, input: NotifyInput) {
     bucket: source.bucket,
     key: source.key,
     ...(source.versionId ? { versionId: source.versionId } : {}),
+    ...(source.etag ? { etag: source.etag.replace(/"/g, '') } : {}),
+    ...(source.sequencer ? { sequencer: source.sequencer } : {}),
+    eventId: eventIdFor(input),
     status: report.status,
     totals: report.totals,
     reportUri: report.reportUri,
@@ -41,8 +55,18 @@ export function completionDetail(config: EngineConfig, input: NotifyInput) {
   };
 }
 
-/** The notify step: one EventBridge event per dropped file and the import counts as metrics. */
+/**
+ * The notify step: one EventBridge event per dropped file version and the import counts as metrics. A
+ * marker written after a successful PutEvents makes a retried step (a crash after sending) send nothing
+ * again; EventBridge itself delivers at least once, so consumers drop repeats by `detail.eventId`.
+ */
 export async function notify(deps: EngineDeps, config: EngineConfig, input: NotifyInput): Promise<void> {
+  const eventId = eventIdFor(input);
+  const marker = `${workPrefixFor(config.workPrefix, eventId)}notified.json`;
+  if (await deps.store.getText(config.bucket, marker) !== undefined) {
+    deps.log.info('completion event already sent: not sending it again', { key: input.source.key, eventId });
+    return;
+  }
   const out = await deps.events.send(new PutEventsCommand({
     Entries: [{
       Source: EVENT_SOURCE,
@@ -55,6 +79,7 @@ export async function notify(deps: EngineDeps, config: EngineConfig, input: Noti
     const code = out.Entries?.find((e) => e.ErrorCode)?.ErrorCode ?? 'unknown';
     throw new Error(`PutEvents rejected the completion event (${code})`);
   }
+  await deps.store.putText(config.bucket, marker, JSON.stringify({ eventId, sentAt: deps.now().toISOString() }));
   deps.metrics.publish(fileMetrics(config, input.report));
-  deps.log.info('completion event sent', { key: input.source.key, status: input.report.status });
+  deps.log.info('completion event sent', { key: input.source.key, status: input.report.status, eventId });
 }

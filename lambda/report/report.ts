@@ -6,7 +6,11 @@ import { copySelectedLines } from './failed-csv';
 import { readTextLineBatches } from '../csv/line-reader';
 import { LineSet } from '../csv/line-set';
 import type { ObjectWriter } from '../runtime/object-store';
-import { reportKeysFor } from '../shared/report-keys';
+import { reportKeysFor, versionReportKeys } from '../shared/report-keys';
+import { readCognitoField, readCognitoFields } from '../csv/cognito-dialect';
+import { USERNAME_COLUMN } from '../validate/pool-rules';
+import { PartWithoutResult, reconcile } from './reconcile';
+import { promoteIfNewest, versionName } from './newest-report';
 import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
 import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from '../runtime/work-files';
 
@@ -25,6 +29,7 @@ export function decideStatus(args: {
   error: boolean; validation?: Pick<ValidationSummary, 'outcome' | 'parts'>; jobs: JobEntry[]; harvestedParts: number; totals: ReportTotals;
 }): Status {
   const { error, validation, jobs, harvestedParts, totals } = args;
+  // On an error the counts are still Cognito's (reconciled), but the file's import did not end as planned.
   if (error || !validation) return 'Failed';
   if (validation.outcome !== 'Valid') return 'Rejected';
   const incomplete = harvestedParts < validation.parts.length || jobs.some((j) => j.status !== 'Succeeded');
@@ -65,10 +70,10 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const validation = state.validation?.validationKey
     ? await readJson<ValidationSummary>(deps, config, state.validation.validationKey)
     : undefined;
-  const harvested: { out: HarvestOutput; summary?: HarvestSummary }[] = [];
-  for (const out of state.parts ?? []) {
-    harvested.push({ out, summary: out.resultsKey ? await readJson<HarvestSummary>(deps, config, out.resultsKey) : undefined });
-  }
+  // Every part matched with what Cognito did, whichever steps ran (reconcile.ts).
+  const { results: harvested, without } = validation?.outcome === 'Valid'
+    ? await reconcile(deps, config, validation.parts, state.parts ?? [])
+    : { results: [] as { out: HarvestOutput; summary?: HarvestSummary }[], without: [] as PartWithoutResult[] };
 
   const jobs: JobEntry[] = harvested.map(({ out }) => {
     const j: JobEntry = {
@@ -85,13 +90,16 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     }
     if (summary?.withoutResult) jobs[i].rowsWithoutResult = summary.withoutResult;
   });
+  for (const w of without) {
+    if (w.job && !jobs.some((j) => j.jobId === w.job!.jobId)) jobs.push({ ...w.job, importedUsers: 0, skippedUsers: 0, failedUsers: 0 });
+  }
   const rows = validation?.rows ?? state.validation?.rows ?? 0;
   const rejected = validation ? validation.rejectedRows : (state.validation?.rejectedRows ?? 0);
   // Users found to exist before the upload were never sent to Cognito: skipped here, not by a job.
   const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
   const update = (state as { update?: PassState }).update;
   const groups = (state as { groups?: PassState }).groups;
-  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), rows, rejected)
+  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), without, rows, rejected)
     ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
   const totals: ReportTotals = {
     ...fates,
@@ -109,11 +117,14 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const firstReasons: string[] = errorText ? [errorText] : [];
   const reason = (line: number, message: string) => { if (firstReasons.length < FIRST_REASONS) firstReasons.push(`line ${line}: ${message}`); };
 
-  const { reportKey } = reportKeysFor(config.reportPrefix, source.key);
+  // Each version's own report; the one at the dropped key's report key is the newest version's (below).
+  const keys = reportKeysFor(config.reportPrefix, source.key);
+  const own = versionReportKeys(keys, versionName(source, input.executionName));
+  const reportKey = own.reportKey;
   const out = deps.store.writer(config.bucket, reportKey, 'application/json');
   const completedAt = deps.now().toISOString();
   const head = {
-    reportVersion: 1, source, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
+    reportVersion: 1, source, eventId: input.executionName, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
     ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
@@ -153,6 +164,17 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     });
     for (const line of summary.unprocessedLines ?? []) { toRedrop.add(line); notImported.add(line); }
   }
+  // Every row of a part with no results, with its line and why: not imported, or its fate unknown.
+  for (const w of without) {
+    await eachPartRow(deps, config, w.part, async (line, username) => {
+      notImported.add(line);
+      if (!w.unknown) toRedrop.add(line);
+      reason(line, w.reason);
+      await entry(w.unknown
+        ? { line, username, outcome: 'UNKNOWN', message: w.reason, unknownFate: true }
+        : { line, username, outcome: 'FAILED', message: w.reason });
+    });
+  }
   if (groups) {
     // Memberships added after the import, and each one that could not be (no user data: names only).
     await out.write(Buffer.from(`],"groups":{"added":${groups.succeeded ?? 0},"failed":[`));
@@ -163,18 +185,8 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     await out.write(Buffer.from(']'));
   }
 
-  // Parts no job finished (the workflow stopped early): their rows were not imported.
-  if (validation && validation.outcome === 'Valid') {
-    const done = new Set(harvested.map((h) => h.out.partNumber));
-    for (const part of validation.parts) {
-      if (done.has(part.partNumber)) continue;
-      const map = await readJson<number[]>(deps, config, part.lineMapKey);
-      for (const line of (map ?? []).slice(1)) { toRedrop.add(line); notImported.add(line); }
-    }
-  }
-
   // The report names where the rows to fix are (a separate grant reads them; they expire).
-  const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop);
+  const failedCsvKey = toRedrop.isEmpty ? undefined : await writeFailedCsv(deps, config, source, toRedrop, own.failedRowsKey);
   const failedRowsUri = failedCsvKey ? `s3://${config.bucket}/${failedCsvKey}` : undefined;
   if (validation?.outcome === 'Valid') {
     const passwords = await passwordCounts(deps, config, validation, notImported, totals.imported);
@@ -182,24 +194,25 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   }
   await out.write(Buffer.from(failedRowsUri ? `,${JSON.stringify('failedRowsUri')}:${JSON.stringify(failedRowsUri)}}` : '}'));
   await out.end();
+  const newest = await promoteIfNewest(deps, config, keys.reportKey, reportKey, { source, startedAt: input.startedAt });
 
   const result: ReportOutput = {
     status,
     reportUri: `s3://${config.bucket}/${reportKey}`,
     reportKey,
+    eventId: input.executionName,
     ...(failedCsvKey ? { failedCsvKey } : {}),
     jobIds: jobs.map((j) => j.jobId),
     totals,
     firstReasons,
   };
-  deps.log.info('report written', { key: source.key, reportKey, status, totals, jobIds: result.jobIds });
+  deps.log.info('report written', { key: source.key, reportKey, newest, status, totals, jobIds: result.jobIds });
   return result;
 }
 
-async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet) {
+async function writeFailedCsv(deps: EngineDeps, config: EngineConfig, source: WorkflowState['source'], lines: LineSet, key: string) {
   // A source the worker refused (not its own, unpinned, too long a key, too big) is never read.
   if (sourceProblem(config, source)) return undefined;
-  const key = reportKeysFor(config.reportPrefix, source.key).failedRowsKey;
   let writer: ObjectWriter | undefined;
   try {
     const object = await openSource(deps, config, source);
@@ -261,16 +274,39 @@ function lookupNote(e: ExistingSummary) {
 
 /**
  * Totals from the rows' own fates (harvest gives each row of a part exactly one), so that imported + skipped +
- * failed + rejected = rows: rows with no result from Cognito, and rows of parts no job finished, count as failed.
+ * failed + rejected (+ unknownFate) = rows: rows with no result line from Cognito, and rows of parts whose job
+ * never started, count as failed; rows of parts whose job's outcome cannot be known count as unknownFate.
  * Undefined when a part's summary predates per-row fates (the job counters are used then).
  */
-function rowTotals(validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, rows: number, rejected: number): ReportTotals | undefined {
+function rowTotals(
+  validation: ValidationSummary | undefined, summaries: Array<HarvestSummary | undefined>, without: PartWithoutResult[], rows: number, rejected: number,
+): ReportTotals | undefined {
   if (!validation || validation.outcome !== 'Valid' || summaries.some((s) => s?.withoutResult === undefined)) return undefined;
-  const done = new Set(summaries.map((s) => s!.partNumber));
-  const notHarvested = validation.parts.filter((p) => !done.has(p.partNumber)).reduce((n, p) => n + p.rows, 0);
-  let imported = 0, skipped = 0, failed = notHarvested;
+  const unknownFate = without.filter((w) => w.unknown).reduce((n, w) => n + w.part.rows, 0);
+  let imported = 0, skipped = 0, failed = without.filter((w) => !w.unknown).reduce((n, w) => n + w.part.rows, 0);
   for (const s of summaries) { imported += s!.succeeded; skipped += s!.skipped; failed += s!.failed + s!.withoutResult!; }
-  return { rows, imported, skipped, failed, rejected };
+  return { rows, imported, skipped, failed, rejected, ...(unknownFate ? { unknownFate } : {}) };
+}
+
+/** Each data row of a part: its source line (the part's line map) and its username (read as Cognito reads it). */
+async function eachPartRow(deps: EngineDeps, config: EngineConfig, part: PartWithoutResult['part'], fn: (line: number, username: string) => Promise<void>) {
+  const lineMap = (await readJson<number[]>(deps, config, part.lineMapKey)) ?? [];
+  let object;
+  try {
+    object = await deps.store.open(config.bucket, part.key);
+  } catch {
+    // The part itself is gone (expired work files): the lines are still known.
+    for (let n = 2; n <= part.rows + 1; n++) await fn(lineMap[n - 1] ?? n, '');
+    return;
+  }
+  let at = -1;
+  for await (const batch of readTextLineBatches(object.body)) {
+    for (const { number, text } of batch) {
+      if (number === 1) { at = readCognitoFields(text).indexOf(USERNAME_COLUMN); continue; }
+      if (number > part.rows + 1) continue;
+      await fn(lineMap[number - 1] ?? number, at >= 0 ? readCognitoField(text, at) ?? '' : '');
+    }
+  }
 }
 
 function sum(jobs: JobEntry[], field: 'importedUsers' | 'skippedUsers' | 'failedUsers'): number {

@@ -29,6 +29,13 @@ export interface ObjectStore {
   /** `undefined` when the object does not exist. */
   getText(bucket: string, key: string): Promise<string | undefined>;
   putText(bucket: string, key: string, text: string, contentType?: string): Promise<void>;
+  /** The object's text and ETag; `undefined` when it does not exist. */
+  getWithEtag(bucket: string, key: string): Promise<{ text: string; etag?: string } | undefined>;
+  /**
+   * A conditional write (S3 `If-Match` / `If-None-Match: *`): false when the condition did not hold
+   * (another writer changed or created the object since it was read), true when written.
+   */
+  putTextIf(bucket: string, key: string, text: string, condition: WriteCondition, contentType?: string): Promise<boolean>;
   writer(bucket: string, key: string, contentType?: string, options?: WriterOptions): ObjectWriter;
 }
 
@@ -36,6 +43,9 @@ export interface OpenOptions {
   /** Read only if the object still has this ETag (S3 answers 412 otherwise): pins an unversioned object. */
   readonly ifMatch?: string;
 }
+
+/** Write only over this ETag, or only when the object does not exist yet. */
+export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: '*' };
 
 export interface WriterOptions {
   /** Object tags, `key=value&...` (URL-encoded), e.g. for lifecycle rules that filter on a tag. */
@@ -82,6 +92,32 @@ export class S3ObjectStore implements ObjectStore {
 
   async putText(bucket: string, key: string, text: string, contentType = 'application/json'): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType }));
+  }
+
+  async getWithEtag(bucket: string, key: string): Promise<{ text: string; etag?: string } | undefined> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return { text: await readAll(out.Body as Readable), etag: out.ETag };
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async putTextIf(bucket: string, key: string, text: string, condition: WriteCondition, contentType = 'application/json'): Promise<boolean> {
+    try {
+      await this.s3.send(new PutObjectCommand({
+        Bucket: bucket, Key: key, Body: text, ContentType: contentType,
+        ...('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: condition.ifNoneMatch }),
+      }));
+      return true;
+    } catch (err) {
+      // 412: the condition failed; 409: a concurrent conditional write won; 404: If-Match on a deleted object.
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      if (e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || status === 412 || status === 409 || isMissing(err)) return false;
+      throw err;
+    }
   }
 
   writer(bucket: string, key: string, contentType = 'text/csv', options: WriterOptions = {}): ObjectWriter {
@@ -158,6 +194,11 @@ export class S3ObjectStore implements ObjectStore {
       },
     };
   }
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }
 
 export async function readAll(body: Readable | undefined): Promise<string> {

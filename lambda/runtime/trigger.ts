@@ -9,7 +9,7 @@ export interface S3EventRecordLike {
   readonly eventName?: string;
   readonly s3: {
     readonly bucket: { readonly name: string };
-    readonly object: { readonly key: string; readonly versionId?: string; readonly eTag?: string; readonly size?: number };
+    readonly object: { readonly key: string; readonly versionId?: string; readonly eTag?: string; readonly size?: number; readonly sequencer?: string | number };
   };
 }
 
@@ -70,6 +70,7 @@ export function sourceFromRecord(record: S3EventRecordLike): SourceObject {
     ...(o.versionId ? { versionId: o.versionId } : {}),
     ...(o.eTag ? { etag: o.eTag } : {}),
     ...(o.size !== undefined ? { size: o.size } : {}),
+    ...(o.sequencer !== undefined && o.sequencer !== '' ? { sequencer: String(o.sequencer) } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export const rejectedKey = (prefix: string) => `${prefix}rejected.jsonl`;
 export const hashedLinesKey = (prefix: string) => `${prefix}hashed-lines.txt`;
 /** Marker a createAndUpload leaves after a successful PUT: a retried step reuses its job. */
 export const jobMarkerKey = (part: Pick<PartDescriptor, 'key'>) => part.key.replace(/\.csv$/, '') + '.job.json';
+/** Written for each file combined into one job (queue-coalesce.ts): the combined part and its members. */
+export const combinedMarkerKey = (part: Pick<PartDescriptor, 'key'>) => part.key.replace(/\.csv$/, '') + '.combined-into.json';
 export const resultsKey = (part: Pick<PartDescriptor, 'key'>, jobId: string) => `${part.key.replace(/\.csv$/, '')}.${jobId}.results.jsonl`;
 export const resultsSummaryKey = (part: Pick<PartDescriptor, 'key'>, jobId: string) => `${part.key.replace(/\.csv$/, '')}.${jobId}.results.json`;
 
@@ -54,7 +56,7 @@ export interface ValidationSummary {
 export interface UserOutcome {
   line: number;
   username: string;
-  outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED';
+  outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED' | 'UNKNOWN';
   message: string;
   /** No result line from Cognito: counted as failed, but whether the user was imported is not known. */
   unknownFate?: true;

@@ -7,6 +7,11 @@ export interface SourceObject {
   readonly versionId?: string;
   readonly etag?: string;
   readonly size?: number;
+  /**
+   * The S3 event's `sequencer` (hex, orders the events of one key): which version of a re-dropped key is
+   * newest, so that its report is the one at `reports/<key>.json` whichever finishes last.
+   */
+  readonly sequencer?: string;
 }
 
 export interface ExecutionInput {

@@ -10,6 +10,8 @@ export interface ReportOutput {
   readonly reportUri: string;
   readonly reportKey: string;
   readonly failedCsvKey?: string;
+  /** The completion event's id (the execution's name): the same for every send of one file version. */
+  readonly eventId?: string;
   readonly jobIds: string[];
   readonly totals: ReportTotals;
   /** First few reasons, for deploy-time failure messages. */
@@ -29,6 +31,8 @@ export interface ReportTotals {
   readonly updated?: number;
   /** Existing users whose update failed. */
   readonly updateFailed?: number;
+  /** Rows whose job's outcome could not be known when the report was written (they may be imported). */
+  readonly unknownFate?: number;
 }
 
 /** The report document, `reports/<key>.json`. */
@@ -46,7 +50,10 @@ export interface LookupSample {
 
 export interface ImportReport {
   readonly reportVersion: 1;
+  /** The dropped object version (versionId or ETag, and the S3 event's sequencer) this report is about. */
   readonly source: SourceObject;
+  /** Id of this version's completion event (the execution's name): consumers drop repeats by it. */
+  readonly eventId?: string;
   readonly status: ReportOutput['status'];
   readonly startedAt: string;
   readonly completedAt: string;
@@ -67,7 +74,7 @@ export interface ImportReport {
   readonly totals: ReportTotals;
   readonly fixes: Record<string, number>;
   readonly rejected: Array<{ line: number; username?: string; column?: string; message: string }>;
-  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED'; message: string; unknownFate?: true }>;
+  readonly users: Array<{ line: number; username: string; outcome: 'SKIPPED' | 'FAILED' | 'UPDATED' | 'UPDATE_FAILED' | 'UNKNOWN'; message: string; unknownFate?: true }>;
   /**
    * `s3://bucket/key` of the rows to fix and re-drop (a copy of the file's own lines). Present when
    * there are such rows; it holds personal data and expires with the importer's `dataRetention`.

@@ -32,8 +32,8 @@ export function addImporterNagExceptions(c: ImporterNagContext): void {
     star,
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'Object-level S3 actions, each on the one prefix it needs (read the dropped files, read-write work files, write reports); keys are operators\' file names, unknown at synth.',
-      appliesTo: [`${c.incomingPrefix}*`, `${c.workPrefix}*`, `${c.reportPrefix}*`].map((p) => objectsUnder(p)),
+      reason: 'Object-level S3 actions, each on the one prefix it needs (read the dropped files, read-write work files, write reports, read report documents); keys are operators\' file names, unknown at synth.',
+      appliesTo: [...[`${c.incomingPrefix}*`, `${c.workPrefix}*`, `${c.reportPrefix}*`].map((p) => objectsUnder(p)), objectsUnder(`${c.reportPrefix}*.json`)],
     },
     { id: 'AwsSolutions-IAM5', reason: 'Reads import results from this pool\'s log groups only; the group name ends with the pool name, which CloudFormation does not expose.', appliesTo: [poolLogGroups()] },
     ...inline,

@@ -36,6 +36,9 @@ export function grantWorker(fn: lambda.Function, r: WorkerResources): void {
   ]);
   // Reports and failed rows; the failed rows carry the tag the bucket's lifecycle expires them by.
   allow('WriteReports', ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [r.bucket.arnForObjects(`${r.reportPrefix}*`)]);
+  // Report documents only (never the rows to fix): the report step reads back its version's report and the
+  // one at the key, to keep the newest version's there (a conditional write).
+  allow('ReadReports', ['s3:GetObject'], [r.bucket.arnForObjects(`${r.reportPrefix}*.json`)]);
   if (r.bucket.encryptionKey) {
     grantKeyVia(r.bucket.encryptionKey, fn, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
   }

@@ -108,9 +108,11 @@ describe('the local cloud never lets an attribute value out', () => {
     const list = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: cloud.reportPrefix }));
     const failed = (list.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.failed.csv'));
     const report = (await cloud.reports('incoming/with-header.csv'))[0].report;
-    expect(report.failedRowsUri).toBe(`s3://${cloud.bucket}/reports/incoming/with-header.csv.failed.csv`);
-    expect(failed).toContain('reports/incoming/with-header.csv.failed.csv');
-    const body = await (await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: 'reports/incoming/with-header.csv.failed.csv' }))).Body!.transformToString();
+    // This version's own rows to fix, in the versions folder next to the report.
+    const own = `reports/incoming/with-header.csv.versions/${report.source.etag.replace(/"/g, '')}.failed.csv`;
+    expect(report.failedRowsUri).toBe(`s3://${cloud.bucket}/${own}`);
+    expect(failed).toContain(own);
+    const body = await (await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: own }))).Body!.transformToString();
     expect(body).toContain('not-an-email-katherine.johnson'); // the user's own row, to fix and re-drop
   });
 });

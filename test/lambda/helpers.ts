@@ -7,7 +7,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EngineConfig, EngineDeps } from '../../lambda/runtime/deps';
 import type { Log } from '../../lambda/runtime/logger';
-import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriterOptions } from '../../lambda/runtime/object-store';
+import type { ObjectStore, ObjectWriter, OpenedObject, OpenOptions, WriteCondition, WriterOptions } from '../../lambda/runtime/object-store';
+import { createHash } from 'node:crypto';
 import type { PresignedPut } from '../../lambda/runtime/presigned-put';
 import type { MetricGroup } from '../../lambda/shared/metrics';
 
@@ -43,6 +44,21 @@ export class MemoryStore implements ObjectStore {
   }
   async getText(bucket: string, key: string) { return this.text(bucket, key); }
   async putText(bucket: string, key: string, text: string) { this.put(bucket, key, text); }
+  /** The ETag of a stored object: its content's MD5, as S3 gives for a single PUT. */
+  etagOf(bucket: string, key: string): string | undefined {
+    const buf = this.objects.get(`${bucket}/${key}`);
+    return buf ? `"${createHash('md5').update(buf).digest('hex')}"` : undefined;
+  }
+  async getWithEtag(bucket: string, key: string) {
+    const text = this.text(bucket, key);
+    return text === undefined ? undefined : { text, etag: this.etagOf(bucket, key) };
+  }
+  async putTextIf(bucket: string, key: string, text: string, condition: WriteCondition) {
+    const etag = this.etagOf(bucket, key);
+    if ('ifMatch' in condition ? etag !== condition.ifMatch : etag !== undefined) return false;
+    this.put(bucket, key, text);
+    return true;
+  }
   writer(bucket: string, key: string, _contentType?: string, options?: WriterOptions): ObjectWriter {
     this.writerOptions.set(`${bucket}/${key}`, options);
     const parts: Buffer[] = [];

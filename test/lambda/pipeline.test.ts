@@ -113,9 +113,9 @@ describe('the whole workflow through the steps', () => {
 
     expect(report).toMatchObject({
       status: 'PartiallySucceeded',
-      reportKey: 'reports/incoming/team/users.csv.json',
-      reportUri: `s3://${BUCKET}/reports/incoming/team/users.csv.json`,
-      failedCsvKey: 'reports/incoming/team/users.csv.failed.csv',
+      reportKey: 'reports/incoming/team/users.csv.versions/v1.json',
+      reportUri: `s3://${BUCKET}/reports/incoming/team/users.csv.versions/v1.json`,
+      failedCsvKey: 'reports/incoming/team/users.csv.versions/v1.failed.csv',
       jobIds: ['import-j1', 'import-j2', 'import-j3'],
       totals: { rows: 6, imported: 3, skipped: 1, failed: 1, rejected: 1 },
     });
@@ -142,8 +142,8 @@ describe('the whole workflow through the steps', () => {
     const event = env.events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(event).toMatchObject({ Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, EventBusName: 'default' });
     expect(JSON.parse(event.Detail!)).toEqual({
-      importerId: 'Importer1', userPoolId: POOL_ID, bucket: SRC, key: source.key, versionId: 'v1',
-      status: 'PartiallySucceeded', totals: report.totals, reportUri: report.reportUri, jobIds: report.jobIds,
+      importerId: 'Importer1', userPoolId: POOL_ID, bucket: SRC, key: source.key, versionId: 'v1', etag: 'e1',
+      eventId: report.eventId, status: 'PartiallySucceeded', totals: report.totals, reportUri: report.reportUri, jobIds: report.jobIds,
     });
     // EMF dimension sets must match the constructs' metricXxx() exactly: importer and pool, plus status for `files`.
     expect(env.metrics).toEqual([

@@ -31,11 +31,13 @@ async function runValidateReportNotify(source: SourceObject, cfg = config()) {
 describe('report keys', () => {
   test('natural while the failed-rows key fits in 1,024 bytes, bounded (sha256 of the key) beyond', () => {
     const fits = `incoming/${'a'.repeat(MAX_S3_KEY_BYTES - 'reports/'.length - 'incoming/'.length - '.failed.csv'.length)}`;
-    expect(reportKeysFor('reports/', fits)).toEqual({ reportKey: `reports/${fits}.json`, failedRowsKey: `reports/${fits}.failed.csv`, progressKey: expect.stringMatching(/^reports\/_rejected\/[0-9a-f]{64}\.progress\.json$/), bounded: false });
+    expect(reportKeysFor('reports/', fits)).toMatchObject({ reportKey: `reports/${fits}.json`, failedRowsKey: `reports/${fits}.failed.csv`, progressKey: expect.stringMatching(/^reports\/_rejected\/[0-9a-f]{64}\.progress\.json$/), bounded: false });
+    // Its versions' keys would be too long next to it: they go under the bounded folder.
+    expect(reportKeysFor('reports/', fits).versionsPrefix).toBe(`reports/_rejected/${createHash('sha256').update(fits).digest('hex')}.versions/`);
     expect(Buffer.byteLength(reportKeysFor('reports/', fits).failedRowsKey)).toBe(MAX_S3_KEY_BYTES);
     const tooLong = `${fits}b`;
     const sha = createHash('sha256').update(tooLong).digest('hex');
-    expect(reportKeysFor('reports/', tooLong)).toEqual({ reportKey: `reports/_rejected/${sha}.json`, failedRowsKey: `reports/_rejected/${sha}.failed.csv`, progressKey: `reports/_rejected/${sha}.progress.json`, bounded: true });
+    expect(reportKeysFor('reports/', tooLong)).toEqual({ reportKey: `reports/_rejected/${sha}.json`, failedRowsKey: `reports/_rejected/${sha}.failed.csv`, progressKey: `reports/_rejected/${sha}.progress.json`, bounded: true, versionsPrefix: `reports/_rejected/${sha}.versions/` });
   });
 
   test('the progress object sits next to the report (.progress.json), covered by the reports read grant (*.json)', () => {
@@ -85,12 +87,14 @@ describe('the worker checks its execution input', () => {
     expect(env.cognito.commandCalls(DescribeUserPoolCommand)).toHaveLength(0);
     expect(env.cognito.commandCalls(CreateUserImportJobCommand)).toHaveLength(0);
     const sha = createHash('sha256').update(key).digest('hex');
-    expect(report.reportKey).toBe(`reports/_rejected/${sha}.json`);
+    // This version's own report, and (the only version) the report at the bounded key.
+    expect(report.reportKey).toBe(`reports/_rejected/${sha}.versions/e1.json`);
+    expect(env.store.text(BUCKET, `reports/_rejected/${sha}.json`)).toBe(env.store.text(BUCKET, report.reportKey));
     expect(doc.status).toBe('Rejected');
     expect(doc.source.key).toBe(key);
     expect(doc.rejected).toEqual([{ line: 1, message: expect.stringMatching(/report key would exceed S3's 1024-byte limit/) }]);
     expect(doc.failedRowsUri).toBeUndefined();
-    expect(event).toMatchObject({ status: 'Rejected', reportUri: `s3://${BUCKET}/reports/_rejected/${sha}.json` });
+    expect(event).toMatchObject({ status: 'Rejected', reportUri: `s3://${BUCKET}/reports/_rejected/${sha}.versions/e1.json`, etag: 'e1' });
     expect(env.store.keys().filter((k) => k.endsWith('.failed.csv'))).toEqual([]);
   });
 
@@ -151,9 +155,10 @@ describe('failed rows', () => {
     const validation = (await runStep(env.deps, config(), { action: 'validate', source, executionName: 'e' })) as ValidateOutput;
     const report = (await runStep(env.deps, config(), { action: 'report', executionName: 'e', startedAt: 't', state: { source, validation } })) as ReportOutput;
     const doc = JSON.parse(env.store.text(BUCKET, report.reportKey)!) as ImportReport;
-    expect(doc.failedRowsUri).toBe(`s3://${BUCKET}/reports/incoming/f.csv.failed.csv`);
-    expect(env.store.text(BUCKET, 'reports/incoming/f.csv.failed.csv')).toContain('not,a,row');
-    expect(env.store.writerOptions.get(`${BUCKET}/reports/incoming/f.csv.failed.csv`)).toEqual({ tagging: `${encodeURIComponent(USER_ROWS_TAG.key)}=${USER_ROWS_TAG.value}` });
+    // Each version's rows to fix are its own, next to its own report.
+    expect(doc.failedRowsUri).toBe(`s3://${BUCKET}/reports/incoming/f.csv.versions/e1.failed.csv`);
+    expect(env.store.text(BUCKET, 'reports/incoming/f.csv.versions/e1.failed.csv')).toContain('not,a,row');
+    expect(env.store.writerOptions.get(`${BUCKET}/reports/incoming/f.csv.versions/e1.failed.csv`)).toEqual({ tagging: `${encodeURIComponent(USER_ROWS_TAG.key)}=${USER_ROWS_TAG.value}` });
   });
 });
 

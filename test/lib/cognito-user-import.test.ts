@@ -233,7 +233,10 @@ describe('least privilege', () => {
     const s3Statements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:') && s.Action !== 's3:PutBucketNotification');
     const byPrefix = (prefix: string) => s3Statements.filter((s) => JSON.stringify(s.Resource).includes(`/${prefix}*`));
     expect(byPrefix('incoming/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload']);
+    expect(byPrefix('reports/').flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:GetObject']);
+    // Reads under the report prefix: report documents only (the newest version's is kept at the key), never the rows to fix.
+    const reads = byPrefix('reports/').filter((s) => ([] as string[]).concat(s.Action).includes('s3:GetObject'));
+    expect(reads.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/\/reports\/\*\.json"/)]);
     expect(byPrefix('work/').flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     for (const s of s3Statements) expect(JSON.stringify(s.Resource)).toMatch(/\/(incoming|reports|work)\/\*/);
   });

@@ -119,6 +119,8 @@ export interface LocalCloud {
   waitForReport(key: string, options?: { timeoutMs?: number; etag?: string }): Promise<any>;
   /** Every report document whose `source.key` is `key` (or all), with its object key. */
   reports(key?: string): Promise<StoredReport[]>;
+  /** Each version's own report (of the dropped `key`, or all), kept under the report's `.versions/` folder. */
+  versionReports(key?: string): Promise<StoredReport[]>;
   /** Waits until no event delivery, execution or import job is in flight. */
   settle(timeoutMs?: number): Promise<void>;
   /** The import jobs of the pool, oldest first. */
@@ -276,6 +278,10 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
     },
     async reports(key) {
       const all = await readReports(s3, bucketName, reportPrefix);
+      return key === undefined ? all : all.filter((r) => r.report?.source?.key === key);
+    },
+    async versionReports(key) {
+      const all = await readReports(s3, bucketName, reportPrefix, { versions: true });
       return key === undefined ? all : all.filter((r) => r.report?.source?.key === key);
     },
     async waitForReport(key, opts = {}) {

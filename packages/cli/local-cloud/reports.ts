@@ -3,14 +3,20 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 
 export interface StoredReport { objectKey: string; report: any }
 
-/** Every report document (`*.json`) under `prefix`; a partly written one, and the progress objects, are left out. */
-export async function readReports(s3: S3Client, bucket: string, prefix: string): Promise<StoredReport[]> {
+/** Each version's own report lives under `<report key minus .json>.versions/` (docs/csv-and-report.md). */
+export const isVersionReportKey = (key: string) => /\.versions\/[^/]+\.json$/.test(key);
+
+/**
+ * Every report document (`*.json`) under `prefix`, a partly written one and the progress objects left out: the reports at the
+ * dropped keys (the newest version's), or with `versions` each version's own report instead.
+ */
+export async function readReports(s3: S3Client, bucket: string, prefix: string, options: { versions?: boolean } = {}): Promise<StoredReport[]> {
   const out: StoredReport[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) {
-      if (!o.Key?.endsWith('.json')) continue;
+      if (!o.Key?.endsWith('.json') || isVersionReportKey(o.Key) !== !!options.versions) continue;
       const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
       let doc: any;
       try { doc = JSON.parse(await obj.Body!.transformToString('utf8')); } catch { continue; /* partial */ }

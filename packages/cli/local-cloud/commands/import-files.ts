@@ -3,7 +3,7 @@
  * drop each file, wait for its report, optionally keep the report and the rows to fix in a directory,
  * and summarize. The exit status says whether every file ended Succeeded or PartiallySucceeded.
  */
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mkdirSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
 import { LocalCloud, LocalCloudOptions, startLocalCloud } from '../index';
@@ -34,24 +34,29 @@ export function objectNames(files: string[]): string[] {
   });
 }
 
-/** Copies every object the import wrote for `key` (report JSON, failed.csv) into `dir`; returns the file names. */
+/**
+ * Copies the report at `key`'s report key (the newest version's) and the rows to fix it names into `dir`
+ * as `<file>.json` and `<file>.failed.csv`; returns the file names.
+ */
 async function keepReports(cloud: LocalCloud, key: string, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const prefix = `${cloud.reportPrefix}${key}.`;
   const kept: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      // The progress object only mattered while the import ran.
-      if (o.Key!.endsWith('.progress.json')) continue;
-      const name = `${basename(key)}.${o.Key!.slice(prefix.length).replace(/\//g, '_')}`;
-      const obj = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: o.Key! }));
-      writeFileSync(join(dir, name), await obj.Body!.transformToByteArray());
+  const copy = async (objectKey: string, name: string): Promise<Uint8Array | undefined> => {
+    try {
+      const obj = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: objectKey }));
+      const body = await obj.Body!.transformToByteArray();
+      writeFileSync(join(dir, name), body);
       kept.push(name);
+      return body;
+    } catch {
+      return undefined; // no such report (yet): nothing to keep
     }
-    token = page.NextContinuationToken;
-  } while (token);
+  };
+  const report = await copy(`${cloud.reportPrefix}${key}.json`, `${basename(key)}.json`);
+  let failedRowsUri: string | undefined;
+  try { failedRowsUri = report ? (JSON.parse(Buffer.from(report).toString('utf8')) as { failedRowsUri?: string }).failedRowsUri : undefined; } catch { /* partial */ }
+  const bucketUri = `s3://${cloud.bucket}/`;
+  if (failedRowsUri?.startsWith(bucketUri)) await copy(failedRowsUri.slice(bucketUri.length), `${basename(key)}.failed.csv`);
   return kept;
 }
 
