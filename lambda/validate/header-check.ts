@@ -34,7 +34,9 @@ export function planHeader(rules: PoolRules, header: readonly string[]): HeaderP
   names.forEach((name, i) => {
     const known = rules.columns.includes(name);
     if (name === '') {
-      errors.push({ message: `header column ${i + 1} is empty` });
+      // In a line that is not a header an empty cell is just an empty value: one more position.
+      if (evidentHeader) errors.push({ message: `header column ${i + 1} is empty` });
+      else unknown.push(String(i + 1));
       return;
     }
     if (seen.has(name)) {

@@ -19,7 +19,7 @@ import { CSV_HEADER, logicalIdOf, SeedProps, synthConsumerApp } from './consumer
 
 const ROOT = join(__dirname, '..', '..');
 const built = ['deployment-on-event', 'deployment-is-complete', 'worker', 'trigger'].every((n) => existsSync(join(ROOT, 'assets', 'lambda', n, 'index.js')))
-  && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'host-routes.js'));
+  && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'lambda', 'host-routes.js'));
 const describeIfBuilt = built ? describe : describe.skip;
 if (!built) {
   console.warn('deployment e2e skipped: run `npm run build` first');

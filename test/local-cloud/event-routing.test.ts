@@ -4,9 +4,9 @@
  * URL-encoded key) invokes the import function with S3's "Object Created" event. No notification
  * custom resource is left to route. The pattern matcher evaluates what rules use, and nothing else.
  */
-import { matchesPattern } from '../../packages/cli/local-cloud/event-pattern';
+import { matchesPattern } from '../../packages/cli/local-cloud/services/event-pattern';
 import { Faults } from '../../packages/cli/local-cloud/faults';
-import { routeToEventBridge } from '../../packages/cli/local-cloud/s3-notifications';
+import { routeToEventBridge } from '../../packages/cli/local-cloud/s3/s3-notifications';
 import { resolveTemplate, synthesizeTemplate, SynthOptions } from '../../packages/cli/local-cloud/template';
 import { recordsOf } from '../../lambda/runtime/trigger';
 

@@ -9,7 +9,7 @@ import { request } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { LocalCloud, startLocalCloud, TOKEN_HEADER } from '../../packages/cli/local-cloud';
-import { assertInside } from '../../packages/cli/local-cloud/confined-store';
+import { assertInside } from '../../packages/cli/local-cloud/s3/confined-store';
 import { run } from '../conformance/run';
 
 let cloud: LocalCloud;

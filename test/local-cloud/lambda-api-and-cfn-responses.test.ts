@@ -9,14 +9,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { InvokeCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CFN_RESPONSE_PATH, CfnResponses, judge, responseHost } from '../../packages/cli/local-cloud/cfn-response-receiver';
-import { LambdaFunction } from '../../packages/cli/local-cloud/lambda';
-import { findFunction, LAMBDA_API_PATH, lambdaApi } from '../../packages/cli/local-cloud/lambda-api';
+import { CFN_RESPONSE_PATH, CfnResponses, judge, responseHost } from '../../packages/cli/local-cloud/lambda/cfn-response-receiver';
+import { LambdaFunction } from '../../packages/cli/local-cloud/lambda/lambda';
+import { findFunction, LAMBDA_API_PATH, lambdaApi } from '../../packages/cli/local-cloud/lambda/lambda-api';
 
 const REGION = 'us-east-1';
 const ARN = (name: string) => `arn:aws:lambda:${REGION}:000000000000:function:${name}`;
 // The sandbox loads host-routes.js (compiled by `npm run build`).
-const built = existsSync(join(__dirname, '..', '..', 'packages', 'cli', 'local-cloud', 'host-routes.js'));
+const built = existsSync(join(__dirname, '..', '..', 'packages', 'cli', 'local-cloud', 'lambda', 'host-routes.js'));
 const describeIfBuilt = built ? describe : describe.skip;
 
 /** What the Provider framework's cfn-response does: PUT to hostname + path only (port 443, https). */

@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
 import { S3ObjectStore } from '../../lambda/runtime/object-store';
 import { sourceFromRecord } from '../../lambda/runtime/trigger';
-import { nextSequencer } from '../../packages/cli/local-cloud/s3-notifications';
+import { nextSequencer } from '../../packages/cli/local-cloud/s3/s3-notifications';
 
 let cloud: LocalCloud | undefined;
 afterEach(async () => { await cloud?.stop(); cloud = undefined; });

@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { basename, join, resolve as pathResolve } from 'path';
-import type { TableDefinition } from './dynamodb';
+import type { TableDefinition } from './services/dynamodb';
 
 export interface LocalFunction {
   logicalId: string;

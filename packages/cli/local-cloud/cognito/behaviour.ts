@@ -21,7 +21,7 @@ export interface CognitoBehaviour {
   emptyLogPages: boolean;
   /** A job's result lines become visible this long after the job ends (jobs.ts → logs.ts). */
   logDelaySeconds: number;
-  /** The upload size refused above (server.ts). */
+  /** The upload size refused above (server/server.ts). */
   maxPartBytes: MaxPartBytes;
   /** Usernames whose rows Cognito FAILs whatever they hold (import-rules.ts). */
   failUsernames: string[];

@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
 import { Faults } from '../faults';
-import { LogsService } from '../logs';
+import { LogsService } from '../services/logs';
 import { PoolDescription } from '../pool';
 import { Clock, epochSeconds, randomId } from '../util';
 import { CognitoBehaviour, parseBehaviour } from './behaviour';

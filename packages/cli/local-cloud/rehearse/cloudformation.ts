@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { CfnOutcome } from '../cfn-response-receiver';
+import type { CfnOutcome } from '../lambda/cfn-response-receiver';
 import type { LocalCloud } from '../index';
 
 export type RequestType = 'Create' | 'Update' | 'Delete';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'crypto';
 import { IncomingMessage, ServerResponse } from 'http';
 import { LambdaError, LambdaFunction } from './lambda';
-import { readBody } from './server';
+import { readBody } from '../server/server';
 
 export const LAMBDA_API_PATH = '/2015-03-31/functions/';
 

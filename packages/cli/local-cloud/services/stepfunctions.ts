@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'events';
 import './promise-with-resolvers';
-import { AwsError, epochSeconds } from './util';
+import { AwsError, epochSeconds } from '../util';
 
 export type InvokeLambda = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 export type PutEvents = (entries: unknown[]) => unknown;

@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'fs';
 import { join, sep } from 'path';
-import { Faults } from './faults';
+import { Faults } from '../faults';
 import { LambdaError, LambdaFunction } from './lambda';
 import { findFunction } from './lambda-api';
-import { LocalFunction } from './template';
-import { sleep } from './util';
+import { LocalFunction } from '../template';
+import { sleep } from '../util';
 
 export interface LambdaServiceOptions {
   /** The local cloud's endpoint: every AWS call of a function goes there. */

@@ -1,5 +1,5 @@
 /** CloudWatch Logs subset (AWS JSON 1.1, target prefix `Logs_20140328.`). */
-import { AwsError } from './util';
+import { AwsError } from '../util';
 
 export interface LogEvent { timestamp: number; message: string; ingestionTime: number; eventId: string; visibleAt?: number }
 interface LogStream { name: string; createdAt: number; events: LogEvent[] }

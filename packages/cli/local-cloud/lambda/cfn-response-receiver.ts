@@ -16,7 +16,7 @@
  */
 import { createHmac, randomBytes } from 'crypto';
 import { IncomingMessage, ServerResponse } from 'http';
-import { readBody } from './server';
+import { readBody } from '../server/server';
 
 export const CFN_RESPONSE_PATH = '/_cfn-response/';
 const EXPIRES_SECONDS = 7200;

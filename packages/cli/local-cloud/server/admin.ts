@@ -1,8 +1,8 @@
 /** The local cloud's own routes (`/_local/*`, behind its per-run token): health, faults, clock, Cognito's knobs, events. */
-import { CognitoBackend, parseBehaviour } from './cognito';
-import { EventsService } from './events';
-import { Faults } from './faults';
-import { Clock } from './util';
+import { CognitoBackend, parseBehaviour } from '../cognito';
+import { EventsService } from '../services/events';
+import { Faults } from '../faults';
+import { Clock } from '../util';
 
 export interface AdminDeps {
   readonly poolId: string;

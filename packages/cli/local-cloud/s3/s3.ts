@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { honourIfMatch } from './s3-if-match';
 import { createS3rver, S3rverEventRecord } from './s3rver-adapter';
-import { s3Error } from './server';
+import { s3Error } from '../server/server';
 
 export interface S3ServiceOptions {
   /** Directory for S3 objects. @default a temporary directory, removed on stop */

@@ -13,8 +13,8 @@ import { Socket } from 'net';
 import {
   AttributeDefinition, CreateTableCommand, DescribeTableCommand, DynamoDBClient, KeySchemaElement, waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { readBody } from './server';
-import { AwsError } from './util';
+import { readBody } from '../server/server';
+import { AwsError } from '../util';
 
 /** What the template loader reads from an `AWS::DynamoDB::Table` resource. */
 export interface TableDefinition {

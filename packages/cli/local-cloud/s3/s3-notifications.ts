@@ -4,10 +4,10 @@
  * event on the default bus, for the functions of every rule it matches.
  */
 import { randomUUID } from 'crypto';
-import { matchesPattern } from './event-pattern';
-import { Faults } from './faults';
+import { matchesPattern } from '../services/event-pattern';
+import { Faults } from '../faults';
 import { S3rverEventRecord } from './s3rver-adapter';
-import { LocalEventRule, LocalNotification } from './template';
+import { LocalEventRule, LocalNotification } from '../template';
 
 /** AWS URL-encodes keys in S3 event notifications (spaces as '+'). */
 export function encodeEventKey(key: string): string {

@@ -5,10 +5,10 @@
 import { createHash, randomUUID } from 'crypto';
 import { IncomingMessage, RequestListener, ServerResponse } from 'http';
 import { PassThrough } from 'stream';
-import { CognitoBackend, UPLOAD_PATH } from './cognito';
-import { Faults } from './faults';
+import { CognitoBackend, UPLOAD_PATH } from '../cognito';
+import { Faults } from '../faults';
 import { hostAllowed, s3Refusal, TOKEN_HEADER, tokenMatches } from './request-guard';
-import { AwsError } from './util';
+import { AwsError } from '../util';
 
 export type JsonHandler = (op: string, body: Record<string, any>) => unknown | Promise<unknown>;
 

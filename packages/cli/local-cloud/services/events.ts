@@ -1,6 +1,6 @@
 /** EventBridge subset (AWS JSON 1.1, target prefix `AWSEvents.`): PutEvents, recorded. */
 import { EventEmitter } from 'events';
-import { AwsError, randomId } from './util';
+import { AwsError, randomId } from '../util';
 
 export interface RecordedEvent {
   id: string;
