@@ -7,7 +7,7 @@
  * Wait durations are multiplied by `timeScale`.
  */
 import { EventEmitter } from 'events';
-import './promise-with-resolvers';
+import '../promise-with-resolvers';
 import { AwsError, epochSeconds } from '../util';
 
 export type InvokeLambda = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
