@@ -4,13 +4,13 @@
  * through the assembly's asset manifest, deployments are named by logical id (and the output says so),
  * and each Create is followed by its Delete. A missing asset is named.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { runCli } from '../run-cli';
 
 const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'packages', 'cli', 'bin', 'cognito-user-import.js');
 const built = existsSync(join(ROOT, 'lib', 'index.js')) && existsSync(join(ROOT, 'packages', 'cli', 'local-cloud', 'commands', 'rehearse.js'));
 const testIfBuilt = built ? test : test.skip;
 
@@ -26,16 +26,7 @@ new UserImportDeployment(stack, 'Seed', { importer, source: ImportSource.fromAss
 app.synth();
 `;
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c) => { stdout += c; });
-    p.stderr.on('data', (c) => { stderr += c; });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 let dir: string;
 beforeAll(() => {
