@@ -60,7 +60,7 @@ const closure = JSON.parse(sh(process.execPath, ['-e', `
 const unpacked = closure.filter((f) => !libFiles.includes(f));
 check(unpacked.length === 0, `every module lib/index.js loads is packed (${closure.length})${unpacked.length ? `; add to package.json "files": ${unpacked.join(', ')}` : ''}`);
 // The shared facts the CLI reads from the installed library (packages/cli/local-cloud/shared-facts.ts).
-const cliShared = [...readFileSync(join(cliDir, 'local-cloud', 'shared-facts.ts'), 'utf8').matchAll(/^  '([a-z-]+)': typeof/gm)].map((m) => m[1]);
+const cliShared = [...readFileSync(join(cliDir, 'local-cloud', 'shared-facts.ts'), 'utf8').matchAll(/^ {2}'([a-z-]+)': typeof/gm)].map((m) => m[1]);
 for (const name of cliShared) check(libFiles.includes(`lambda/shared/${name}.js`), `construct tarball contains lambda/shared/${name}.js (the CLI reads it)`);
 check(!rootPkg.dependencies || Object.keys(rootPkg.dependencies).length === 0, 'construct package has no runtime dependencies');
 const assembly = JSON.parse(sh('tar', ['xzOf', join(work, lib.filename), 'package/.jsii'], work));
