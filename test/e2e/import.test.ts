@@ -26,6 +26,8 @@ test('happy path: users visible through ListUsers/AdminGetUser, report counts ri
   const u = await c.cognito.send(new AdminGetUserCommand({ UserPoolId: cloud.poolId, Username: 'user2' }));
   expect(u.UserStatus).toBe('RESET_REQUIRED');
   expect(u.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'user2@example.com' }]));
+  // The event is sent by the step after the report: wait for the workflow to finish.
+  await cloud.settle();
   expect(cloud.events.recorded.filter((e) => e.detailType === 'Cognito User Import Completed')).toHaveLength(1);
   await checkInvariants(cloud, [d]);
 });
