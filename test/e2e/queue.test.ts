@@ -98,7 +98,8 @@ test('hundreds of files across two importers sharing one queue: FIFO, one job at
   const expected = new Set(files.flatMap((f) => f.usernames));
   expect(await allUsernames(cloud)).toEqual(expected);
 
-  // One Queued and one Completed event per file.
+  // One Queued and one Completed event per file (the event follows the report: let the workflows finish).
+  await cloud.settle(120_000);
   const queued = cloud.events.recorded.filter((e) => e.detailType === 'Cognito User Import Queued');
   expect(queued).toHaveLength(files.length);
   expect(cloud.events.recorded.filter((e) => e.detailType === 'Cognito User Import Completed')).toHaveLength(files.length);
