@@ -10,6 +10,18 @@ function isValidJobName(name: string): boolean {
   return name.length >= 1 && name.length <= 128 && /^[\w\s+=,.@-]+$/.test(name);
 }
 
+/** Step Functions as it treats execution names: a second StartExecution of a name is ExecutionAlreadyExists. */
+function idempotentSfn() {
+  const sfnMock = mockClient(SFNClient);
+  const names = new Set<string>();
+  sfnMock.on(StartExecutionCommand).callsFake((input) => {
+    if (names.has(input.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
+    names.add(input.name);
+    return { executionArn: `arn:exec:${input.name}` };
+  });
+  return sfnMock;
+}
+
 describe('job names', () => {
   test.each([
     ['incoming/users.csv', 1, 'incoming-users.csv-tok-part-1'],
@@ -63,13 +75,7 @@ describe('trigger', () => {
   });
 
   test('starts one execution per object version with {source, requestedBy:"s3"}; a re-delivery is success', async () => {
-    const sfnMock = mockClient(SFNClient);
-    const names = new Set<string>();
-    sfnMock.on(StartExecutionCommand).callsFake((input) => {
-      if (names.has(input.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
-      names.add(input.name);
-      return { executionArn: `arn:exec:${input.name}` };
-    });
+    const sfnMock = idempotentSfn();
     const sfn = new SFNClient({ region: 'us-east-1' });
     const log = new RecordingLog();
     const first = await startImports(sfn, 'arn:sm', 'incoming/', [record('incoming/users+1.csv', 'v1'), record('reports/x.csv')], log);
@@ -111,13 +117,7 @@ describe('trigger', () => {
   });
 
   test('a duplicate EventBridge delivery, or the same version by both paths, starts nothing new', async () => {
-    const sfnMock = mockClient(SFNClient);
-    const names = new Set<string>();
-    sfnMock.on(StartExecutionCommand).callsFake((input) => {
-      if (names.has(input.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
-      names.add(input.name);
-      return { executionArn: `arn:exec:${input.name}` };
-    });
+    const sfnMock = idempotentSfn();
     const sfn = new SFNClient({ region: 'us-east-1' });
     const log = new RecordingLog();
     const first = await startImports(sfn, 'arn:sm', 'incoming/', recordsOf(bridged('incoming/users+1.csv', 'v1')), log);
