@@ -18,18 +18,55 @@ export interface TextLine {
 
 
 /**
- * Lines of a region of valid UTF-8 left as bytes: line k (k < count) is `buf[starts[k], ends[k])`
- * (no LF, no trailing CR), numbered `firstNumber + k`. Lines may be longer than the cap: see
- * textLineOf. `starts` and `ends` are reused by the next batch: use them before asking for it.
+ * A region of complete lines of valid UTF-8, left as bytes. Its lines are found when asked for: a
+ * consumer calls splitLines(), or, when it reads every line's bytes anyway (the validate step's byte
+ * path), records each line itself with addSpan() as it goes, so that no byte is scanned twice. Once
+ * split (`count` ≥ 0), line k (k < count) is `buf[starts[k], ends[k])` (no LF, no trailing CR),
+ * numbered `firstNumber + k`. Lines may be longer than the cap: see textLineOf. The span arrays
+ * are reused by the next batch: use them before asking for it.
  */
 export interface SpanBatch {
   readonly buf: Buffer;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
-  readonly count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Lines found so far; -1 until the region is split. */
+  count: number;
   readonly firstNumber: number;
   /** How many of these lines ended in CRLF. */
-  readonly crlf: number;
+  crlf: number;
+}
+
+/** Finds the region's lines (one native search per line), unless they were found already. */
+export function splitLines(b: SpanBatch): SpanBatch {
+  if (b.count >= 0) return b;
+  const buf = b.buf;
+  let n = 0;
+  let crlf = 0;
+  let start = 0;
+  for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+    let end = nl;
+    if (end > start && buf[end - 1] === 0x0d) { crlf += 1; end -= 1; }
+    addSpan(b, n, start, end);
+    n += 1;
+    start = nl + 1;
+  }
+  b.count = n;
+  b.crlf = crlf;
+  return b;
+}
+
+/** Records line k as `buf[start, end)` (for a consumer that finds the lines itself; it then sets `count` and `crlf`). */
+export function addSpan(b: SpanBatch, k: number, start: number, end: number): void {
+  if (k === b.starts.length) {
+    const starts = new Int32Array(k * 2);
+    const ends = new Int32Array(k * 2);
+    starts.set(b.starts);
+    ends.set(b.ends);
+    b.starts = starts;
+    b.ends = ends;
+  }
+  b.starts[k] = start;
+  b.ends[k] = end;
 }
 
 /** One line of a SpanBatch as a TextLine (decoded; capped like the reader caps lines). */
@@ -100,23 +137,8 @@ async function* lineBatches(
 
   const region = (buf: Buffer, out: TextLine[]): SpanBatch | undefined => {
     if (spans && lineNo > 0 && isUtf8(buf)) {
-      // One scan for the line ends, into arrays reused from batch to batch (grown when a batch has
-      // more lines): a batch is handled before the next one is asked for.
-      let n = 0;
-      let crlf = 0;
-      let start = 0;
-      for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-        if (n === spanStarts.length) ({ spanStarts, spanEnds } = grownSpans(spanStarts, spanEnds));
-        let end = nl;
-        if (end > start && buf[end - 1] === 0x0d) { crlf += 1; end -= 1; }
-        spanStarts[n] = start;
-        spanEnds[n] = end;
-        n += 1;
-        start = nl + 1;
-      }
-      const batch: SpanBatch = { buf, starts: spanStarts, ends: spanEnds, count: n, firstNumber: lineNo + 1, crlf };
-      lineNo += n;
-      return batch;
+      // Numbered once the consumer has split it (see the loop below).
+      return { buf, starts: spanStarts, ends: spanEnds, count: -1, firstNumber: lineNo + 1, crlf: 0 };
     }
     // Fast path: the whole region (complete lines only) is valid UTF-8 and has no line past the cap.
     if (lineNo > 0 && isUtf8(buf)) {
@@ -186,20 +208,18 @@ async function* lineBatches(
     }
     // In line order: the carried line (in `out`) before the region's spans.
     if (out.length > 0) yield out;
-    if (spanned) yield spanned;
+    if (spanned) {
+      yield spanned;
+      // The consumer has split it (or not: then here); the span arrays, maybe grown, are reused.
+      lineNo += splitLines(spanned).count;
+      spanStarts = spanned.starts;
+      spanEnds = spanned.ends;
+    }
   }
   if (carryRaw > 0) {
     const joined = Buffer.concat(carry, carryLen);
     yield [lineOf(joined, carryRaw)];
   }
-}
-
-function grownSpans(starts: Int32Array, ends: Int32Array): { spanStarts: Int32Array; spanEnds: Int32Array } {
-  const spanStarts = new Int32Array(starts.length * 2);
-  const spanEnds = new Int32Array(ends.length * 2);
-  spanStarts.set(starts);
-  spanEnds.set(ends);
-  return { spanStarts, spanEnds };
 }
 
 /** Drops an incomplete UTF-8 sequence at the end (a line cut at the byte cap). */

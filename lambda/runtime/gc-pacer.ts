@@ -8,12 +8,14 @@
  * the difference between a 10 MB and a 100 MB import.
  *
  * When the runtime exposes `gc` (the worker runs with `--expose-gc`, see WORKER_NODE_OPTIONS), a
- * collection after every `everyBytes` streamed bounds that garbage to about `everyBytes`,
- * whatever the file's size: validate makes a full collection every 16 MiB read (~9 ms each
- * here: ~4% of validating 500,000 rows, 65 MB; every 8 MiB cost twice that and kept the peak no
- * lower), the PUT a minor one every 2 MiB sent (~3% of its time). Without `gc` (tests, other runtimes) this does nothing.
+ * young-generation collection after every 2 MiB streamed frees each chunk a MiB or two after it
+ * arrived, before it can age into the old generation, whatever the file's size (well under a
+ * millisecond each). Measured (BENCHMARKS.md item 3): reading for validate, this kept the 100 MB
+ * file's peak at 101 MB in every run where a full collection every 16 MiB (the earlier way) peaked
+ * at 100–115 MB and cost ~9 ms each; in the PUT a full collection as often cost ~25% of its speed,
+ * this ~3%. Without `gc` (tests, other runtimes) this does nothing.
  */
-export const GC_EVERY_BYTES = 16 * 1024 * 1024;
+export const GC_EVERY_BYTES = 2 * 1024 * 1024;
 
 /**
  * `full`: a whole-heap collection (~12 ms here), frees everything dead. `minor`: only the young
@@ -44,7 +46,7 @@ export class GcPacer {
 
   constructor(
     private readonly everyBytes = GC_EVERY_BYTES,
-    private readonly kind: GcKind = 'full',
+    private readonly kind: GcKind = 'minor',
     private readonly gc: Collector | undefined = exposedGc(),
   ) {}
 

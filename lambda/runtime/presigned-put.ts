@@ -51,9 +51,6 @@ export const nodePresignedPut = (timeoutMs = 10 * 60 * 1000): PresignedPut => (u
     sendCoalesced(body, req).catch(fail);
   });
 
-/** Bytes sent between two young-generation collections (see sendCoalesced). */
-const PUT_GC_EVERY_BYTES = 2 * 1024 * 1024;
-
 /** The PUT body goes out in pieces of about this size (1 piece in memory at a time). */
 const PUT_PIECE_BYTES = 1024 * 1024;
 
@@ -65,10 +62,8 @@ const PUT_PIECE_BYTES = 1024 * 1024;
 async function sendCoalesced(body: Readable, req: http.ClientRequest): Promise<void> {
   let gathered = 0;
   let corked = false;
-  // Each chunk is garbage once the socket took it, a MiB or two after it arrived: a young-generation
-  // collection every 2 MiB frees them before they age into the old generation (see gc-pacer).
-  // A full collection as often cost ~25% of the PUT's speed; this one ~3%.
-  const gc = new GcPacer(PUT_GC_EVERY_BYTES, 'minor');
+  // Each chunk is garbage once the socket took it: collected as it goes (see gc-pacer).
+  const gc = new GcPacer();
   const drained = () => new Promise<void>((resolve, reject) => {
     const onDrain = () => { req.off('error', onError); resolve(); };
     const onError = (err: Error) => { req.off('drain', onDrain); reject(err); };

@@ -26,9 +26,16 @@ interface FieldRule {
 }
 
 export interface BytePlan {
+  /** Per source field, what its bytes are checked for while they are scanned (a Kind). */
+  readonly kinds: Uint8Array;
+  /** Per source field: 1 when a generic rule (required, number, length) applies after the scan. */
+  readonly ruled: Uint8Array;
+  /**
+   * Per source field: how many plain fields (no rule reads them) start there in a row, the last
+   * field not counted (it ends the row, not at a comma); 0 for a field a rule reads.
+   */
+  readonly plainRuns: Uint8Array;
   readonly fields: readonly FieldRule[];
-  /** Indices of the fields with any rule to check; the others (most columns) are only split out. */
-  readonly checked: Int32Array;
   readonly fieldCount: number;
   /** Longest line (bytes) for which no length-only rule can fail (bytes ≥ characters). */
   readonly maxLineBytes: number;
@@ -36,8 +43,9 @@ export interface BytePlan {
   readonly phoneAuto: boolean;
   readonly autoVerified: boolean;
   readonly mfa: PoolRules['mfa'];
-  /** Source field index of each username attribute (email/phone_number), -1 when not in the file. */
-  readonly usernameAttributes: readonly number[];
+  /** Sign-in with email / phone_number (UsernameAttributes): a row needs one of them set. */
+  readonly usernameByEmail: boolean;
+  readonly usernameByPhone: boolean;
   readonly foldCase: boolean;
   readonly hasUsername: boolean;
   /** The pool has cognito:mfa_enabled: a blank one is filled (a fix), so only rows that set it pass here. */
@@ -77,27 +85,29 @@ export function bytePlan(rules: PoolRules, plan: HeaderPlan, maxRowCharacters: n
       maxValue: checked ? rule.maxValue ?? Infinity : Infinity,
     });
   }
-  const checked = fields.flatMap((r, f) => (r.kind !== Kind.Ignore || r.required || r.number || r.minLength > 0 || r.maxLength !== Infinity ? [f] : []));
+  const ruled = Uint8Array.from(fields, (r) => (r.required || r.number || r.minLength > 0 || r.maxLength !== Infinity ? 1 : 0));
+  const plainRuns = new Uint8Array(fields.length);
+  for (let f = fields.length - 2; f >= 0; f--) {
+    if (fields[f].kind === Kind.Ignore && ruled[f] === 0) plainRuns[f] = Math.min(255, plainRuns[f + 1] + 1);
+  }
   return {
+    kinds: Uint8Array.from(fields, (r) => r.kind),
+    ruled,
+    plainRuns,
     fields,
-    checked: Int32Array.from(checked),
     fieldCount: plan.sourceColumnCount,
     maxLineBytes: shortest,
     emailAuto: rules.autoVerified.includes('email'),
     phoneAuto: rules.autoVerified.includes('phone_number'),
     autoVerified: rules.autoVerified.length > 0,
     mfa: rules.mfa,
-    usernameAttributes: rules.usernameAttributes.map((c) => plan.sourceIndex[rules.columns.indexOf(c)] ?? -1),
+    usernameByEmail: rules.usernameAttributes.includes('email'),
+    usernameByPhone: rules.usernameAttributes.includes('phone_number'),
     foldCase: !rules.usernameCaseSensitive,
     hasUsername: plan.sourceIndex[rules.columns.indexOf(USERNAME_COLUMN)] >= 0,
     mfaColumn: rules.columns.includes(MFA_COLUMN),
   };
 }
-
-/** Per-row scratch, reused (no allocation per row). */
-const flags = new Uint8Array(3);
-const starts = new Int32Array(512);
-const ends = new Int32Array(512);
 
 /** Whether `buf[start, end)` holds a quote, a backslash or a CR (checked once per region when it can be). */
 export function hasSpecialBytes(buf: Buffer, start = 0, end = buf.length): boolean {
@@ -114,92 +124,176 @@ export function hasSpecialBytes(buf: Buffer, start = 0, end = buf.length): boole
  * caller already knows the row has no quote, backslash or CR.
  */
 export function rowPassesOnBytes(p: BytePlan, buf: Buffer, start: number, end: number, hash: Uint32Array, clean = false): boolean {
-  if (end - start > p.maxLineBytes || p.fieldCount > starts.length) return false;
   // Quotes, backslashes, CRs and padding go to the string path.
   if (!clean && hasSpecialBytes(buf, start, end)) return false;
-  let field = 0;
-  let from = start;
-  for (;;) {
-    let i = from;
-    while (i < end && buf[i] !== 0x2c) i++;
-    if (field >= p.fieldCount) return false;
-    if (i > from && (buf[from] <= 0x20 || buf[i - 1] <= 0x20)) return false;
-    starts[field] = from;
-    ends[field] = i;
-    field += 1;
-    if (i >= end) break;
-    from = i + 1;
-  }
-  if (field !== p.fieldCount) return false;
-
-  flags[0] = Flag.Empty;
-  flags[1] = Flag.Empty;
-  flags[2] = Flag.Empty;
-  let emailSet = false;
-  let phoneSet = false;
-  let usernameStart = -1;
-  let usernameEnd = -1;
-  const checked = p.checked;
-  for (let c = 0; c < checked.length; c++) {
-    const f = checked[c];
-    const r = p.fields[f];
-    const s = starts[f];
-    const e = ends[f];
-    const n = e - s;
-    if (n === 0) {
-      if (r.required) return false;
-      continue;
-    }
-    switch (r.kind) {
-      case Kind.Ignore: break;
-      case Kind.Username:
-        if (n > 128 || !allIn(buf, s, e, 0x21, 0x7e)) return false;
-        usernameStart = s; usernameEnd = e;
-        break;
-      case Kind.Email: if (!isEmailBytes(buf, s, e)) return false; emailSet = true; break;
-      case Kind.Phone:
-        if (n < 3 || n > 16 || buf[s] !== 0x2b || buf[s + 1] < 0x31 || buf[s + 1] > 0x39 || !allIn(buf, s + 2, e, 0x30, 0x39)) return false;
-        phoneSet = true;
-        break;
-      case Kind.Bool: {
-        const flag = isWord(buf, s, e, TRUE) ? Flag.True : isWord(buf, s, e, FALSE) ? Flag.False : -1;
-        if (flag < 0) return false; // to normalize or to explain
-        if (r.slot < 3) flags[r.slot] = flag;
-        break;
-      }
-      case Kind.Birthdate: if (!isCalendarDateBytes(buf, s, e)) return false; break;
-      case Kind.UpdatedAt: if (n > 12 || !allIn(buf, s, e, 0x30, 0x39) || digits(buf, s, e) > MAX_EPOCH_SECONDS) return false; break;
-    }
-    if (r.number) {
-      const neg = buf[s] === 0x2d;
-      if (n > 15 || (neg && n === 1) || !allIn(buf, neg ? s + 1 : s, e, 0x30, 0x39)) return false;
-      const v = neg ? -digits(buf, s + 1, e) : digits(buf, s, e);
-      if (v < r.minValue || v > r.maxValue) return false;
-    } else if (r.minLength > 0 || r.maxLength !== Infinity) {
-      // Lengths in characters: only ASCII is counted here.
-      if (!allIn(buf, s, e, 0x20, 0x7e) || n < r.minLength || n > r.maxLength) return false;
-    }
-  }
-  if (!p.hasUsername || usernameStart < 0) return false;
-  const ev = flags[0];
-  const pv = flags[1];
-  if ((ev === Flag.True && !emailSet) || (pv === Flag.True && !phoneSet)) return false;
-  const verified = (p.emailAuto && ev === Flag.True && emailSet) || (p.phoneAuto && pv === Flag.True && phoneSet);
-  if (!verified && p.autoVerified) return false;
-  if ((flags[2] === Flag.True && p.mfa === 'OFF') || (flags[2] === Flag.False && p.mfa === 'ON')) return false;
-  if (p.mfaColumn && flags[2] === Flag.Empty) return false;
-  if (p.usernameAttributes.length > 0 && p.usernameAttributes.every((at) => at < 0 || starts[at] === ends[at])) return false;
-  hashBytes(buf, usernameStart, usernameEnd, p.foldCase, hash);
-  return true;
+  // The row must end where its line does (passingRowEnd reads up to a byte that ends it).
+  if (end < buf.length && buf[end] !== 0x0a && buf[end] !== 0x0d) return false;
+  return passingRowEnd(p, buf, start, end, hash) === end;
 }
 
-const TRUE = Buffer.from('true');
-const FALSE = Buffer.from('false');
+/**
+ * The byte path's inner loop: reads the row that starts at `start` and ends at the next LF (or at
+ * `limit`), and returns where it ends (the LF's index, or `limit`) when it passes every rule and needs
+ * no fix, else -1 (the row is then found and explained by the caller). The caller knows the bytes up
+ * to `limit` hold no quote, backslash or CR. When it passes, `hash` holds the username's 64-bit hash
+ * (as UsernameSet.hash64 computes it) for the duplicate check.
+ *
+ * One pass over the row's bytes: each field is checked for its kind while it is scanned for the byte
+ * that ends it (the username is hashed, an email's @ and dots found, on the way), and the row's end is
+ * found by the same scan, so no byte is read twice (except in the few short fields checked after their
+ * scan) and no separate search for line ends is made. Most rows of a file take this path: it is most
+ * of the validate step's time (item 2 of BENCHMARKS.md).
+ */
+export function passingRowEnd(p: BytePlan, buf: Buffer, start: number, limit: number, hash: Uint32Array): number {
+  const kinds = p.kinds;
+  const ruled = p.ruled;
+  const plainRuns = p.plainRuns;
+  const last = p.fieldCount - 1;
+  let ev = Flag.Empty;
+  let pv = Flag.Empty;
+  let mfa = Flag.Empty;
+  let emailSet = false;
+  let phoneSet = false;
+  let usernameSet = false;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  let i = start;
+  for (let f = 0; ; f++) {
+    const run = plainRuns[f];
+    if (run > 0) {
+      // Most fields: `run` in a row that no rule reads, each ending at a comma. Only the bytes at
+      // or below the comma are looked at twice; the LF or `limit` (always a byte at or below the
+      // comma: see rowPassesOnBytes) ends the row too early.
+      for (let r = 0; r < run; r++) {
+        const s = i;
+        for (;;) {
+          const b = buf[i];
+          if (b > 0x2c) { i++; continue; }
+          if (b === 0x2c) break;
+          if (b === 0x0a || i >= limit) return -1;
+          i++;
+        }
+        if (i > s && (buf[s] <= 0x20 || buf[i - 1] <= 0x20)) return -1;
+        i++; // the comma
+      }
+      f += run - 1;
+      continue;
+    }
+    const s = i;
+    const kind = kinds[f];
+    // Each scan stops at the comma, the LF or `limit`. Bytes above the comma (letters, digits, most
+    // punctuation) are tested once; only the rest are looked at twice.
+    if (kind === Kind.Username) {
+      const fold = p.foldCase;
+      for (; i < limit; i++) {
+        let ch = buf[i];
+        if (ch <= 0x2c) {
+          if (ch === 0x2c || ch === 0x0a) break;
+          if (ch < 0x21) return -1;
+        } else if (ch > 0x7e) return -1;
+        else if (fold && ch >= 65 && ch <= 90) ch += 32;
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+      }
+      if (i - s > 128) return -1;
+      usernameSet = i > s;
+    } else if (kind === Kind.Email) {
+      // row-validator's isEmail, for ASCII bytes: one @ with something before it, a dot after it
+      // with something on both sides, no white space.
+      let at = -1;
+      let dot = -1;
+      let dotBefore = -1;
+      for (; i < limit; i++) {
+        const b = buf[i];
+        if (b > 0x40) {
+          if (b >= 0x7f) return -1; // non-ASCII: the string path decides
+        } else if (b === 0x40) {
+          if (at >= 0) return -1;
+          at = i;
+        } else if (b === 0x2e) {
+          dotBefore = dot;
+          dot = i;
+        } else if (b === 0x2c || b === 0x0a) break;
+        else if (b <= 0x20) return -1;
+      }
+      if (i > s) {
+        if (at <= s) return -1;
+        if (dot === i - 1) dot = dotBefore;
+        if (dot <= at + 1) return -1;
+        emailSet = true;
+      }
+    } else {
+      for (; i < limit; i++) {
+        const b = buf[i];
+        if (b <= 0x2c && (b === 0x2c || b === 0x0a)) break;
+      }
+      const n = i - s;
+      if (n > 0) {
+        if (buf[s] <= 0x20 || buf[i - 1] <= 0x20) return -1;
+        switch (kind) {
+          case Kind.Phone:
+            if (n < 3 || n > 16 || buf[s] !== 0x2b || buf[s + 1] < 0x31 || buf[s + 1] > 0x39 || !allIn(buf, s + 2, i, 0x30, 0x39)) return -1;
+            phoneSet = true;
+            break;
+          case Kind.Bool: {
+            const flag = isTrue(buf, s, n) ? Flag.True : isFalse(buf, s, n) ? Flag.False : Flag.Empty;
+            if (flag === Flag.Empty) return -1; // to normalize or to explain
+            const slot = p.fields[f].slot;
+            if (slot === 0) ev = flag; else if (slot === 1) pv = flag; else if (slot === 2) mfa = flag;
+            break;
+          }
+          case Kind.Birthdate: if (!isCalendarDateBytes(buf, s, i)) return -1; break;
+          case Kind.UpdatedAt: if (n > 12 || !allIn(buf, s, i, 0x30, 0x39) || digits(buf, s, i) > MAX_EPOCH_SECONDS) return -1; break;
+        }
+      }
+    }
+    if (ruled[f] === 1 && !passesRule(p.fields[f], buf, s, i)) return -1;
+    if (i >= limit || buf[i] === 0x0a) {
+      if (f !== last) return -1;
+      break;
+    }
+    if (f === last) return -1;
+    i += 1; // the comma
+  }
+  if (i - start > p.maxLineBytes) return -1;
+  if (!p.hasUsername || !usernameSet) return -1;
+  if ((ev === Flag.True && !emailSet) || (pv === Flag.True && !phoneSet)) return -1;
+  const verified = (p.emailAuto && ev === Flag.True && emailSet) || (p.phoneAuto && pv === Flag.True && phoneSet);
+  if (!verified && p.autoVerified) return -1;
+  if ((mfa === Flag.True && p.mfa === 'OFF') || (mfa === Flag.False && p.mfa === 'ON')) return -1;
+  if (p.mfaColumn && mfa === Flag.Empty) return -1;
+  if ((p.usernameByEmail || p.usernameByPhone) && !(p.usernameByEmail && emailSet) && !(p.usernameByPhone && phoneSet)) return -1;
+  // hash64's finish (username-set.ts).
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  hash[0] = h1 >>> 0;
+  hash[1] = h2 >>> 0;
+  return i;
+}
 
-function isWord(buf: Buffer, s: number, e: number, word: Buffer): boolean {
-  if (e - s !== word.length) return false;
-  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
-  return true;
+/** The pool's generic rules for one field (required, number and its bounds, length in characters). */
+function passesRule(r: FieldRule, buf: Buffer, s: number, e: number): boolean {
+  const n = e - s;
+  if (n === 0) return !r.required;
+  if (r.number) {
+    const neg = buf[s] === 0x2d;
+    if (n > 15 || (neg && n === 1) || !allIn(buf, neg ? s + 1 : s, e, 0x30, 0x39)) return false;
+    const v = neg ? -digits(buf, s + 1, e) : digits(buf, s, e);
+    return v >= r.minValue && v <= r.maxValue;
+  }
+  if (r.minLength === 0 && r.maxLength === Infinity) return true;
+  // Lengths in characters: only ASCII is counted here.
+  return allIn(buf, s, e, 0x20, 0x7e) && n >= r.minLength && n <= r.maxLength;
+}
+
+/** `true`, byte by byte (the only spelling that needs no normalizing). */
+function isTrue(buf: Buffer, s: number, n: number): boolean {
+  return n === 4 && buf[s] === 0x74 && buf[s + 1] === 0x72 && buf[s + 2] === 0x75 && buf[s + 3] === 0x65;
+}
+
+/** `false`, byte by byte. */
+function isFalse(buf: Buffer, s: number, n: number): boolean {
+  return n === 5 && buf[s] === 0x66 && buf[s + 1] === 0x61 && buf[s + 2] === 0x6c && buf[s + 3] === 0x73 && buf[s + 4] === 0x65;
 }
 
 function allIn(buf: Buffer, s: number, e: number, low: number, high: number): boolean {
@@ -213,33 +307,12 @@ function digits(buf: Buffer, s: number, e: number): number {
   return v;
 }
 
-/** row-validator's isEmail, for ASCII bytes: one @ with something before it, a dot after it with something on both sides, no white space. */
-function isEmailBytes(buf: Buffer, s: number, e: number): boolean {
-  let at = -1;
-  let dot = -1;
-  let dotBefore = -1;
-  for (let i = s; i < e; i++) {
-    const b = buf[i];
-    if (b >= 0x80 || b <= 0x20 || b === 0x7f) return false; // non-ASCII: the string path decides
-    if (b === 0x40) { if (at >= 0) return false; at = i; }
-    if (b === 0x2e) { dotBefore = dot; dot = i; }
-  }
-  if (at <= s) return false;
-  if (dot === e - 1) dot = dotBefore;
-  return dot > at + 1;
-}
-
 function isCalendarDateBytes(buf: Buffer, s: number, e: number): boolean {
   if (e - s !== 10 || buf[s + 2] !== 0x2f || buf[s + 5] !== 0x2f) return false;
-  const d2 = (i: number) => {
-    const a = buf[s + i] - 48;
-    const b = buf[s + i + 1] - 48;
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-  };
-  const month = d2(0);
-  const day = d2(3);
-  const hi = d2(6);
-  const lo = d2(8);
+  const month = twoDigits(buf, s);
+  const day = twoDigits(buf, s + 3);
+  const hi = twoDigits(buf, s + 6);
+  const lo = twoDigits(buf, s + 8);
   if (month < 1 || month > 12 || day < 1 || hi < 0 || lo < 0) return false;
   const year = hi * 100 + lo;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -247,18 +320,9 @@ function isCalendarDateBytes(buf: Buffer, s: number, e: number): boolean {
   return day <= days;
 }
 
-/** username-set.ts's hash64 over ASCII bytes (a byte is its character code), into `out` [hi, lo]. */
-function hashBytes(buf: Buffer, s: number, e: number, foldCase: boolean, out: Uint32Array): void {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = s; i < e; i++) {
-    let ch = buf[i];
-    if (foldCase && ch >= 65 && ch <= 90) ch += 32;
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1 >>> 0;
-  out[1] = h2 >>> 0;
+/** The two ASCII digits at `i` as a number, or -1. */
+function twoDigits(buf: Buffer, i: number): number {
+  const a = buf[i] - 48;
+  const b = buf[i + 1] - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }

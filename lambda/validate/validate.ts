@@ -7,10 +7,10 @@ import { GroupsColumn, groupsKey, listGroupNames } from '../users/groups-column'
 import { UnusedPasswordHashColumn } from './password-hash-column';
 import { isThrottle, throttled, errorMessage } from '../runtime/errors';
 import { planHeader, HeaderPlan } from './header-check';
-import { BytePlan, bytePlan, rowPassesOnBytes } from './row-bytes';
+import { BytePlan, bytePlan, passingRowEnd, rowPassesOnBytes } from './row-bytes';
 import { openSource } from '../report/source-object';
 import { executionToken } from '../runtime/job-name';
-import { readLineBatches, SpanBatch, TextLine, textLineOf } from '../csv/line-reader';
+import { addSpan, readLineBatches, SpanBatch, splitLines, TextLine, textLineOf } from '../csv/line-reader';
 import type { ObjectWriter } from '../runtime/object-store';
 import { PartWriter } from '../csv/part-writer';
 import { buildPoolRules, PASSWORD_HASH_COLUMN, PoolRules, USERNAME_COLUMN } from './pool-rules';
@@ -244,20 +244,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
   let fastFor: HeaderPlan | undefined;
   let reserved = false;
   for await (const batch of readLineBatches(object.body)) {
-    if (!reserved && !Array.isArray(batch) && batch.count >= RESERVE_AFTER_ROWS && object.length) {
-      // The username table is sized once, from the file's length and its first rows' size, so it
-      // does not grow (and leave freed slots behind) as it fills. An estimate only: a wrong one
-      // costs growth or some unused slots, never a wrong answer.
-      reserved = true;
-      const estimate = Math.ceil((object.length / (batch.buf.length / batch.count)) * 1.05);
-      seen.reserve(Math.min(estimate, MAX_RESERVED_USERS));
-    }
     if (Array.isArray(batch)) {
       for (const line of batch) await handleLine(line);
       continue;
     }
-    fix('crlfToLf', batch.crlf);
-    physicalLines = batch.firstNumber + batch.count - 1;
     if (plan !== fastFor) {
       fastFor = plan;
       // Not with a column to cut out (groups, an unused password_hash): the upload is then the row
@@ -265,9 +255,23 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       const bytes = plan && verbatim && !groupsColumn && !unusedHashes?.present ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
       fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
     }
-    const { buf, starts, ends } = batch;
     // One native scan per region: most regions have no quote, backslash or CR at all.
-    const clean = buf.indexOf(0x22) < 0 && buf.indexOf(0x5c) < 0 && buf.indexOf(0x0d) < 0;
+    const clean = batch.buf.indexOf(0x22) < 0 && batch.buf.indexOf(0x5c) < 0 && batch.buf.indexOf(0x0d) < 0;
+    // First which rows pass on their bytes (a pure check that also finds the region's lines) and
+    // their usernames' hashes; then the username table's slots for those hashes are touched together
+    // (their cache misses overlap); then the rows are taken in order, duplicates checked and written.
+    const passing = fast ? bytesPass(fast.bytes, batch, clean, fast.prefix.length) : (splitLines(batch), undefined);
+    if (!reserved && batch.count >= RESERVE_AFTER_ROWS && object.length) {
+      // The username table is sized once, from the file's length and its first rows' size, so it
+      // does not grow (and leave freed slots behind) as it fills. An estimate only: a wrong one
+      // costs growth or some unused slots, never a wrong answer.
+      reserved = true;
+      const estimate = Math.ceil((object.length / (batch.buf.length / batch.count)) * 1.05);
+      seen.reserve(Math.min(estimate, MAX_RESERVED_USERS));
+    }
+    fix('crlfToLf', batch.crlf);
+    physicalLines = batch.firstNumber + batch.count - 1;
+    const { buf, starts, ends } = batch;
     // Without a prefix and without CRs, consecutive passing rows are their bytes with their LFs, as
     // in the file: they are copied into the part as one run (one copy, not one per row).
     const runs = clean && fast !== undefined && fast.prefix.length === 0;
@@ -281,10 +285,6 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       runFrom = -1;
       return parts!.addRun(buf, from, runTo, runFirst, runCount);
     };
-    // First which rows pass on their bytes (a pure check) and their usernames' hashes; then the
-    // username table's slots for those hashes are touched together (their cache misses overlap);
-    // then the rows are taken in order, duplicates checked and written.
-    const passing = fast ? bytesPass(fast.bytes, batch, clean, fast.prefix.length) : undefined;
     if (passing) for (let k = 0; k < batch.count; k++) if (passing.ok[k] === 1) seen.touch(passing.hi[k], passing.lo[k]);
     for (let k = 0; k < batch.count; k++) {
       const start = starts[k];
@@ -361,24 +361,54 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
 }
 
 /** Per-batch scratch of bytesPass, grown to the largest batch and reused. */
-let scratch = { ok: new Uint8Array(0), hi: new Uint32Array(0), lo: new Uint32Array(0) };
+let scratch = { ok: new Uint8Array(1024), hi: new Uint32Array(1024), lo: new Uint32Array(1024) };
 const hash = new Uint32Array(2);
+
+function growScratch(): void {
+  const n = 2 * scratch.ok.length;
+  const grown = { ok: new Uint8Array(n), hi: new Uint32Array(n), lo: new Uint32Array(n) };
+  grown.ok.set(scratch.ok);
+  grown.hi.set(scratch.hi);
+  grown.lo.set(scratch.lo);
+  scratch = grown;
+}
 
 /**
  * For each row of the batch: whether it passes every rule on its bytes (ok 1) and, if so, its
- * username's hash (hi, lo). Valid until the next call.
+ * username's hash (hi, lo). Splits the batch into its lines. Valid until the next call.
  */
 function bytesPass(p: BytePlan, batch: SpanBatch, clean: boolean, prefixLength: number): typeof scratch {
-  if (scratch.ok.length < batch.count) {
-    const n = Math.max(batch.count, 2 * scratch.ok.length);
-    scratch = { ok: new Uint8Array(n), hi: new Uint32Array(n), lo: new Uint32Array(n) };
+  const { buf } = batch;
+  if (clean) {
+    // No quote, backslash or CR in the region: the check reads each row once and finds its end as
+    // it goes; only a row that does not pass is searched for its end.
+    let n = 0;
+    for (let start = 0; start < buf.length; n++) {
+      if (n === scratch.ok.length) growScratch();
+      let end = passingRowEnd(p, buf, start, buf.length, hash);
+      if (end >= 0 && prefixLength + end - start <= MAX_ROW_CHARACTERS) {
+        scratch.ok[n] = 1;
+        scratch.hi[n] = hash[0];
+        scratch.lo[n] = hash[1];
+      } else {
+        scratch.ok[n] = 0;
+        if (end < 0) end = buf.indexOf(0x0a, start);
+      }
+      addSpan(batch, n, start, end);
+      start = end + 1;
+    }
+    batch.count = n;
+    batch.crlf = 0;
+    return scratch;
   }
+  splitLines(batch);
+  while (scratch.ok.length < batch.count) growScratch();
   const { ok, hi, lo } = scratch;
-  const { buf, starts, ends } = batch;
+  const { starts, ends } = batch;
   for (let k = 0; k < batch.count; k++) {
     const start = starts[k];
     const end = ends[k];
-    if (prefixLength + end - start <= MAX_ROW_CHARACTERS && rowPassesOnBytes(p, buf, start, end, hash, clean)) {
+    if (prefixLength + end - start <= MAX_ROW_CHARACTERS && rowPassesOnBytes(p, buf, start, end, hash, false)) {
       ok[k] = 1;
       hi[k] = hash[0];
       lo[k] = hash[1];

@@ -21,6 +21,15 @@ describe('GcPacer (bounded garbage while streaming)', () => {
     expect(asked).toEqual([{ type: 'minor' }, { type: 'minor' }]);
   });
 
+  test('by default: a young-generation collection every 2 MiB', () => {
+    const asked: unknown[] = [];
+    const pacer = new GcPacer(undefined, undefined, (options) => { asked.push(options); });
+    for (let i = 0; i < 63; i++) pacer.moved(65_536); // 63 chunks of 64 KiB: just under 4 MiB
+    expect(asked).toEqual([{ type: 'minor' }]);
+    pacer.moved(65_536);
+    expect(asked).toEqual([{ type: 'minor' }, { type: 'minor' }]);
+  });
+
   test('does nothing when the runtime does not expose gc', () => {
     const pacer = new GcPacer(1, 'full', undefined);
     pacer.moved(10_000);

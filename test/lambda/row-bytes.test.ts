@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parseCsvLine } from '../../lambda/csv/csv-fields';
 import { planHeader } from '../../lambda/validate/header-check';
 import { buildPoolRules } from '../../lambda/validate/pool-rules';
-import { bytePlan, rowPassesOnBytes } from '../../lambda/validate/row-bytes';
+import { bytePlan, passingRowEnd, rowPassesOnBytes } from '../../lambda/validate/row-bytes';
 import { checkRow, MAX_ROW_CHARACTERS } from '../../lambda/validate/row-validator';
 import { hash64 } from '../../lambda/validate/username-set';
 import { CSV_HEADER, pool } from './helpers';
@@ -57,4 +57,44 @@ test.each([
     expect([...hash]).toEqual(hash64(checked.username, !rules.usernameCaseSensitive));
   }), { numRuns: 3000 });
   expect(passed).toBeGreaterThan(100); // the property must have been exercised
+});
+
+describe('passingRowEnd: rows read in a region, each ending at its LF', () => {
+  const rules = buildPoolRules(pool(), CSV_HEADER);
+  const plan = planHeader(rules, CSV_HEADER);
+  const bp = bytePlan(rules, plan, MAX_ROW_CHARACTERS)!;
+  const good: Record<string, string> = { 'cognito:username': 'u1', email: 'a@b.co', email_verified: 'true', 'cognito:mfa_enabled': 'false' };
+  const line = (over: Record<string, string> = {}) => CSV_HEADER.map((c) => ({ ...good, ...over })[c] ?? '').join(',');
+  const endOf = (text: string) => {
+    const buf = Buffer.from(text);
+    return passingRowEnd(bp, buf, 0, buf.length, new Uint32Array(2));
+  };
+
+  test('a passing row ends at its LF, whatever follows', () => {
+    const row = line();
+    expect(endOf(`${row}\n${row}\n`)).toBe(Buffer.byteLength(row));
+    expect(endOf(`${line({ name: 'Ann Lee', 'custom:tier': 'abc' })}\nnext\n`)).toBe(Buffer.byteLength(line({ name: 'Ann Lee', 'custom:tier': 'abc' })));
+  });
+
+  test.each([
+    ['one field too few (the row ends inside the plain fields)', () => CSV_HEADER.slice(1).map(() => '').join(',')],
+    ['a field too many', () => `${line()},extra`],
+    ['a trailing comma', () => `${line()},`],
+    ['padding in a plain field', () => line({ nickname: ' Ann' })],
+    ['padding at the end of a plain field', () => line({ website: 'x ' })],
+    ['a tab ending a plain field', () => line({ website: 'x\t' })],
+    ['an empty username', () => line({ 'cognito:username': '' })],
+  ])('%s does not pass (-1)', (_name, row) => {
+    expect(endOf(`${row()}\n${line()}\n`)).toBe(-1);
+  });
+
+  test('rowPassesOnBytes reads a span that ends at its line end only (LF or the CR of a CRLF)', () => {
+    const row = line();
+    const hash = new Uint32Array(2);
+    const n = Buffer.byteLength(row);
+    expect(rowPassesOnBytes(bp, Buffer.from(`${row}\r\n`), 0, n, hash)).toBe(true);
+    expect(rowPassesOnBytes(bp, Buffer.from(row), 0, n, hash)).toBe(true);
+    // A span cut short of its line is refused, not read past its end.
+    expect(rowPassesOnBytes(bp, Buffer.from(`${row}x\n`), 0, n, hash)).toBe(false);
+  });
 });
