@@ -275,41 +275,30 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     // Without a prefix and without CRs, consecutive passing rows are their bytes with their LFs, as
     // in the file: they are copied into the part as one run (one copy, not one per row).
     const runs = clean && fast !== undefined && fast.prefix.length === 0;
-    let runFrom = -1;
-    let runTo = 0;
-    let runFirst = 0;
-    let runCount = 0;
-    const endRun = (): Promise<void> | undefined => {
-      if (runFrom < 0) return undefined;
-      const from = runFrom;
-      runFrom = -1;
-      return parts!.addRun(buf, from, runTo, runFirst, runCount);
-    };
-    if (passing) for (let k = 0; k < batch.count; k++) if (passing.ok[k] === 1) seen.touch(passing.hi[k], passing.lo[k]);
-    for (let k = 0; k < batch.count; k++) {
-      const start = starts[k];
-      const end = ends[k];
-      if (passing && passing.ok[k] === 1 && parts && fileErrors.length === 0
-        && seen.addOrGetHash(passing.hi[k], passing.lo[k], batch.firstNumber + k) === undefined) {
-        rows += 1;
-        validRows += 1;
-        if (!writing) continue;
-        if (runs) {
-          if (runFrom < 0) { runFrom = start; runFirst = batch.firstNumber + k; runCount = 0; }
-          runCount += 1;
-          runTo = end + 1; // the row's LF
+    if (passing) touchAll(seen, passing, batch.count);
+    let k = 0;
+    while (k < batch.count) {
+      if (passing && parts && fileErrors.length === 0) {
+        const to = takePassing(seen, passing, batch, k);
+        if (to > k) {
+          rows += to - k;
+          validRows += to - k;
+          if (writing && runs) {
+            const pending = parts.addRun(buf, starts[k], ends[to - 1] + 1, batch.firstNumber + k, to - k);
+            if (pending) await pending;
+          } else if (writing) {
+            for (let j = k; j < to; j++) {
+              const pending = parts.addBytes(fast!.prefix, buf, starts[j], ends[j], batch.firstNumber + j);
+              if (pending) await pending;
+            }
+          }
+          k = to;
           continue;
         }
-        const pending = parts.addBytes(fast!.prefix, buf, start, end, batch.firstNumber + k);
-        if (pending) await pending;
-        continue;
       }
-      const pending = endRun();
-      if (pending) await pending;
       await handleLine(textLineOf(batch, k));
+      k += 1;
     }
-    const pending = endRun();
-    if (pending) await pending;
   }
 
   const hashProblem = unusedHashes?.problem();
@@ -358,6 +347,29 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     key: source.key, outcome, rows, rejectedRows, parts: written.length, fileErrors: fileErrors.length, fixes,
   });
   return { outcome, workPrefix: prefix, parts: written, validationKey: validationKey(prefix), rows, rejectedRows };
+}
+
+/**
+ * Reads the username table's slot for each passing row's hash, and nothing else: the loads do not
+ * wait on one another, so their cache misses overlap (see UsernameSet.touch). In a function of its
+ * own, like takePassing and bytesPass: the per-row loops are then optimized after a few batches,
+ * while validate's own body, an async function called once per file, would run them unoptimized.
+ */
+function touchAll(seen: UsernameSet, passing: typeof scratch, count: number): void {
+  const { ok, hi, lo } = passing;
+  for (let k = 0; k < count; k++) if (ok[k] === 1) seen.touch(hi[k], lo[k]);
+}
+
+/**
+ * From row k on, the rows that pass on their bytes and whose username is new: added to `seen`.
+ * Returns the first row that is not one (a row to explain, a duplicate) or the batch's end.
+ */
+function takePassing(seen: UsernameSet, passing: typeof scratch, batch: SpanBatch, k: number): number {
+  const { ok, hi, lo } = passing;
+  const first = batch.firstNumber;
+  let j = k;
+  while (j < batch.count && ok[j] === 1 && seen.addOrGetHash(hi[j], lo[j], first + j) === undefined) j++;
+  return j;
 }
 
 /** Per-batch scratch of bytesPass, grown to the largest batch and reused. */
