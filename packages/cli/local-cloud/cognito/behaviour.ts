@@ -19,7 +19,7 @@ export interface CognitoBehaviour {
   failJobOverFailedOrSkipped: number | null;
   /**
    * Whether a job that crosses `failJobOverFailedOrSkipped` stops at that row: the rows after it get no
-   * result line and are not imported (import-rules.ts). Otherwise every row is processed, then the job fails.
+   * result line and are not imported (job-runner.ts). Otherwise every row is processed, then the job fails.
    */
   failedJobStops: boolean;
   /** GetLogEvents returns empty pages with fresh tokens before the last lines (logs.ts). */

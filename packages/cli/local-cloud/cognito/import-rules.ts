@@ -1,7 +1,7 @@
 /**
  * How Cognito processes an import job's CSV: its dialect (`\,` is a literal comma, no quoting), the header
  * check, the per-row rules, and the result lines it writes to CloudWatch Logs. Variants read here:
- * `resultLineNumbers` (how `Line Number N` counts), `failUsernames`, `csvHeaderListsPasswordHash` and `failedJobStops`.
+ * `resultLineNumbers` (how `Line Number N` counts), `failUsernames` and `csvHeaderListsPasswordHash`.
  */
 import { csvHeader, PoolDescription } from '../pool';
 import { CognitoBehaviour } from './behaviour';
@@ -37,6 +37,8 @@ export interface ImportInput {
   passwordHashing?: string;
   /** Rows processed: all (1) or the first part of them (a stop). */
   fraction: number;
+  /** Whether the job stops before the next row, given the rows failed or skipped so far (job-runner.ts decides). */
+  stopsAt?(failedOrSkipped: number, rows: number): boolean;
   behaviour: CognitoBehaviour;
   exists(username: string): boolean;
   create(username: string, attrs: Array<{ Name: string; Value: string }>, status: string): void;
@@ -59,10 +61,9 @@ export function runImport(input: ImportInput): ImportResult {
   if (headerError) { res.fileError = headerError; return res; }
   const failNames = new Set(behaviour.failUsernames);
   const toProcess = Math.floor(res.rows * input.fraction);
-  const threshold = behaviour.failJobOverFailedOrSkipped;
   for (let i = 1; i <= toProcess; i++) {
-    // failedJobStops: the job stops at the row that crossed the threshold (the rows after it get no result).
-    if (behaviour.failedJobStops && threshold !== null && (res.failed + res.skipped) / res.rows > threshold) break;
+    // The rows after a stop get no result line and are not imported.
+    if (input.stopsAt?.(res.failed + res.skipped, res.rows)) break;
     // Physical line i + 1 of the file; which number Cognito prints is a variant.
     const lineNo = behaviour.resultLineNumbers === 'header-is-line-1' ? i + 1 : i;
     const raw = physical[i].endsWith('\r') ? physical[i].slice(0, -1) : physical[i];
