@@ -3,6 +3,8 @@ import type { HarvestOutput, LookupState, PartDescriptor, PlanFallbackInput } fr
 import { HarvestSummary, resultsKey, resultsSummaryKey, UserOutcome, ValidationSummary } from '../../lambda/runtime/work-files';
 import { jobNameFor, executionToken } from '../../lambda/runtime/job-name';
 import { decideFallback, planFallback } from '../../lambda/users/sample-fallback';
+import { runStep } from '../../lambda/engine';
+import type { ReportOutput } from '../../lambda/shared/report';
 import { BUCKET, config, csvOf, testEnv, user } from './helpers';
 
 const sampled: LookupState = { done: true, mode: 'sample', sample: { rows: 2, of: 5, found: 0 }, invocations: 1, requests: 3 };
@@ -95,6 +97,18 @@ describe('planFallback: the failed job\'s rows not imported become the full look
     expect(file.fallback).toEqual({ ...fallback, results: input.parts });
     // Idempotent: a retried step gives the same plan.
     expect(await planFallback(env.deps, config(), input)).toEqual(plan);
+  });
+
+  test('a report written right after the plan (an error before the new job) counts every row once', async () => {
+    const { env, input } = setUp();
+    const plan = await planFallback(env.deps, config(), input);
+    const state = { source, validation: plan.validation!, parts: input.parts, error: { Error: 'States.TaskFailed', Cause: 'lookup failed' } };
+    const out = (await runStep(env.deps, config(), { action: 'report', executionName, startedAt: 't', state })) as ReportOutput;
+    // The failed job's one imported row stays imported; its 4 others never reached a new job: not imported.
+    expect(out.totals).toEqual({ rows: 5, imported: 1, skipped: 0, failed: 4, rejected: 0 });
+    const doc = JSON.parse(env.store.text(BUCKET, out.reportKey)!);
+    expect(doc.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1']);
+    expect(doc.users.map((u: { line: number; outcome: string }) => [u.line, u.outcome])).toEqual([[3, 'FAILED'], [4, 'FAILED'], [5, 'FAILED'], [6, 'FAILED']]);
   });
 
   test('no fallback after the full lookup, nor for a job that succeeded', async () => {
