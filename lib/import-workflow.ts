@@ -35,7 +35,8 @@ const CRASH_ERRORS = ['Runtime.ExitError', 'Runtime.Unknown', 'Sandbox.Timedout'
  * the account's import slot (or its rows ran in another file's combined job) → for each part, one at
  * a time: CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job →
  * Distribute) → Release → (lookup only sampled: PlanFallback → when a job failed over users the
- * sample missed, back to the full lookup with that job's rows not imported, once) → groups → Report → Notify. Any unexpected error (in Report too) → (once
+ * sample missed, back to the full lookup with that job's rows not imported, once) → groups → Report
+ * → Notify. Any unexpected error (in Report too) → (once
  * queued: LeaveQueue, which frees the slot) → ReportError → NotifyError → Fail, so every dropped file
  * ends with exactly one report and one event and never keeps the slot; if even ReportError fails,
  * ReportUnavailable still sends the event (status Failed).
@@ -179,7 +180,7 @@ export class ImportWorkflow extends Construct {
     const isCombined = new sfn.Choice(this, 'IsCombinedJob')
       .when(sfn.Condition.booleanEquals('$.queue.combined', true), distribute.next(release))
       .otherwise(release);
-    // Existing users are found before the file joins the queue; group memberships come after the import.
+    // Existing users are found before the file joins the queue (its loop is where the fallback comes back).
     const lookup = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
     // A job Cognito failed over users a clean sample missed: the full lookup, and the import again (once).
     const fallback = sampleFallback(this, step, throttleRetry, reportError, catchAll, lookup.lookupLoop, afterImport);
