@@ -1,8 +1,8 @@
-import type { AddToGroupsInput, ApplyExistingInput, FindExistingInput, UpdateExistingInput, CreateAndUploadInput, HarvestInput, NotifyInput, ReportInput, ValidateInput } from './shared/steps';
+import type { AddToGroupsInput, ApplyExistingInput, FindExistingInput, UpdateExistingInput, CreateAndUploadInput, HarvestInput, NotifyInput, PlanFallbackInput, ReportInput, ValidateInput } from './shared/steps';
 import type { QueueStepEvent } from './shared/queue-steps';
 import type { EngineConfig, EngineDeps } from './runtime/deps';
 
-export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | UpdateExistingInput | AddToGroupsInput | CreateAndUploadInput | HarvestInput | ReportInput | NotifyInput | QueueStepEvent;
+export type StepEvent = ValidateInput | FindExistingInput | ApplyExistingInput | UpdateExistingInput | AddToGroupsInput | CreateAndUploadInput | HarvestInput | PlanFallbackInput | ReportInput | NotifyInput | QueueStepEvent;
 
 /**
  * Runs one workflow step. Each step's module (and the SDK client it needs) is loaded when the step
@@ -33,6 +33,7 @@ async function dispatch(deps: EngineDeps, config: EngineConfig, event: StepEvent
     case 'addToGroups': return (require('./users/groups') as typeof import('./users/groups')).addToGroups(deps, config, event);
     case 'createAndUpload': return (require('./job/create-and-upload') as typeof import('./job/create-and-upload')).createAndUpload(deps, config, event);
     case 'harvest': return (require('./harvest/harvest') as typeof import('./harvest/harvest')).harvest(deps, config, event);
+    case 'planFallback': return (require('./users/sample-fallback') as typeof import('./users/sample-fallback')).planFallback(deps, config, event);
     case 'report': return (require('./report/report') as typeof import('./report/report')).report(deps, config, event);
     case 'notify': await (require('./report/notify') as typeof import('./report/notify')).notify(deps, config, event); return undefined;
     case 'enqueue': case 'checkTurn': case 'startInQueue': case 'describeInQueue': case 'distribute': case 'release': case 'leaveQueue':

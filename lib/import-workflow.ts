@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { StepErrors } from '../lambda/shared/errors';
-import { addUsersToGroups, findExistingUsers, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
+import { addUsersToGroups, findExistingUsers, sampleFallback, updateExistingUsers, UserSyncOptions } from './private/existing-users-states';
 import { FIRST_START_PAUSE, LONGEST_START_PAUSE, longRetryAttempts } from './private/start-retry';
 
 /** Props of {@link ImportWorkflow}. Internal: {@link CognitoUserImport} builds it. */
@@ -34,7 +34,9 @@ const CRASH_ERRORS = ['Runtime.ExitError', 'Runtime.Unknown', 'Sandbox.Timedout'
  * Validate → (valid?) → existing users → Enqueue → (WaitInQueue → CheckTurn)* until the file holds
  * the account's import slot (or its rows ran in another file's combined job) → for each part, one at
  * a time: CreateAndUpload → Start → Wait/Describe until terminal → Harvest; (combined job →
- * Distribute) → Release → groups → Report → Notify. Any unexpected error (in Report too) → (once
+ * Distribute) → Release → (lookup only sampled: PlanFallback → when a job failed over users the
+ * sample missed, back to the full lookup with that job's rows not imported, once) → groups → Report
+ * → Notify. Any unexpected error (in Report too) → (once
  * queued: LeaveQueue, which frees the slot) → ReportError → NotifyError → Fail, so every dropped file
  * ends with exactly one report and one event and never keeps the slot; if even ReportError fails,
  * ReportUnavailable still sends the event (status Failed).
@@ -178,9 +180,13 @@ export class ImportWorkflow extends Construct {
     const isCombined = new sfn.Choice(this, 'IsCombinedJob')
       .when(sfn.Condition.booleanEquals('$.queue.combined', true), distribute.next(release))
       .otherwise(release);
-    release.next(afterImport);
+    // Existing users are found before the file joins the queue (its loop is where the fallback comes back).
+    const lookup = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
+    // A job Cognito failed over users a clean sample missed: the full lookup, and the import again (once).
+    const fallback = sampleFallback(this, step, throttleRetry, reportError, catchAll, lookup.lookupLoop, afterImport);
+    release.next(fallback);
     importParts.next(isCombined);
-    takeResults.next(afterImport);
+    takeResults.next(fallback);
     const route = new sfn.Choice(this, 'IsItMyTurn')
       .when(sfn.Condition.stringEquals('$.queue.outcome', 'Acquired'), importParts)
       .when(sfn.Condition.stringEquals('$.queue.outcome', 'Coalesced'), takeResults)
@@ -191,9 +197,9 @@ export class ImportWorkflow extends Construct {
       .when(sfn.Condition.isPresent('$.validation.parts[0]'), enqueue)
       .otherwise(afterImport);
 
-    // Existing users are found (and updated) before the file joins the queue; group memberships come after the import.
+    // Existing users are found (and updated) before the file joins the queue.
     const importSteps = () => {
-      let chain = findExistingUsers(this, step, throttleRetry, reportError, catchAll);
+      let chain = lookup.chain;
       if (props.userSync?.update) chain = chain.next(updateExistingUsers(this, step, throttleRetry, reportError, catchAll));
       return chain.next(anythingToImport);
     };

@@ -35,8 +35,7 @@ export async function reconcile(
   const without: PartWithoutResult[] = [];
   const deadline = deps.now().getTime() + waitMs;
   for (const part of parts) {
-    // Only this part's own results count: a combined job's whole results (Distribute never ran) do not.
-    const own = harvested.find((h) => h?.partNumber === part.partNumber && h.job && h.resultsKey === resultsSummaryKey(part, h.job.jobId));
+    const own = ownResult(part, harvested);
     if (own) {
       results.push({ out: own, summary: await readJson<HarvestSummary>(deps, config, own.resultsKey) });
       continue;
@@ -51,6 +50,11 @@ export async function reconcile(
     }
   }
   return { results, without };
+}
+
+/** The part's own results among the workflow's: a combined job's whole results (Distribute never ran) are not. */
+export function ownResult(part: PartDescriptor, harvested: HarvestOutput[]): HarvestOutput | undefined {
+  return harvested.find((h) => h?.partNumber === part.partNumber && h.job && h.resultsKey === resultsSummaryKey(part, h.job.jobId));
 }
 
 async function fromCognito(deps: EngineDeps, config: EngineConfig, part: PartDescriptor, deadline: number): Promise<PartResult | PartWithoutResult> {

@@ -9,10 +9,10 @@ import type { ObjectWriter } from '../runtime/object-store';
 import { reportKeysFor, versionReportKeys } from '../shared/report-keys';
 import { readCognitoField, readCognitoFields } from '../csv/cognito-dialect';
 import { USERNAME_COLUMN } from '../validate/pool-rules';
-import { PartWithoutResult, reconcile } from './reconcile';
+import { PartResult, PartWithoutResult, reconcile } from './reconcile';
 import { promoteIfNewest, versionName } from './newest-report';
 import { openSource, sourceProblem, USER_ROWS_TAG } from './source-object';
-import { ExistingSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from '../runtime/work-files';
+import { ExistingSummary, FallbackSummary, HarvestSummary, RejectedEntry, UserOutcome, ValidationSummary } from '../runtime/work-files';
 
 /** The tag the bucket's lifecycle expires failed rows by (they hold personal data). */
 const USER_ROWS_TAGGING = `${encodeURIComponent(USER_ROWS_TAG.key)}=${encodeURIComponent(USER_ROWS_TAG.value)}`;
@@ -75,7 +75,16 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     ? await reconcile(deps, config, validation.parts, state.parts ?? [])
     : { results: [] as { out: HarvestOutput; summary?: HarvestSummary }[], without: [] as PartWithoutResult[] };
 
-  const jobs: JobEntry[] = harvested.map(({ out }) => {
+  // A file whose sample-mode lookup fell back (lambda/users/sample-fallback.ts): the first attempt's jobs are
+  // listed as Cognito ended them, but of the failed ones only the rows they imported count; their other rows
+  // are the retry's (validation.parts), so every row is counted once.
+  const earlier = validation?.outcome === 'Valid' ? await firstAttempt(deps, config, validation) : [];
+  const retriedJobs = new Set(validation?.fallback?.failedJobIds ?? []);
+  const all: PartResult[] = [...earlier, ...harvested];
+  const counted = all.filter(({ out }) => !retriedJobs.has(out.job.jobId));
+  const retriedImported = all.filter(({ out }) => retriedJobs.has(out.job.jobId)).reduce((n, { summary }) => n + (summary?.succeeded ?? 0), 0);
+
+  const jobs: JobEntry[] = all.map(({ out }) => {
     const j: JobEntry = {
       jobId: out.job.jobId, jobName: out.job.jobName, status: out.job.status,
       importedUsers: out.job.importedUsers ?? 0, skippedUsers: out.job.skippedUsers ?? 0, failedUsers: out.job.failedUsers ?? 0,
@@ -83,7 +92,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
     if (out.job.completionMessage) j.completionMessage = out.job.completionMessage;
     return j;
   });
-  harvested.forEach(({ summary }, i) => {
+  all.forEach(({ summary }, i) => {
     if (summary?.lineNumbering) {
       jobs[i].resultLineNumbers = summary.lineNumbering.numbering;
       jobs[i].lineNumbersDecidedBy = `${summary.lineNumbering.decidedBy}: ${summary.lineNumbering.detail}`;
@@ -99,15 +108,18 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const existingSkipped = validation?.existing?.outcomesKey ? validation.existing.rows : 0;
   const update = (state as { update?: PassState }).update;
   const groups = (state as { groups?: PassState }).groups;
-  const fates: ReportTotals = rowTotals(validation, harvested.map((h) => h.summary), without, rows, rejected)
-    ?? { rows, imported: sum(jobs, 'importedUsers'), skipped: sum(jobs, 'skippedUsers'), failed: sum(jobs, 'failedUsers'), rejected };
+  const countedJobs = jobs.filter((j) => !retriedJobs.has(j.jobId));
+  const fates: ReportTotals = rowTotals(validation, counted.map((h) => h.summary), without, rows, rejected)
+    ?? { rows, imported: sum(countedJobs, 'importedUsers'), skipped: sum(countedJobs, 'skippedUsers'), failed: sum(countedJobs, 'failedUsers'), rejected };
   const totals: ReportTotals = {
     ...fates,
+    imported: fates.imported + retriedImported,
     skipped: fates.skipped + existingSkipped,
     ...(update ? { updated: update.succeeded ?? 0, updateFailed: update.failed ?? 0 } : {}),
   };
   const errorText = describeError(state.error);
-  const status = decideStatus({ error: !!state.error, validation, jobs, harvestedParts: harvested.length, totals });
+  // A failed job whose rows were retried does not make the file incomplete: the retry decides.
+  const status = decideStatus({ error: !!state.error, validation, jobs: countedJobs, harvestedParts: harvested.length, totals });
 
   // Lines to put in failed.csv: rejected rows, FAILED users, and rows no job got to.
   const toRedrop = new LineSet(validation?.physicalLines ?? 1024);
@@ -125,7 +137,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
   const completedAt = deps.now().toISOString();
   const head = {
     reportVersion: 1, source, eventId: input.executionName, status, startedAt: input.startedAt, completedAt, jobs, totals, fixes: validation?.fixes ?? {},
-    ...(validation?.existing ? { lookup: lookupNote(validation.existing) } : {}),
+    ...(validation?.existing ? { lookup: lookupNote(validation.existing, validation.fallback) } : {}),
     ...(errorText ? { error: errorText } : {}),
   };
   const headJson = JSON.stringify(head);
@@ -154,7 +166,7 @@ export async function report(deps: EngineDeps, config: EngineConfig, input: Repo
       await entry(u);
     });
   }
-  for (const { summary } of harvested) {
+  for (const { summary } of counted) {
     if (!summary) continue;
     await eachJsonLine<UserOutcome>(deps, config, summary.usersKey, async (u) => {
       if (u.outcome === 'FAILED') toRedrop.add(u.line);
@@ -265,11 +277,19 @@ async function passwordCounts(deps: EngineDeps, config: EngineConfig, validation
 }
 
 /** How the users that already exist were found, and what it cost (requests to Cognito, workflow steps). */
-function lookupNote(e: ExistingSummary) {
+function lookupNote(e: ExistingSummary, f: FallbackSummary | undefined) {
   return {
     method: e.mode === 'scan' ? 'ListUsers' : 'AdminGetUser', poolSizeEstimate: e.poolSizeEstimate, requests: e.requests, steps: e.invocations, existing: e.rows,
     ...(e.sample ? { sample: e.sample } : {}),
+    ...(f ? { fallback: { failedJobIds: f.failedJobIds, reason: f.reason, rows: f.rows } } : {}),
   } as const;
+}
+
+/** The first attempt's results of a file whose lookup fell back (validation.fallback), each with its summary. */
+async function firstAttempt(deps: EngineDeps, config: EngineConfig, validation: ValidationSummary): Promise<PartResult[]> {
+  const out: PartResult[] = [];
+  for (const r of validation.fallback?.results ?? []) out.push({ out: r, summary: await readJson<HarvestSummary>(deps, config, r.resultsKey) });
+  return out;
 }
 
 /**

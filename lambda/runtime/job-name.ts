@@ -35,3 +35,15 @@ export function jobNameFor(key: string, partNumber: number, executionToken: stri
 export function executionToken(executionName: string): string {
   return createHash('sha256').update(executionName).digest('hex').slice(0, 8);
 }
+
+/**
+ * Parts written again (rows of existing users taken out, a failed job's rows retried) numbered on from
+ * `first`: every job of one execution keeps its own name (and the execution's prefix, which a deployment
+ * stops its jobs by), so a retry's job never shares a name with a job that already ran.
+ */
+export function numberPartsFrom<P extends { readonly partNumber: number; readonly partCount: number; readonly jobName: string }>(
+  parts: P[], first: number, key: string, token: string,
+): P[] {
+  const offset = first - 1;
+  return parts.map((p) => ({ ...p, partNumber: p.partNumber + offset, partCount: p.partCount + offset, jobName: jobNameFor(key, p.partNumber + offset, token) }));
+}

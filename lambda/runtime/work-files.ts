@@ -1,5 +1,5 @@
-import type { PartDescriptor, ValidateOutput } from '../shared/steps';
-import type { LookupSample } from '../shared/report';
+import type { HarvestOutput, PartDescriptor, ValidateOutput } from '../shared/steps';
+import type { LookupFallback, LookupSample } from '../shared/report';
 
 /**
  * Names and shapes of the files steps leave for later steps under `WORK_PREFIX<execution>/`.
@@ -51,6 +51,17 @@ export interface ValidationSummary {
   hashedRows?: number;
   /** Set once the rows of existing users were taken out of the parts. */
   existing?: ExistingSummary;
+  /**
+   * Set by planFallback (lambda/users/sample-fallback.ts): `parts` are then the retried rows, and these are
+   * the first attempt's results; of the failed jobs' (`failedJobIds`) only their SUCCEEDED rows count.
+   */
+  fallback?: FallbackSummary;
+}
+
+/** The first attempt of a file whose sample-mode lookup fell back to the full lookup. */
+export interface FallbackSummary extends LookupFallback {
+  /** Every part's results of the first attempt, as the workflow had them (`$.parts`). */
+  results: HarvestOutput[];
 }
 
 export interface UserOutcome {
@@ -68,6 +79,8 @@ export const existingOutcomesKey = (prefix: string) => `${prefix}existing/skippe
 /** Where the existing users' rows go for the update step (one CSV + its line map, PartWriter names). */
 export const existingRowsPrefix = (prefix: string) => `${prefix}existing/rows-`;
 export const filteredPrefix = (prefix: string) => `${prefix}filtered/`;
+/** The rows a failed job did not import, written again for the full lookup and a new job (planFallback). */
+export const fallbackPrefix = (prefix: string) => `${prefix}fallback/`;
 
 /** `validation.json`'s note of the existing users found (set by applyExisting). */
 export interface ExistingSummary {

@@ -48,6 +48,20 @@ export interface LookupSample {
   readonly confidence?: number;
 }
 
+/**
+ * The sample found nobody, yet Cognito failed a job over existing users it met (or over too many failed or
+ * skipped users): the full lookup ran on that job's rows not imported, and those still absent went into one
+ * more job (lambda/users/sample-fallback.ts). Once per file.
+ */
+export interface LookupFallback {
+  /** The failed jobs whose rows not imported were looked up and imported again. */
+  readonly failedJobIds: string[];
+  /** `existing-users-skipped`: their results hold SKIPPED users; else only Cognito's "too many failed or skipped". */
+  readonly reason: 'existing-users-skipped' | 'too-many-failed-or-skipped';
+  /** Rows of those jobs not imported (skipped, failed or without result) that the full lookup then checked. */
+  readonly rows: number;
+}
+
 export interface ImportReport {
   readonly reportVersion: 1;
   /** The dropped object version (versionId or ETag, and the S3 event's sequencer) this report is about. */
@@ -87,6 +101,8 @@ export interface ImportReport {
     method: 'AdminGetUser' | 'ListUsers'; poolSizeEstimate: number; requests: number; steps: number; existing: number;
     /** The random sample of rows looked up first in a big pool; with `found` 0 the full lookup was skipped. */
     sample?: LookupSample;
+    /** Present when the sample missed existing users and Cognito failed a job for it: the full lookup and one more job followed. */
+    fallback?: LookupFallback;
   };
   /** Present when the file ended in an unexpected error. Never contains user data. */
   readonly error?: string;

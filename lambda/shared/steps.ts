@@ -3,7 +3,7 @@
  * in `lambda/` answers with the outputs, the local cloud and the CLI read them.
  */
 import type { SourceObject } from './execution';
-import type { LookupSample, ReportOutput } from './report';
+import type { LookupFallback, LookupSample, ReportOutput } from './report';
 
 /*
  * Every workflow step invokes the worker function with `{ action, ... }` and the workflow keeps
@@ -30,6 +30,11 @@ export interface LookupState {
   /** `sample`: only the sample was looked up (it found nobody); else the full lookup's way. */
   readonly mode?: 'get' | 'scan' | 'sample';
   readonly sample?: LookupSample;
+  /**
+   * Set for the full lookup that follows a job the sample let fail (`planFallback`): it never samples, so a
+   * file falls back at most once. The sample, requests and invocations before it are carried over.
+   */
+  readonly fallback?: LookupFallback;
   /** DescribeUserPool's EstimatedNumberOfUsers when the lookup was planned. */
   readonly poolSizeEstimate?: number;
   /** Get mode: the part (index into `validation.parts`) and how many of its rows are done. */
@@ -155,6 +160,28 @@ export interface HarvestOutput {
   readonly job: DescribeOutput;
   /** Per-user outcomes (SKIPPED/FAILED, source line, username) written to S3. */
   readonly resultsKey: string;
+}
+
+/**
+ * `planFallback` → FallbackPlan, after the parts were imported when the lookup was `sample`: when a job
+ * failed over users the sample missed, the rows it did not import become new parts for the full lookup
+ * (lambda/users/sample-fallback.ts).
+ */
+export interface PlanFallbackInput {
+  readonly action: 'planFallback';
+  readonly source: SourceObject;
+  readonly executionName: string;
+  readonly validation: ValidateOutput;
+  readonly lookup: LookupState;
+  /** This file's results, one per part (`$.parts`). */
+  readonly parts: HarvestOutput[];
+}
+export interface FallbackPlan {
+  readonly retry: boolean;
+  /** With retry: the validation whose parts are the rows to look up and import again. */
+  readonly validation?: ValidateOutput;
+  /** With retry: where the full lookup starts (`{ done: false, fallback }`). */
+  readonly lookup?: LookupState;
 }
 
 /** The workflow's state as the report step sees it: whatever steps ran before it. */

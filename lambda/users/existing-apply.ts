@@ -1,6 +1,6 @@
 import type { ApplyExistingInput, PartDescriptor, ValidateOutput } from '../shared/steps';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
-import { executionToken } from '../runtime/job-name';
+import { executionToken, numberPartsFrom } from '../runtime/job-name';
 import { LineSet } from '../csv/line-set';
 import type { ObjectWriter } from '../runtime/object-store';
 import { PartWriter } from '../csv/part-writer';
@@ -77,7 +77,9 @@ export async function applyExisting(deps: EngineDeps, config: EngineConfig, inpu
         }
       }
     }
-    parts = writer ? await writer.finish() : [];
+    // Numbered on from the parts they replace (1, or after a failed job's parts when its rows are retried).
+    const first = Math.min(...validation.parts.map((p) => p.partNumber));
+    parts = writer ? numberPartsFrom(await writer.finish(), first, input.source.key, executionToken(input.executionName)) : [];
     if (outcomes) { await outcomes.end(); note.outcomesKey = existingOutcomesKey(prefix); }
     if (rowsOut) {
       const [only] = await rowsOut.finish();

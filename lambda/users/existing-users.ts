@@ -77,9 +77,15 @@ export async function findExisting(deps: EngineDeps, config: EngineConfig, input
     const poolSizeEstimate = pool.EstimatedNumberOfUsers ?? 0;
     const plan = planLookup(rows, poolSizeEstimate, readRps, listRps);
     deps.log.info('existing-user lookup planned', { ...plan, rows, poolSizeEstimate });
-    state = { done: false, mode: plan.mode, poolSizeEstimate, partIndex: 0, row: 0, scanned: 0, chunks: [], invocations: 0, requests: 0, found: 0 };
+    // After a fallback (sample-fallback.ts) the sample, its requests and its invocation are carried over.
+    const { sample, fallback, invocations = 0, requests = 0 } = input.lookup;
+    state = {
+      done: false, mode: plan.mode, poolSizeEstimate, partIndex: 0, row: 0, scanned: 0, chunks: [], invocations, requests, found: 0,
+      ...(sample ? { sample } : {}), ...(fallback ? { fallback } : {}),
+    };
     const sampleRows = config.lookupSampleRows ?? DEFAULT_LOOKUP_SAMPLE_ROWS;
-    if (shouldSample(rows, Math.min(plan.getSeconds, plan.scanSeconds), sampleRows, readRps, config.existingUsers)) {
+    // The full lookup after a fallback never samples: a file falls back at most once.
+    if (!fallback && shouldSample(rows, Math.min(plan.getSeconds, plan.scanSeconds), sampleRows, readRps, config.existingUsers)) {
       // A random sample first (≤ a minute at the default rate): when it finds nobody, no full lookup.
       const sample = await lookUpSample(deps, config, validation, sampleRows, read);
       deps.log.info('existing-user lookup sample', { rows: sample.rows, found: sample.found, existingShareBound: sample.existingShareBound });

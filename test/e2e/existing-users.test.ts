@@ -3,10 +3,15 @@
  * ListUsers scan, whichever the engine picks), never sent to Cognito, and reported SKIPPED
  * "already exists". Needs `npm run build` (bundles).
  */
+import { createHash } from 'node:crypto';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
+import { executionNameFor } from '../../lambda/runtime/execution-name';
+import { DEFAULT_PREFIXES } from '../../lambda/shared/defaults';
+import { workPrefixFor } from '../../lambda/runtime/work-files';
+import { sampleIndices } from '../../lambda/users/lookup-sample';
 import { clients, cognitoCsv, user } from '../local-cloud/helpers';
-import { checkInvariants, drop } from './invariants';
+import { checkInvariants, drop, poolUsernames } from './invariants';
 
 let cloud: LocalCloud | undefined;
 afterEach(async () => { await cloud?.stop(); cloud = undefined; });
@@ -122,4 +127,95 @@ describe('a random sample looked up first', () => {
     expect(report.lookup.sample.rows).toBe(1);
     await checkInvariants(cloud, [d]);
   });
+});
+
+/*
+ * The sample's fallback (lambda/users/sample-fallback.ts): a clean sample that missed existing users, and
+ * Cognito failing the job over them. Which rows the sample looks up is known before the drop: they are drawn
+ * by a generator seeded with the execution's work prefix (lookup-sample.ts), a hash of the bucket, the key and
+ * the ETag (the body's MD5), so the existing users are put where the sample does not look.
+ */
+describe('existing users the sample missed', () => {
+  const others = Array.from({ length: 20 }, (_, i) => `other${i}`);
+  const ROWS = 40;
+  const SAMPLE = 5;
+  const workerEnv = { LOOKUP_SAMPLE_ROWS: String(SAMPLE), USER_LIST_RPS: '1' };
+
+  /** Three rows (0-based indices into the file's rows) the sample will not look up, spread over the file. */
+  function missedBySample(c: LocalCloud, key: string, body: string): number[] {
+    const etag = createHash('md5').update(body).digest('hex');
+    // The local cloud's importer keeps the default prefixes.
+    const prefix = workPrefixFor(DEFAULT_PREFIXES.work, executionNameFor(c.bucket, key, etag));
+    const sampled = new Set(sampleIndices(ROWS, SAMPLE, prefix));
+    const free = Array.from({ length: ROWS }, (_, i) => i).filter((i) => !sampled.has(i));
+    return [free[10], free[20], free[30]];
+  }
+
+  async function run(behaviour: Record<string, unknown>, key: string) {
+    cloud = await startLocalCloud({ port: 0, behaviour, workerEnv });
+    const body = cognitoCsv(users(1, ROWS));
+    const missed = missedBySample(cloud, key, body);
+    await seed(cloud, [...others, ...missed.map((i) => `user${i + 1}`)]);
+    const d = await drop(cloud, body, key);
+    expect(d.etag).toBe(createHash('md5').update(body).digest('hex'));
+    const report = await cloud.waitForReport(d.key, { timeoutMs: 120_000 });
+    // The sample found nobody, as planned: the full lookup was skipped at first.
+    expect(report.lookup.sample).toMatchObject({ rows: SAMPLE, of: ROWS, found: 0 });
+    await checkInvariants(cloud, [d]);
+    return { d, report, missed };
+  }
+
+  const skippedAsExisting = (missed: number[]) => missed.map((i) => ({ line: i + 2, username: `user${i + 1}`, outcome: 'SKIPPED', message: 'already exists' }));
+
+  async function expectEveryRowInThePool(c: LocalCloud) {
+    const pool = await poolUsernames(c);
+    for (let n = 1; n <= ROWS; n++) expect(pool.has(`user${n}`)).toBe(true);
+    expect(pool.size).toBe(others.length + ROWS);
+  }
+
+  test('Cognito fails the job at the first one and stops (failJobOverFailedOrSkipped 0, failedJobStops): the full lookup runs on the rows it did not import, and a second job imports the rest', async () => {
+    const { report, missed } = await run({ failJobOverFailedOrSkipped: 0, failedJobStops: true }, 'incoming/missed-stops.csv');
+    const firstImported = missed[0];
+    expect(report.status).toBe('PartiallySucceeded');
+    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    expect(report.users).toEqual(skippedAsExisting(missed));
+    // Both jobs, as Cognito ended them: the failed one imported the rows before the first existing user.
+    expect(report.jobs.map((j: any) => [j.status, j.importedUsers, j.skippedUsers])).toEqual([
+      ['Failed', firstImported, 1],
+      ['Succeeded', ROWS - firstImported - 3, 0],
+    ]);
+    expect(report.jobs[0].rowsWithoutResult).toBe(ROWS - firstImported - 1);
+    expect(report.jobs[1].jobName).not.toBe(report.jobs[0].jobName);
+    expect(report.lookup).toMatchObject({
+      method: 'AdminGetUser', existing: 3,
+      fallback: { failedJobIds: [report.jobs[0].jobId], reason: 'existing-users-skipped', rows: ROWS - firstImported },
+    });
+    expect(report.failedRowsUri).toBeUndefined();
+    // Nobody was uploaded twice: the failed job's rows, then only the absent rows it did not get to.
+    expect(uploadedRows(cloud!)).toBe(firstImported + 1 + ROWS - firstImported - 3);
+    await expectEveryRowInThePool(cloud!);
+  }, 180_000);
+
+  test('Cognito fails the job after processing every row (failJobOverFailedOrSkipped 0): the rows it imported count as imported, the others exist, no second job is needed', async () => {
+    const { report, missed } = await run({ failJobOverFailedOrSkipped: 0 }, 'incoming/missed-all-processed.csv');
+    expect(report.status).toBe('PartiallySucceeded');
+    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    expect(report.users).toEqual(skippedAsExisting(missed));
+    expect(report.jobs.map((j: any) => [j.status, j.importedUsers, j.skippedUsers])).toEqual([['Failed', ROWS - 3, 3]]);
+    expect(report.lookup).toMatchObject({ existing: 3, fallback: { failedJobIds: [report.jobs[0].jobId], reason: 'existing-users-skipped', rows: 3 } });
+    expect(cloud!.jobs()).toHaveLength(1);
+    await expectEveryRowInThePool(cloud!);
+  }, 180_000);
+
+  test('Cognito skips them and the job succeeds (failJobOverFailedOrSkipped 0.5): no fallback, one job', async () => {
+    const { report, missed } = await run({ failJobOverFailedOrSkipped: 0.5 }, 'incoming/missed-succeeds.csv');
+    expect(report.status).toBe('PartiallySucceeded');
+    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    // Skipped by Cognito, with its own message (not "already exists": the engine never looked them up).
+    expect(report.users.map((u: any) => [u.line, u.outcome])).toEqual(missed.map((i) => [i + 2, 'SKIPPED']));
+    expect(report.jobs.map((j: any) => j.status)).toEqual(['Succeeded']);
+    expect(report.lookup.fallback).toBeUndefined();
+    expect(cloud!.workerActions.filter((a) => a === 'findExisting')).toHaveLength(1);
+    expect(cloud!.jobs()).toHaveLength(1);
+  }, 180_000);
 });

@@ -27,7 +27,7 @@ describe('behaviour file', () => {
   test('missing keys keep the defaults; every key is read', () => {
     expect(parseBehaviour({})).toEqual(DEFAULT_BEHAVIOUR);
     const all: CognitoBehaviour = {
-      resultLineNumbers: 'first-user-is-line-1', activeJobError: 'LimitExceededException', failJobOverFailedOrSkipped: 0.5,
+      resultLineNumbers: 'first-user-is-line-1', activeJobError: 'LimitExceededException', failJobOverFailedOrSkipped: 0.5, failedJobStops: true,
       emptyLogPages: true, logDelaySeconds: 3, maxPartBytes: 100000000, failUsernames: ['a'],
       csvHeaderListsPasswordHash: true, passwordHashImport: 'not-enabled',
     };
@@ -39,6 +39,7 @@ describe('behaviour file', () => {
     ['{"activeJobError": "ThrottlingException"}', /activeJobError must be one of/],
     ['{"failJobOverFailedOrSkipped": 1.5}', /failJobOverFailedOrSkipped must be null or a number from 0 to 1/],
     ['{"emptyLogPages": "yes"}', /emptyLogPages must be one of true, false/],
+    ['{"failedJobStops": 1}', /failedJobStops must be one of true, false/],
     ['{"logDelaySeconds": -1}', /logDelaySeconds must be a number of seconds/],
     ['{"maxPartBytes": 5}', /maxPartBytes must be one of 104857600, 100000000/],
     ['{"failUsernames": "bob"}', /failUsernames must be an array of non-empty strings/],

@@ -17,6 +17,11 @@ export interface CognitoBehaviour {
   activeJobError: ActiveJobError;
   /** A job ends Failed ("Too many users…") when (failed + skipped) / rows exceeds this; null = never (jobs.ts). */
   failJobOverFailedOrSkipped: number | null;
+  /**
+   * Whether a job that crosses `failJobOverFailedOrSkipped` stops at that row: the rows after it get no
+   * result line and are not imported (job-runner.ts). Otherwise every row is processed, then the job fails.
+   */
+  failedJobStops: boolean;
   /** GetLogEvents returns empty pages with fresh tokens before the last lines (logs.ts). */
   emptyLogPages: boolean;
   /** A job's result lines become visible this long after the job ends (jobs.ts → logs.ts). */
@@ -43,6 +48,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<CognitoBehaviour> = Object.freeze({
   resultLineNumbers: 'header-is-line-1',
   activeJobError: 'InvalidParameterException',
   failJobOverFailedOrSkipped: null,
+  failedJobStops: false,
   emptyLogPages: false,
   logDelaySeconds: 0,
   maxPartBytes: 104857600,
@@ -58,7 +64,7 @@ export const ACTIVE_JOB_MESSAGES: Readonly<Record<ActiveJobError, string>> = Obj
   PreconditionNotMetException: 'An import job is already in progress. Only one import job can run at a time.',
 });
 
-const KEYS: Array<keyof CognitoBehaviour> = ['resultLineNumbers', 'activeJobError', 'failJobOverFailedOrSkipped', 'emptyLogPages', 'logDelaySeconds', 'maxPartBytes', 'failUsernames',
+const KEYS: Array<keyof CognitoBehaviour> = ['resultLineNumbers', 'activeJobError', 'failJobOverFailedOrSkipped', 'failedJobStops', 'emptyLogPages', 'logDelaySeconds', 'maxPartBytes', 'failUsernames',
   'csvHeaderListsPasswordHash', 'passwordHashImport'];
 const LINE_NUMBERS: ResultLineNumbers[] = ['header-is-line-1', 'first-user-is-line-1'];
 const ACTIVE_ERRORS: ActiveJobError[] = ['InvalidParameterException', 'LimitExceededException', 'PreconditionNotMetException'];
@@ -81,6 +87,7 @@ export function parseBehaviour(value: unknown, source = 'behaviour'): CognitoBeh
   out.activeJobError = oneOf('activeJobError', ACTIVE_ERRORS) ?? out.activeJobError;
   out.maxPartBytes = oneOf('maxPartBytes', PART_BYTES) ?? out.maxPartBytes;
   out.emptyLogPages = oneOf('emptyLogPages', [true, false]) ?? out.emptyLogPages;
+  out.failedJobStops = oneOf('failedJobStops', [true, false]) ?? out.failedJobStops;
   out.csvHeaderListsPasswordHash = oneOf('csvHeaderListsPasswordHash', [true, false]) ?? out.csvHeaderListsPasswordHash;
   out.passwordHashImport = oneOf('passwordHashImport', ['enabled', 'not-enabled'] as PasswordHashImport[]) ?? out.passwordHashImport;
   if ('failJobOverFailedOrSkipped' in v) {

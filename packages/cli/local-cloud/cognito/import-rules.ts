@@ -37,6 +37,8 @@ export interface ImportInput {
   passwordHashing?: string;
   /** Rows processed: all (1) or the first part of them (a stop). */
   fraction: number;
+  /** Whether the job stops before the next row, given the rows failed or skipped so far (job-runner.ts decides). */
+  stopsAt?(failedOrSkipped: number, rows: number): boolean;
   behaviour: CognitoBehaviour;
   exists(username: string): boolean;
   create(username: string, attrs: Array<{ Name: string; Value: string }>, status: string): void;
@@ -60,6 +62,8 @@ export function runImport(input: ImportInput): ImportResult {
   const failNames = new Set(behaviour.failUsernames);
   const toProcess = Math.floor(res.rows * input.fraction);
   for (let i = 1; i <= toProcess; i++) {
+    // The rows after a stop get no result line and are not imported.
+    if (input.stopsAt?.(res.failed + res.skipped, res.rows)) break;
     // Physical line i + 1 of the file; which number Cognito prints is a variant.
     const lineNo = behaviour.resultLineNumbers === 'header-is-line-1' ? i + 1 : i;
     const raw = physical[i].endsWith('\r') ? physical[i].slice(0, -1) : physical[i];

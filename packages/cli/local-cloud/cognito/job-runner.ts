@@ -1,7 +1,7 @@
 /**
  * A started job over time: Pending → InProgress → (rows processed by import-rules.ts) → a terminal status with
  * Cognito's real completion messages, and its result lines written to CloudWatch Logs.
- * Variants read here: `failJobOverFailedOrSkipped` and `logDelaySeconds`.
+ * Variants read here: `failJobOverFailedOrSkipped`, `failedJobStops` and `logDelaySeconds`.
  */
 import { epochSeconds } from '../util';
 import { runImport } from './import-rules';
@@ -27,8 +27,12 @@ export function stopRun(svc: CognitoBackend, p: Pool, job: ImportJob): void {
 }
 
 function finishRun(svc: CognitoBackend, p: Pool, job: ImportJob, fraction: number): void {
+  const threshold = svc.behaviour.failJobOverFailedOrSkipped;
+  const tooMany = (failedOrSkipped: number, rows: number) => threshold !== null && rows > 0 && failedOrSkipped / rows > threshold;
   const result = runImport({
     pool: p.desc, upload: job.upload, passwordHashing: job.PasswordHashingAlgorithm, fraction, behaviour: svc.behaviour,
+    // failedJobStops: the job stops at the row that crossed the threshold.
+    ...(svc.behaviour.failedJobStops ? { stopsAt: tooMany } : {}),
     exists: (name) => svc.findUser(p, name) !== undefined,
     create: (name, attrs, status) => { svc.putUser(p, name, attrs, status); },
   });
@@ -39,14 +43,13 @@ function finishRun(svc: CognitoBackend, p: Pool, job: ImportJob, fraction: numbe
   const t = svc.now();
   job.CompletionDate = epochSeconds(t);
   job.activeTo = t;
-  const threshold = svc.behaviour.failJobOverFailedOrSkipped;
   if (job.Status === 'Stopping') {
     job.Status = 'Stopped';
     job.CompletionMessage = COMPLETION_MESSAGES.stopped;
   } else if (result.fileError) {
     job.Status = 'Failed';
     job.CompletionMessage = result.fileError;
-  } else if (threshold !== null && result.rows > 0 && (result.failed + result.skipped) / result.rows > threshold) {
+  } else if (tooMany(result.failed + result.skipped, result.rows)) {
     job.Status = 'Failed';
     job.CompletionMessage = COMPLETION_MESSAGES.tooManyFailures;
   } else {
