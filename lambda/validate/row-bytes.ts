@@ -85,13 +85,14 @@ export function bytePlan(rules: PoolRules, plan: HeaderPlan, maxRowCharacters: n
       maxValue: checked ? rule.maxValue ?? Infinity : Infinity,
     });
   }
+  const kinds = Uint8Array.from(fields, (r) => r.kind);
   const ruled = Uint8Array.from(fields, (r) => (r.required || r.number || r.minLength > 0 || r.maxLength !== Infinity ? 1 : 0));
   const plainRuns = new Uint8Array(fields.length);
   for (let f = fields.length - 2; f >= 0; f--) {
-    if (fields[f].kind === Kind.Ignore && ruled[f] === 0) plainRuns[f] = Math.min(255, plainRuns[f + 1] + 1);
+    if (kinds[f] === Kind.Ignore && ruled[f] === 0) plainRuns[f] = Math.min(255, plainRuns[f + 1] + 1);
   }
   return {
-    kinds: Uint8Array.from(fields, (r) => r.kind),
+    kinds,
     ruled,
     plainRuns,
     fields,
@@ -161,21 +162,8 @@ export function passingRowEnd(p: BytePlan, buf: Buffer, start: number, limit: nu
   for (let f = 0; ; f++) {
     const run = plainRuns[f];
     if (run > 0) {
-      // Most fields: `run` in a row that no rule reads, each ending at a comma. Only the bytes at
-      // or below the comma are looked at twice; the LF or `limit` (always a byte at or below the
-      // comma: see rowPassesOnBytes) ends the row too early.
-      for (let r = 0; r < run; r++) {
-        const s = i;
-        for (;;) {
-          const b = buf[i];
-          if (b > 0x2c) { i++; continue; }
-          if (b === 0x2c) break;
-          if (b === 0x0a || i >= limit) return -1;
-          i++;
-        }
-        if (i > s && (buf[s] <= 0x20 || buf[i - 1] <= 0x20)) return -1;
-        i++; // the comma
-      }
+      i = skipPlainFields(buf, i, run, limit);
+      if (i < 0) return -1;
       f += run - 1;
       continue;
     }
@@ -268,6 +256,29 @@ export function passingRowEnd(p: BytePlan, buf: Buffer, start: number, limit: nu
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   hash[0] = h1 >>> 0;
   hash[1] = h2 >>> 0;
+  return i;
+}
+
+/**
+ * Most fields: `run` in a row that no rule reads, each ending at a comma. Returns where the field
+ * after them starts, or -1 (padding, or the row ends too early). Only the bytes at or below the
+ * comma are looked at twice; the LF or `limit` (always a byte at or below the comma: see
+ * rowPassesOnBytes) ends the row. Most of a file's bytes go through this loop.
+ */
+function skipPlainFields(buf: Buffer, from: number, run: number, limit: number): number {
+  let i = from;
+  for (let r = 0; r < run; r++) {
+    const s = i;
+    for (;;) {
+      const b = buf[i];
+      if (b > 0x2c) { i++; continue; }
+      if (b === 0x2c) break;
+      if (b === 0x0a || i >= limit) return -1;
+      i++;
+    }
+    if (i > s && (buf[s] <= 0x20 || buf[i - 1] <= 0x20)) return -1;
+    i++; // the comma
+  }
   return i;
 }
 
