@@ -108,16 +108,20 @@ const VALIDATION_SIDES = [
 ];
 
 async function benchValidation(file, rows) {
-  // Rounds of every side in turn (the machine's load moves): 2 passes per process each round.
+  // Rounds of every side in turn (the machine's load moves): 2 passes per process each round. Five
+  // rounds: on 2 shared vCPUs one side's time moves by ±20% from run to run, and three rounds left
+  // the papaparse ratio moving by ±0.1 between whole benches. Each round starts with the next side,
+  // so no side always runs first (or always after the slowest).
   const reps = 2;
-  const rounds = QUICK ? 2 : 3;
+  const rounds = QUICK ? 2 : 5;
   const bytes = fs.statSync(file).size;
   const engineEnv = childEnv(WORKER_ENV);
   const runs = Object.fromEntries(VALIDATION_SIDES.map((s) => [s.id, []]));
   const last = {};
   for (let round = 1; round <= rounds; round++) {
-    log(`validation round ${round}/${rounds}: ${VALIDATION_SIDES.map((s) => s.mode).join(', ')}, ${reps} passes each over ${rows} rows`);
-    for (const side of VALIDATION_SIDES) {
+    const order = VALIDATION_SIDES.map((_, i) => VALIDATION_SIDES[(i + round - 1) % VALIDATION_SIDES.length]);
+    log(`validation round ${round}/${rounds}: ${order.map((s) => s.mode).join(', ')}, ${reps} passes each over ${rows} rows`);
+    for (const side of order) {
       const r = await nodeJson('validate-child.js', [side.mode, file, String(reps)], { timeoutMs: side.timeoutMs, ...(side.id === 'engine' ? { env: engineEnv } : {}) });
       runs[side.id].push(...r.times);
       last[side.id] = r;
