@@ -231,7 +231,7 @@ export function passingRowEnd(p: BytePlan, buf: Buffer, start: number, limit: nu
             break;
           }
           case Kind.Birthdate: if (!isCalendarDateBytes(buf, s, i)) return -1; break;
-          case Kind.UpdatedAt: if (n > 12 || !allIn(buf, s, i, 0x30, 0x39) || digits(buf, s, i) > MAX_EPOCH_SECONDS) return -1; break;
+          case Kind.UpdatedAt: if (n > 12 || digitsValue(buf, s, i) > MAX_EPOCH_SECONDS) return -1; break;
         }
       }
     }
@@ -310,6 +310,17 @@ function isFalse(buf: Buffer, s: number, n: number): boolean {
 function allIn(buf: Buffer, s: number, e: number, low: number, high: number): boolean {
   for (let i = s; i < e; i++) { const b = buf[i]; if (b < low || b > high) return false; }
   return true;
+}
+
+/** The ASCII digits `buf[s, e)` as a number (one pass), or Infinity when any byte is not a digit. */
+function digitsValue(buf: Buffer, s: number, e: number): number {
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) return Infinity;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function digits(buf: Buffer, s: number, e: number): number {

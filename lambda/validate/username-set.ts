@@ -85,20 +85,6 @@ export class UsernameSet {
     return undefined;
   }
 
-  /**
-   * Reads the slot where (hi, lo) would start its probe, and nothing else: called for a batch of
-   * hashes before they are added, the loads do not wait on one another, so the CPU has many cache
-   * misses in flight at once instead of one per add (the table is larger than the caches: a miss
-   * per add was ~15% of validating).
-   */
-  touch(hi: number, lo: number): void {
-    const table = this.shards[hi >>> (32 - SHARD_BITS)];
-    this.touched ^= table[startSlot(table, lo) * STRIDE + 2];
-  }
-
-  /** What touch() read, kept so that its loads are not optimized away. */
-  private touched = 0;
-
   /** The line `username` was added with (case-folded when `foldCase`), or undefined. */
   lineOf(username: string, foldCase = false): number | undefined {
     const [hi, lo] = hash64(username, foldCase);

@@ -258,8 +258,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     // One native scan per region: most regions have no quote, backslash or CR at all.
     const clean = batch.buf.indexOf(0x22) < 0 && batch.buf.indexOf(0x5c) < 0 && batch.buf.indexOf(0x0d) < 0;
     // First which rows pass on their bytes (a pure check that also finds the region's lines) and
-    // their usernames' hashes; then the username table's slots for those hashes are touched together
-    // (their cache misses overlap); then the rows are taken in order, duplicates checked and written.
+    // their usernames' hashes; then the rows are taken in order, duplicates checked and written.
     const passing = fast ? bytesPass(fast.bytes, batch, clean, fast.prefix.length) : (splitLines(batch), undefined);
     if (!reserved && batch.count >= RESERVE_AFTER_ROWS && object.length) {
       // The username table is sized once, from the file's length and its first rows' size, so it
@@ -275,7 +274,6 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     // Without a prefix and without CRs, consecutive passing rows are their bytes with their LFs, as
     // in the file: they are copied into the part as one run (one copy, not one per row).
     const runs = clean && fast !== undefined && fast.prefix.length === 0;
-    if (passing) touchAll(seen, passing, batch.count);
     let k = 0;
     while (k < batch.count) {
       if (passing && parts && fileErrors.length === 0) {
@@ -350,19 +348,10 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
 }
 
 /**
- * Reads the username table's slot for each passing row's hash, and nothing else: the loads do not
- * wait on one another, so their cache misses overlap (see UsernameSet.touch). In a function of its
- * own, like takePassing and bytesPass: the per-row loops are then optimized after a few batches,
- * while validate's own body, an async function called once per file, would run them unoptimized.
- */
-function touchAll(seen: UsernameSet, passing: typeof scratch, count: number): void {
-  const { ok, hi, lo } = passing;
-  for (let k = 0; k < count; k++) if (ok[k] === 1) seen.touch(hi[k], lo[k]);
-}
-
-/**
  * From row k on, the rows that pass on their bytes and whose username is new: added to `seen`.
- * Returns the first row that is not one (a row to explain, a duplicate) or the batch's end.
+ * Returns the first row that is not one (a row to explain, a duplicate) or the batch's end. In a
+ * function of its own, like bytesPass: a per-row loop in validate's body, an async function called
+ * once per file, would run unoptimized for much of the file.
  */
 function takePassing(seen: UsernameSet, passing: typeof scratch, batch: SpanBatch, k: number): number {
   const { ok, hi, lo } = passing;
