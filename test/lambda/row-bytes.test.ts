@@ -98,3 +98,37 @@ describe('passingRowEnd: rows read in a region, each ending at its LF', () => {
     expect(rowPassesOnBytes(bp, Buffer.from(`${row}x\n`), 0, n, hash)).toBe(false);
   });
 });
+
+describe('the row check written for a file (compileRowEnd)', () => {
+  test('holds no text from the pool or the file: only whole numbers, booleans and fixed code', () => {
+    const odd = 'custom:x\');process.exit(1);//';
+    const base = pool();
+    const rules = buildPoolRules({
+      ...base,
+      SchemaAttributes: [...(base.SchemaAttributes ?? []), { Name: odd, AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: { MinLength: '2', MaxLength: '7' } }],
+    }, [...CSV_HEADER, odd]);
+    const header = [...CSV_HEADER, odd];
+    const bp = bytePlan(rules, planHeader(rules, header), MAX_ROW_CHARACTERS)!;
+    const source = bp.rowEnd.toString();
+    expect(source).not.toContain('custom:');
+    expect(source).not.toContain('process');
+    // The odd column's own bounds still apply (read from the plan's fields).
+    const good: Record<string, string> = { 'cognito:username': 'u1', email: 'a@b.co', email_verified: 'true', 'cognito:mfa_enabled': 'false' };
+    const row = (v: string) => Buffer.from(header.map((c) => (c === odd ? v : good[c] ?? '')).join(',') + '\n');
+    const hash = new Uint32Array(2);
+    expect(passingRowEnd(bp, row('abc'), 0, row('abc').length, hash)).toBeGreaterThan(0);
+    expect(passingRowEnd(bp, row('a'), 0, row('a').length, hash)).toBe(-1);
+    expect(passingRowEnd(bp, row('abcdefgh'), 0, row('abcdefgh').length, hash)).toBe(-1);
+  });
+
+  test('a pool bound that is not a whole number sends rows to the string path instead of failing', () => {
+    const base = pool();
+    const rules = buildPoolRules({
+      ...base,
+      SchemaAttributes: (base.SchemaAttributes ?? []).map((a) => (a.Name === 'name' ? { ...a, StringAttributeConstraints: { MinLength: '0', MaxLength: '20.5' } } : a)),
+    }, CSV_HEADER);
+    const bp = bytePlan(rules, planHeader(rules, CSV_HEADER), MAX_ROW_CHARACTERS)!;
+    const line = CSV_HEADER.map((c) => ({ 'cognito:username': 'u1', email: 'a@b.co', email_verified: 'true', 'cognito:mfa_enabled': 'false' } as Record<string, string>)[c] ?? '').join(',');
+    expect(passingRowEnd(bp, Buffer.from(`${line}\n`), 0, line.length + 1, new Uint32Array(2))).toBe(-1);
+  });
+});
