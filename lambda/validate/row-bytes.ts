@@ -279,10 +279,24 @@ function compileRowEnd(p: Omit<BytePlan, 'rowEnd'>): RowEnd {
   let rowEnd = written.get(body);
   if (!rowEnd) {
     if (written.size >= MAX_WRITTEN) written.clear();
-    rowEnd = new Function('h', body)(HELPERS) as RowEnd;
+    rowEnd = writeFunction(body);
     written.set(body, rowEnd);
   }
   return rowEnd;
+}
+
+/**
+ * The function `body` returns. Where code cannot be made from text (Node started with
+ * --disallow-code-generation-from-strings), no row passes on its bytes: every row then takes the
+ * string path, which gives the same verdicts, only slower.
+ */
+function writeFunction(body: string): RowEnd {
+  try {
+    return new Function('h', body)(HELPERS) as RowEnd;
+  } catch (err) {
+    if (err instanceof EvalError) return () => -1;
+    throw err;
+  }
 }
 
 /** The pool's generic rules for one field (required, number and its bounds, length in characters). */

@@ -2,6 +2,8 @@
  * The byte-level fast path may only say "passes" for a row the string path (row-validator) finds no
  * problem in and nothing to fix: generated rows near every rule's edge, differential.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { parseCsvLine } from '../../lambda/csv/csv-fields';
 import { planHeader } from '../../lambda/validate/header-check';
@@ -131,4 +133,25 @@ describe('the row check written for a file (compileRowEnd)', () => {
     const line = CSV_HEADER.map((c) => ({ 'cognito:username': 'u1', email: 'a@b.co', email_verified: 'true', 'cognito:mfa_enabled': 'false' } as Record<string, string>)[c] ?? '').join(',');
     expect(passingRowEnd(bp, Buffer.from(`${line}\n`), 0, line.length + 1, new Uint32Array(2))).toBe(-1);
   });
+});
+
+test('where code cannot be made from text, no row passes on its bytes (every row takes the string path)', () => {
+  // The compiled modules (npm run build), in a Node started with and without the flag.
+  const root = path.join(__dirname, '..', '..', 'lambda', 'validate');
+  const script = `
+    const m = require(${JSON.stringify(path.join(root, 'row-bytes.js'))});
+    const { buildPoolRules } = require(${JSON.stringify(path.join(root, 'pool-rules.js'))});
+    const { planHeader } = require(${JSON.stringify(path.join(root, 'header-check.js'))});
+    const [pool, header, line] = JSON.parse(process.argv[1]);
+    const rules = buildPoolRules(pool, header);
+    const bp = m.bytePlan(rules, planHeader(rules, header), 16000);
+    const buf = Buffer.from(line + '\\n');
+    process.stdout.write(String(m.passingRowEnd(bp, buf, 0, buf.length, new Uint32Array(2))));`;
+  const good: Record<string, string> = { 'cognito:username': 'u1', email: 'a@b.co', email_verified: 'true', 'cognito:mfa_enabled': 'false' };
+  const line = CSV_HEADER.map((c) => good[c] ?? '').join(',');
+  const run = (...flags: string[]) => spawnSync(process.execPath, [...flags, '-e', script, JSON.stringify([pool(), CSV_HEADER, line])], { encoding: 'utf8' });
+  expect(run().stdout).toBe(String(Buffer.byteLength(line)));
+  const refused = run('--disallow-code-generation-from-strings');
+  expect(refused.stderr).toBe('');
+  expect(refused.stdout).toBe('-1');
 });
