@@ -153,7 +153,8 @@ async function benchValidation(file, rows) {
 }
 
 // 3. Memory: peak RSS of validate + upload (every part), 10 MB and 100 MB files, a fresh process
-// each run; 3 rounds with the sizes taking turns, medians compared (peaks move by a few MB run to run).
+// each run; 5 rounds with the sizes taking turns, medians compared (peaks move by a few MB run to run:
+// with 3 rounds one 100 MB run in three a few MB high moved the ratio by up to 0.04).
 async function benchMemory(cloud, files) {
   if (cloud.kind !== 'local-cloud') throw new Error('needs the local cloud (S3 + Cognito); it did not start');
   const env = childEnv({
@@ -161,7 +162,7 @@ async function benchMemory(cloud, files) {
     LOGS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench-cognito-logs',
     ...WORKER_ENV, // NODE_OPTIONS, as the worker Lambda runs
   });
-  const rounds = QUICK ? 1 : 3;
+  const rounds = QUICK ? 1 : 5;
   const runs = Object.fromEntries(Object.keys(files).map((label) => [label, []]));
   for (const [label, file] of Object.entries(files)) await putFile(cloud, `incoming/memory-${label}.csv`, file);
   for (let round = 1; round <= rounds; round++) {
