@@ -96,7 +96,8 @@ async function fromCognito(deps: EngineDeps, config: EngineConfig, part: PartDes
   return { out: { ...out, partNumber: part.partNumber }, summary: await readJson<HarvestSummary>(deps, config, out.resultsKey) };
 }
 
-async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
+/** A work file's JSON, or undefined when it is not there. */
+export async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
   const text = await deps.store.getText(config.bucket, key);
   return text === undefined ? undefined : (JSON.parse(text) as T);
 }

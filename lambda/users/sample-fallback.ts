@@ -16,7 +16,7 @@ import { LineSet } from '../csv/line-set';
 import { PartWriter } from '../csv/part-writer';
 import { readPartRows } from '../csv/part-rows';
 import { readTextLineBatches } from '../csv/line-reader';
-import { ownResult } from '../report/reconcile';
+import { ownResult, readJson } from '../report/reconcile';
 
 /** One part's result as the decision sees it: the job as last described, and what harvest counted. */
 export interface JobResult {
@@ -100,11 +100,6 @@ export async function planFallback(deps: EngineDeps, config: EngineConfig, input
       ...(lookup.sample ? { sample: lookup.sample } : {}), invocations: lookup.invocations ?? 0, requests: lookup.requests ?? 0,
     },
   };
-}
-
-async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
-  const text = await deps.store.getText(config.bucket, key);
-  return text === undefined ? undefined : (JSON.parse(text) as T);
 }
 
 async function eachJsonLine<T>(deps: EngineDeps, config: EngineConfig, key: string, fn: (v: T) => void): Promise<void> {

@@ -305,8 +305,10 @@ function passesRule(r: FieldRule, buf: Buffer, s: number, e: number): boolean {
   if (n === 0) return !r.required;
   if (r.number) {
     const neg = buf[s] === 0x2d;
-    if (n > 15 || (neg && n === 1) || !allIn(buf, neg ? s + 1 : s, e, 0x30, 0x39)) return false;
-    const v = neg ? -digits(buf, s + 1, e) : digits(buf, s, e);
+    if (n > 15 || (neg && n === 1)) return false;
+    const magnitude = digitsValue(buf, neg ? s + 1 : s, e);
+    if (magnitude === Infinity) return false;
+    const v = neg ? -magnitude : magnitude;
     return v >= r.minValue && v <= r.maxValue;
   }
   if (r.minLength === 0 && r.maxLength === Infinity) return true;
@@ -337,12 +339,6 @@ function digitsValue(buf: Buffer, s: number, e: number): number {
     if (d < 0 || d > 9) return Infinity;
     v = v * 10 + d;
   }
-  return v;
-}
-
-function digits(buf: Buffer, s: number, e: number): number {
-  let v = 0;
-  for (let i = s; i < e; i++) v = v * 10 + (buf[i] - 0x30);
   return v;
 }
 

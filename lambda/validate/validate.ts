@@ -255,8 +255,8 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
       const bytes = plan && verbatim && !groupsColumn && !unusedHashes?.present ? bytePlan(rules, plan, MAX_ROW_CHARACTERS) : undefined;
       fast = bytes ? { bytes, prefix: Buffer.from(missingPrefix) } : undefined;
     }
-    // One native scan per region: most regions have no quote, backslash or CR at all.
-    const clean = batch.buf.indexOf(0x22) < 0 && batch.buf.indexOf(0x5c) < 0 && batch.buf.indexOf(0x0d) < 0;
+    // For the byte path, one native scan per region: most regions have no quote, backslash or CR at all.
+    const clean = fast !== undefined && batch.buf.indexOf(0x22) < 0 && batch.buf.indexOf(0x5c) < 0 && batch.buf.indexOf(0x0d) < 0;
     // First which rows pass on their bytes (a pure check that also finds the region's lines) and
     // their usernames' hashes; then the rows are taken in order, duplicates checked and written.
     const passing = fast ? bytesPass(fast.bytes, batch, clean, fast.prefix.length) : (splitLines(batch), undefined);
@@ -273,7 +273,7 @@ export async function validate(deps: EngineDeps, config: EngineConfig, input: Va
     const { buf, starts, ends } = batch;
     // Without a prefix and without CRs, consecutive passing rows are their bytes with their LFs, as
     // in the file: they are copied into the part as one run (one copy, not one per row).
-    const runs = clean && fast !== undefined && fast.prefix.length === 0;
+    const runs = clean && fast!.prefix.length === 0;
     let k = 0;
     while (k < batch.count) {
       if (passing && parts && fileErrors.length === 0) {

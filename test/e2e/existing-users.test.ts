@@ -165,6 +165,12 @@ describe('existing users the sample missed', () => {
     return { d, report, missed };
   }
 
+  /** Every file here: 3 of its users exist, so it ends PartiallySucceeded with them skipped and the rest imported. */
+  const expectThreeSkipped = (report: any) => {
+    expect(report.status).toBe('PartiallySucceeded');
+    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+  };
+
   const skippedAsExisting = (missed: number[]) => missed.map((i) => ({ line: i + 2, username: `user${i + 1}`, outcome: 'SKIPPED', message: 'already exists' }));
 
   async function expectEveryRowInThePool(c: LocalCloud) {
@@ -176,8 +182,7 @@ describe('existing users the sample missed', () => {
   test('Cognito fails the job at the first one and stops (failJobOverFailedOrSkipped 0, failedJobStops): the full lookup runs on the rows it did not import, and a second job imports the rest', async () => {
     const { report, missed } = await run({ failJobOverFailedOrSkipped: 0, failedJobStops: true }, 'incoming/missed-stops.csv');
     const firstImported = missed[0];
-    expect(report.status).toBe('PartiallySucceeded');
-    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    expectThreeSkipped(report);
     expect(report.users).toEqual(skippedAsExisting(missed));
     // Both jobs, as Cognito ended them: the failed one imported the rows before the first existing user.
     expect(report.jobs.map((j: any) => [j.status, j.importedUsers, j.skippedUsers])).toEqual([
@@ -198,8 +203,7 @@ describe('existing users the sample missed', () => {
 
   test('Cognito fails the job after processing every row (failJobOverFailedOrSkipped 0): the rows it imported count as imported, the others exist, no second job is needed', async () => {
     const { report, missed } = await run({ failJobOverFailedOrSkipped: 0 }, 'incoming/missed-all-processed.csv');
-    expect(report.status).toBe('PartiallySucceeded');
-    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    expectThreeSkipped(report);
     expect(report.users).toEqual(skippedAsExisting(missed));
     expect(report.jobs.map((j: any) => [j.status, j.importedUsers, j.skippedUsers])).toEqual([['Failed', ROWS - 3, 3]]);
     expect(report.lookup).toMatchObject({ existing: 3, fallback: { failedJobIds: [report.jobs[0].jobId], reason: 'existing-users-skipped', rows: 3 } });
@@ -209,8 +213,7 @@ describe('existing users the sample missed', () => {
 
   test('Cognito skips them and the job succeeds (failJobOverFailedOrSkipped 0.5): no fallback, one job', async () => {
     const { report, missed } = await run({ failJobOverFailedOrSkipped: 0.5 }, 'incoming/missed-succeeds.csv');
-    expect(report.status).toBe('PartiallySucceeded');
-    expect(report.totals).toEqual({ rows: ROWS, imported: ROWS - 3, skipped: 3, failed: 0, rejected: 0 });
+    expectThreeSkipped(report);
     // Skipped by Cognito, with its own message (not "already exists": the engine never looked them up).
     expect(report.users.map((u: any) => [u.line, u.outcome])).toEqual(missed.map((i) => [i + 2, 'SKIPPED']));
     expect(report.jobs.map((j: any) => j.status)).toEqual(['Succeeded']);
