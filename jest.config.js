@@ -6,6 +6,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-  testTimeout: 120000,
+  // Above the local cloud's own waits (waitForReport, settle: 120 s), so a stuck run fails with their message of what is in flight.
+  testTimeout: 180000,
   maxWorkers: 2,
 };

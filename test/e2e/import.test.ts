@@ -75,3 +75,16 @@ test('a file split into two jobs (MAX_ROWS_PER_PART) runs them one after the oth
   expect(cloud.jobs().filter((j) => j.StartDate !== undefined)).toHaveLength(2);
   await checkInvariants(cloud, [d]);
 });
+
+test('a wait that times out says what is still in flight: the execution\'s state and the job\'s status', async () => {
+  // A job that runs for a minute: the report cannot be there within the wait.
+  cloud = await startLocalCloud({ port: 0, cognitoTimings: { minRunMs: 60_000 } });
+  const d = await drop(cloud, cognitoCsv(users(1, 2)), 'incoming/slow.csv');
+  for (const deadline = Date.now() + 30_000; !cloud.jobs().some((j) => j.Status === 'InProgress') && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const job = cloud.jobs()[0];
+  await expect(cloud.waitForReport(d.key, { timeoutMs: 300 })).rejects.toThrow(
+    new RegExp(`no report for incoming/slow.csv within the time limit \\(executions running: \\S+ in \\w+; .*import jobs: ${job.JobId} InProgress\\)`));
+  await expect(cloud.settle(300)).rejects.toThrow(/still busy at the time limit \(executions running: \S+ in \w+;/);
+});

@@ -262,6 +262,14 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
   const reportPrefix = worker?.env.REPORT_PREFIX ?? prefixes.report;
 
   let stopped = false;
+  /** What is still in flight, for a timeout's message: where a stuck run stopped shows there. */
+  const busyState = (): string => {
+    const runs = stepFunctions.running().map((e) => `${e.name} in ${e.states[e.states.length - 1] ?? '(no state yet)'}`);
+    const jobs = cognito.allJobs().map((j) => `${j.JobId} ${j.Status}`);
+    const invoking = [...lambda.functions.values()].filter((f) => f.inFlight > 0).map((f) => `${f.name} ×${f.inFlight}`);
+    return `executions running: ${runs.join(', ') || 'none'}; event deliveries in flight: ${lambda.asyncInvocationsInFlight}; ` +
+      `functions answering: ${invoking.join(', ') || 'none'}; import jobs: ${jobs.join(', ') || 'none'}`;
+  };
   const cloud: LocalCloud = {
     endpoint, port, region: poolRegion, accountId, adminToken,
     functionsWithoutCode: withoutCode.map((f) => ({ logicalId: f.logicalId, problem: f.codeProblem! })),
@@ -295,7 +303,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
         if (stopped) break;
         await sleep(100);
       }
-      throw new Error(`local cloud: no report for ${key} within the time limit`);
+      throw new Error(`local cloud: no report for ${key} within the time limit (${busyState()})`);
     },
     async settle(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
@@ -307,7 +315,7 @@ async function startServices(listener: LoopbackListener, options: LocalCloudOpti
         }
         await sleep(50);
       }
-      throw new Error('local cloud: still busy at the time limit');
+      throw new Error(`local cloud: still busy at the time limit (${busyState()})`);
     },
     jobs() { return cognito.allJobs().filter((j) => j.UserPoolId === poolDesc.Id); },
     async stop() {

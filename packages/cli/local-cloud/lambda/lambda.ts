@@ -117,6 +117,9 @@ export class LambdaFunction {
     return w;
   }
 
+  /** Invocations not yet answered. */
+  get inFlight(): number { return this.pending.size; }
+
   /** Invokes the handler with `event` (a JSON value); resolves its result or rejects with a LambdaError. */
   invoke(event: unknown): Promise<unknown> {
     const w = this.start();
