@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'events';
 import '../promise-with-resolvers';
-import { AwsError, epochSeconds } from '../util';
+import { AwsError, epochSeconds, sleep } from '../util';
 
 export type InvokeLambda = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 export type PutEvents = (entries: unknown[]) => unknown;
@@ -228,10 +228,8 @@ export class StepFunctionsService extends EventEmitter {
               const ts = typeof Timestamp === 'string' ? Timestamp : String(jsonPath(input, TimestampPath));
               seconds = Math.max(0, (Date.parse(ts) - Date.now()) / 1000);
             }
-            await new Promise<void>((resolve) => {
-              const t = setTimeout(resolve, seconds * scale * 1000);
-              signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-            });
+            // (sleep removes its abort listener when the wait ends: one was left per Wait, thousands in a long run.)
+            await sleep(seconds * scale * 1000, signal);
             return input;
           };
         } else if (state.Type === 'Map') {
