@@ -18,11 +18,13 @@ const pick = (...xs: string[]) => fc.oneof({ arbitrary: fc.constant(xs[0]), weig
 const value: Record<string, fc.Arbitrary<string>> = {
   'cognito:username': fc.oneof(fc.integer({ min: 1, max: 9999 }).map((n) => `U${n}`), pick('u1', 'User.Two', 'é', 'a b', '', 'x'.repeat(129), 'x'.repeat(128), 'a\u00a0', ' u', 'u\t', 'ü')),
   email: pick('a@b.co', 'a@b.', 'a@@b.co', '@b.co', 'a@.co', 'a@b.c.', 'ab.co', '', 'a @b.co', 'ä@b.co', 'a@b.co.'),
-  email_verified: pick('true', 'false', '', 'TRUE', 'yes', ' true'),
-  phone_number: pick('+15550000001', '', '+05550000001', '+1', '+12', '15550000001', '+1234567890123456', '+123456789012345'),
-  phone_number_verified: pick('true', '', 'false', 'False'),
+  // Near misses at every byte of `true`/`false` and on both sides of the digits (0x2f, 0x3a): the byte
+  // checks are written out in the generated code, so each byte's test must be able to fail.
+  email_verified: pick('true', 'false', '', 'TRUE', 'yes', ' true', 'tru', 'truee', 'xrue', 'txue', 'trxe', 'trux', 'xalse', 'fxlse', 'faxse', 'falxe', 'falsx', 'fals'),
+  phone_number: pick('+15550000001', '', '+05550000001', '+1', '+12', '15550000001', '+1234567890123456', '+123456789012345', '+1555000000/', '+1555:000000', '+1/', '+1:'),
+  phone_number_verified: pick('true', '', 'false', 'False', 'falsy', 'trUe'),
   birthdate: pick('', '02/29/2000', '02/29/1900', '13/01/2000', '1/01/2000', '12/31/1999', '04/31/2000', '00/10/2000'),
-  updated_at: pick('', '0', '1700000000', '253402300799', '253402300800', '-1', '12a', '1700000000000'),
+  updated_at: pick('', '0', '1700000000', '253402300799', '253402300800', '-1', '12a', '1700000000000', '17000/0000', '1700:00000', '/', ':'),
   'custom:tier': pick('', 'a', 'abcde', 'abcdef', 'ü'),
   'custom:level': pick('', '1', '10', '11', '0', '-1', '5.5', '01'),
   name: pick('', 'Ann', 'Ann Lee', 'Zoë', ' padded', 'tab\t', 'a"b', 'a\\b', 'x'.repeat(300)),
@@ -30,7 +32,7 @@ const value: Record<string, fc.Arbitrary<string>> = {
 const others = CSV_HEADER.filter((c) => !(c in value) && c !== 'cognito:mfa_enabled');
 const row = (mfa: string) => fc.record({
   ...value,
-  'cognito:mfa_enabled': pick(mfa, '', 'false', 'true', 'FALSE'),
+  'cognito:mfa_enabled': pick(mfa, '', 'false', 'true', 'FALSE', 'falsx', 'trux'),
   ...Object.fromEntries(others.map((c) => [c, pick('', 'v', 'ü', 'v w')])),
 });
 
