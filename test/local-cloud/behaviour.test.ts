@@ -149,6 +149,9 @@ describe('calibrate against a local cloud started with a variant reports that va
     { resultLineNumbers: 'first-user-is-line-1', activeJobError: 'LimitExceededException', emptyLogPages: true, logDelaySeconds: 2 },
     { resultLineNumbers: 'header-is-line-1', activeJobError: 'PreconditionNotMetException', failJobOverFailedOrSkipped: 0.5 },
     { resultLineNumbers: 'first-user-is-line-1', activeJobError: 'InvalidParameterException', failJobOverFailedOrSkipped: 0 },
+    { failJobOverFailedOrSkipped: 0, failedJobStops: true },
+    { failJobOverFailedOrSkipped: 0.4, failedJobStops: true },
+    { failJobOverFailedOrSkipped: 0.4, failedJobStops: false },
   ];
   test.each(cases)('%j', async (variant) => {
     // Jobs run a second: long enough for calibrate's second Start to find the first one active on a loaded machine.
@@ -169,6 +172,11 @@ describe('calibrate against a local cloud started with a variant reports that va
       if (f === null || f >= 1) expect(behaviour.failJobOverFailedOrSkipped).toBeNull();
       else if (f >= 1 / 3) expect(behaviour.failJobOverFailedOrSkipped).toBe(0.33);
       else expect(behaviour.failJobOverFailedOrSkipped).toBe(0);
+      // Whether a failing job stops shows only when a probe fails before its last row: A (3 rows, the 2nd
+      // failing) below 1/3, B (2 failing rows) below 1/2, and then only if it stopped.
+      if (f !== null && f < 1 / 3) expect(behaviour.failedJobStops).toBe(expected.failedJobStops);
+      else if (f !== null && f < 1 / 2 && expected.failedJobStops) expect(behaviour.failedJobStops).toBe(true);
+      else expect(behaviour.failedJobStops).toBeUndefined();
       expect(evidence.join('\n')).not.toMatch(/@example\.com/);
       expect(cloud.cognito.pools.size).toBe(before); // the scratch pool is deleted
       expect(parseBehaviour(behaviour)).toMatchObject(behaviour); // its output is a valid behaviour file

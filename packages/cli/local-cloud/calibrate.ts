@@ -8,7 +8,8 @@
  *    (3 = the header is line 1; 2 = the first user is line 1), whether 1 of 3 failed rows fails the job,
  *    how late the result lines appear, whether empty pages come before them;
  *  - probe B: started while A is active → the error Start answers (activeJobError); its 2 rows both FAIL
- *    → whether a job where every row failed ends Failed.
+ *    → whether a job where every row failed ends Failed;
+ *  - either, when it fails before its last row: whether it stops there (failedJobStops).
  */
 import {
   CloudWatchLogsClient, GetLogEventsCommand,
@@ -142,6 +143,19 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     } else if (tooMany(endB)) {
       behaviour.failJobOverFailedOrSkipped = tooMany(endA) ? 0 : Math.floor((1 / 3) * 100) / 100;
       evidence.push(`failJobOverFailedOrSkipped: 2 of 2 failed → Failed; 1 of 3 failed → ${endA.Status} (the threshold is ${tooMany(endA) ? 'below 1/3' : 'from 1/3 to below 1'}; the strictest value consistent with both is printed)`);
+    }
+    // failedJobStops: does a failing job go on past the row that crossed the threshold? Seen in the rows it
+    // counted: A crosses at its 2nd row when the threshold is below 1/3 (its valid 3rd row is counted only
+    // if it goes on); B crosses at its 1st row when the threshold is below 1/2.
+    const counted = (j: UserImportJobType) => (j.ImportedUsers ?? 0) + (j.SkippedUsers ?? 0) + (j.FailedUsers ?? 0);
+    if (tooMany(endA)) {
+      behaviour.failedJobStops = counted(endA) < 3;
+      evidence.push(`failedJobStops: probe A failed at its 2nd of 3 rows and counted ${counted(endA)} rows`);
+    } else if (tooMany(endB) && counted(endB) < 2) {
+      behaviour.failedJobStops = true;
+      evidence.push('failedJobStops: probe B failed at its 1st of 2 rows and counted 1 row');
+    } else {
+      evidence.push('failedJobStops: not measured (no probe job failed before its last row)');
     }
   } finally {
     for (const jobId of jobs) {
