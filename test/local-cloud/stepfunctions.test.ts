@@ -1,6 +1,7 @@
 /**
  * The local Step Functions service on its own: Wait states end without leaving anything behind.
  */
+import { spawnSync } from 'child_process';
 import { StepFunctionsService } from '../../packages/cli/local-cloud/services/stepfunctions';
 
 test('a run of many Wait states leaves no abort listener behind', async () => {
@@ -28,4 +29,20 @@ test('a run of many Wait states leaves no abort listener behind', async () => {
     added.mockRestore();
     removed.mockRestore();
   }
+});
+
+test('many executions waiting at once draw no MaxListenersExceededWarning (a queue of files waits together)', () => {
+  // In a Node of its own: jest's sandbox does not see the process's warnings. Needs the build (npm run build).
+  const script = `
+    const { StepFunctionsService } = require(${JSON.stringify(require.resolve('../../packages/cli/local-cloud/services/stepfunctions.js'))});
+    const svc = new StepFunctionsService({ region: 'us-east-1', accountId: '000000000000', timeScale: 0.01, invokeLambda: async () => ({}), putEvents: () => ({}) });
+    const arn = svc.addStateMachine('wait', { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 20, End: true } } });
+    (async () => {
+      for (let i = 0; i < 15; i++) await svc.handle('StartExecution', { stateMachineArn: arn, input: '{}' });
+      await svc.idle();
+      console.log('done', [...svc.executions.values()].filter((e) => e.status === 'SUCCEEDED').length);
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stdout.trim()).toBe('done 15');
+  expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
 });

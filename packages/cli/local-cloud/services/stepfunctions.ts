@@ -6,7 +6,7 @@
  * wrapped as `{Payload}`), or `arn:aws:states:::events:putEvents`. Time is compressed: Retry intervals and
  * Wait durations are multiplied by `timeScale`.
  */
-import { EventEmitter } from 'events';
+import { EventEmitter, setMaxListeners } from 'events';
 import '../promise-with-resolvers';
 import { AwsError, epochSeconds, sleep } from '../util';
 
@@ -50,7 +50,12 @@ export class StepFunctionsService extends EventEmitter {
   readonly executions = new Map<string, Execution>();
   private readonly controller = new AbortController();
 
-  constructor(private readonly opts: StepFunctionsOptions) { super(); }
+  constructor(private readonly opts: StepFunctionsOptions) {
+    super();
+    // Every execution in a Wait listens for stop() while it waits: a queue of many files holds many at
+    // once (each removed when its wait ends), which is not the leak Node's warning past ten is about.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   addStateMachine(name: string, definition: unknown, roleArn = `arn:aws:iam::${this.opts.accountId}:role/${name}-role`): string {
     const arn = `arn:aws:states:${this.opts.region}:${this.opts.accountId}:stateMachine:${name}`;
