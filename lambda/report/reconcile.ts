@@ -11,7 +11,7 @@ import type { CoalescedMember } from '../shared/queue-steps';
 import { ACTIVE_JOB_STATUSES } from '../shared/job-status';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
 import { errorMessage } from '../runtime/errors';
-import { combinedMarkerKey, HarvestSummary, jobMarkerKey, resultsSummaryKey } from '../runtime/work-files';
+import { combinedMarkerKey, HarvestSummary, jobMarkerKey, readJson, resultsSummaryKey } from '../runtime/work-files';
 import { describeJob, toDescribeOutput } from '../job/job-control';
 import { harvest } from '../harvest/harvest';
 import { splitCombined } from '../harvest/split-combined';
@@ -94,10 +94,4 @@ async function fromCognito(deps: EngineDeps, config: EngineConfig, part: PartDes
   const out = me ? split.get(me.ticket) : undefined;
   if (!out) return { part, unknown: true, reason: `fate unknown: these rows are not among the combined job ${job.jobId}'s files` };
   return { out: { ...out, partNumber: part.partNumber }, summary: await readJson<HarvestSummary>(deps, config, out.resultsKey) };
-}
-
-/** A work file's JSON, or undefined when it is not there. */
-export async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
-  const text = await deps.store.getText(config.bucket, key);
-  return text === undefined ? undefined : (JSON.parse(text) as T);
 }

@@ -1,5 +1,6 @@
 import type { HarvestOutput, PartDescriptor, ValidateOutput } from '../shared/steps';
 import type { LookupFallback, LookupSample } from '../shared/report';
+import type { EngineConfig, EngineDeps } from './deps';
 
 /**
  * Names and shapes of the files steps leave for later steps under `WORK_PREFIX<execution>/`.
@@ -114,4 +115,10 @@ export interface HarvestSummary {
   withoutResult?: number;
   /** How Cognito's line numbers were mapped to the part's lines, and on what evidence. */
   lineNumbering?: { numbering: 'header-is-line-1' | 'first-user-is-line-1'; decidedBy: string; detail: string };
+}
+
+/** A work file's JSON, or undefined when it is not there. */
+export async function readJson<T>(deps: EngineDeps, config: EngineConfig, key: string): Promise<T | undefined> {
+  const text = await deps.store.getText(config.bucket, key);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
 }

@@ -11,12 +11,12 @@ import type { DescribeOutput, FallbackPlan, HarvestOutput, LookupState, PlanFall
 import { TOO_MANY_FAILED_OR_SKIPPED } from '../shared/job-status';
 import type { EngineConfig, EngineDeps } from '../runtime/deps';
 import { executionToken, numberPartsFrom } from '../runtime/job-name';
-import { fallbackPrefix, HarvestSummary, UserOutcome, validationKey, ValidationSummary } from '../runtime/work-files';
+import { fallbackPrefix, HarvestSummary, readJson, UserOutcome, validationKey, ValidationSummary } from '../runtime/work-files';
 import { LineSet } from '../csv/line-set';
 import { PartWriter } from '../csv/part-writer';
 import { readPartRows } from '../csv/part-rows';
 import { readTextLineBatches } from '../csv/line-reader';
-import { ownResult, readJson } from '../report/reconcile';
+import { ownResult } from '../report/reconcile';
 
 /** One part's result as the decision sees it: the job as last described, and what harvest counted. */
 export interface JobResult {

@@ -4,7 +4,7 @@
  */
 import { AdminCreateUserCommand, AdminGetUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LocalCloud, startLocalCloud } from '../../packages/cli/local-cloud';
-import { clients, cognitoCsv, user } from '../local-cloud/helpers';
+import { clients, cognitoCsv, until, user } from '../local-cloud/helpers';
 import { checkInvariants, drop } from './invariants';
 
 let cloud: LocalCloud | undefined;
@@ -80,10 +80,7 @@ test('a wait that times out says what is still in flight: the execution\'s state
   // A job that runs for a minute: the report cannot be there within the wait.
   cloud = await startLocalCloud({ port: 0, cognitoTimings: { minRunMs: 60_000 } });
   const d = await drop(cloud, cognitoCsv(users(1, 2)), 'incoming/slow.csv');
-  for (const deadline = Date.now() + 30_000; !cloud.jobs().some((j) => j.Status === 'InProgress') && Date.now() < deadline;) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const job = cloud.jobs()[0];
+  const job = await until(() => cloud!.jobs().find((j) => j.Status === 'InProgress'), 30_000, 50);
   await expect(cloud.waitForReport(d.key, { timeoutMs: 300 })).rejects.toThrow(
     new RegExp(`no report for incoming/slow.csv within the time limit \\(executions running: \\S+ in \\w+; .*import jobs: ${job.JobId} InProgress\\)`));
   await expect(cloud.settle(300)).rejects.toThrow(/still busy at the time limit \(executions running: \S+ in \w+;/);

@@ -114,7 +114,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     // Cognito's own completion time (the same clock family as the log's): how late the lines are, from the job's end.
     const endedAt = endA.CompletionDate ? new Date(endA.CompletionDate).getTime() : Date.now();
     say(`probe A ended ${endA.Status} (imported ${endA.ImportedUsers}, skipped ${endA.SkippedUsers}, failed ${endA.FailedUsers})`);
-    const expected = (endA.ImportedUsers ?? 0) + (endA.SkippedUsers ?? 0) + (endA.FailedUsers ?? 0);
+    const expected = counted(endA);
     const read = await readResults(logs, `/aws/cognito/userpools/${poolId}/${poolName}`, `${jobA.JobId}/${jobA.JobName}`, expected, sleep, pollMs, opts.logTimeoutMs ?? 5 * 60_000);
     const failedLine = read.lines.find((l) => l.outcome === 'FAILED')?.line;
     const numbering: ResultLineNumbers | undefined = failedLine === 3 ? 'header-is-line-1' : failedLine === 2 ? 'first-user-is-line-1' : undefined;
@@ -147,7 +147,6 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
     // failedJobStops: does a failing job go on past the row that crossed the threshold? Seen in the rows it
     // counted: A crosses at its 2nd row when the threshold is below 1/3 (its valid 3rd row is counted only
     // if it goes on); B crosses at its 1st row when the threshold is below 1/2.
-    const counted = (j: UserImportJobType) => (j.ImportedUsers ?? 0) + (j.SkippedUsers ?? 0) + (j.FailedUsers ?? 0);
     if (tooMany(endA)) {
       behaviour.failedJobStops = counted(endA) < 3;
       evidence.push(`failedJobStops: probe A failed at its 2nd of 3 rows and counted ${counted(endA)} rows`);
@@ -171,6 +170,9 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
 }
 
 type Sleep = (ms: number) => Promise<unknown>;
+
+/** The rows a job counted: imported, skipped and failed. */
+const counted = (j: UserImportJobType): number => (j.ImportedUsers ?? 0) + (j.SkippedUsers ?? 0) + (j.FailedUsers ?? 0);
 
 async function tryStart(cognito: CognitoIdentityProviderClient, poolId: string, jobId: string): Promise<'started' | { name: string; message: string }> {
   try {
